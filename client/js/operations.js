@@ -1,0 +1,154 @@
+// Every GraphQL document the client sends, in one place.
+//
+// tests/test_client_operations.py reads this file and validates each document against
+// schema/schema.graphql, so keep its shape simple: `const NAME = `...`;` with only `${FIELDS}`
+// interpolations of the field lists defined here.
+//
+// Why mutations select so much: AppSync sends subscribers the MUTATION's selection set and
+// filters on fields of that result. Every field a subscription asks for (and every field it
+// filters on, e.g. `boardId`) must therefore be selected by each mutation that triggers it.
+
+const NOTE_FIELDS = `id boardId versionId column text votes createdAt updatedAt`;
+
+const VERSION_FIELDS = `id boardId number title createdAt frozenAt`;
+
+const BOARD_FIELDS = `id title createdAt updatedAt settings { voteBudget }`;
+
+const PARTICIPATION_FIELDS = `boardId versionId isOwner voteBudget votesUsed votesLeft
+    myVotes { noteId count } myNoteIds`;
+
+// Identity ------------------------------------------------------------------------------
+
+export const CREATE_USER = `mutation CreateUser {
+  createUser { token user { id } }
+}`;
+
+export const WHO_AM_I = `query WhoAmI {
+  me { id }
+}`;
+
+// Start page ----------------------------------------------------------------------------
+
+export const MY_BOARDS = `query MyBoards($nextToken: String) {
+  me {
+    id
+    boards(limit: 20, nextToken: $nextToken) { items { id title updatedAt } nextToken }
+  }
+}`;
+
+export const CREATE_BOARD = `mutation CreateBoard($input: CreateBoardInput!) {
+  createBoard(input: $input) { ${BOARD_FIELDS} }
+}`;
+
+// Board page ----------------------------------------------------------------------------
+
+/** The whole live board and the caller's standing on it, in one request. */
+export const BOARD_PAGE = `query BoardPage($id: ID!) {
+  board(id: $id) {
+    ${BOARD_FIELDS}
+    currentVersion {
+      ${VERSION_FIELDS}
+      notes { ${NOTE_FIELDS} }
+    }
+    versions(limit: 100) { items { ${VERSION_FIELDS} } nextToken }
+  }
+  participation(boardId: $id) { ${PARTICIPATION_FIELDS} }
+}`;
+
+export const MORE_VERSIONS = `query MoreVersions($id: ID!, $nextToken: String) {
+  board(id: $id) {
+    id
+    versions(limit: 100, nextToken: $nextToken) { items { ${VERSION_FIELDS} } nextToken }
+  }
+}`;
+
+export const PARTICIPATION = `query Participation($boardId: ID!) {
+  participation(boardId: $boardId) { ${PARTICIPATION_FIELDS} }
+}`;
+
+/** A frozen (or any) version by number, read-only in the UI. */
+export const VERSION_NOTES = `query VersionNotes($id: ID!, $number: Int!) {
+  board(id: $id) {
+    id
+    version(number: $number) {
+      ${VERSION_FIELDS}
+      notes { ${NOTE_FIELDS} }
+    }
+  }
+}`;
+
+export const EXPORT_VERSION = `query ExportVersion($id: ID!, $number: Int!, $format: ExportFormat!) {
+  board(id: $id) {
+    id
+    title
+    version(number: $number) { id number export(format: $format) }
+  }
+}`;
+
+// Notes and votes -----------------------------------------------------------------------
+
+export const ADD_NOTE = `mutation AddNote($input: AddNoteInput!) {
+  addNote(input: $input) { ${NOTE_FIELDS} }
+}`;
+
+export const UPDATE_NOTE = `mutation UpdateNote($input: UpdateNoteInput!) {
+  updateNote(input: $input) { ${NOTE_FIELDS} }
+}`;
+
+export const DELETE_NOTE = `mutation DeleteNote($boardId: ID!, $id: ID!) {
+  deleteNote(boardId: $boardId, id: $id) { ${NOTE_FIELDS} }
+}`;
+
+export const VOTE = `mutation Vote($boardId: ID!, $noteId: ID!) {
+  vote(boardId: $boardId, noteId: $noteId) { ${NOTE_FIELDS} }
+}`;
+
+export const UNVOTE = `mutation Unvote($boardId: ID!, $noteId: ID!) {
+  unvote(boardId: $boardId, noteId: $noteId) { ${NOTE_FIELDS} }
+}`;
+
+// Owner controls ------------------------------------------------------------------------
+
+export const UPDATE_BOARD = `mutation UpdateBoard($input: UpdateBoardInput!) {
+  updateBoard(input: $input) {
+    ${BOARD_FIELDS}
+    currentVersion { id number title }
+  }
+}`;
+
+export const START_NEW_VERSION = `mutation StartNewVersion($input: StartVersionInput!) {
+  startNewVersion(input: $input) { ${VERSION_FIELDS} }
+}`;
+
+export const DELETE_BOARD = `mutation DeleteBoard($id: ID!) {
+  deleteBoard(id: $id) { id title }
+}`;
+
+// Subscriptions (sent over the realtime WebSocket) --------------------------------------
+
+export const ON_NOTE_ADDED = `subscription OnNoteAdded($boardId: ID!) {
+  onNoteAdded(boardId: $boardId) { ${NOTE_FIELDS} }
+}`;
+
+export const ON_NOTE_UPDATED = `subscription OnNoteUpdated($boardId: ID!) {
+  onNoteUpdated(boardId: $boardId) { ${NOTE_FIELDS} }
+}`;
+
+export const ON_NOTE_DELETED = `subscription OnNoteDeleted($boardId: ID!) {
+  onNoteDeleted(boardId: $boardId) { ${NOTE_FIELDS} }
+}`;
+
+export const ON_BOARD_UPDATED = `subscription OnBoardUpdated($id: ID!) {
+  onBoardUpdated(id: $id) {
+    ${BOARD_FIELDS}
+    currentVersion { id number title }
+  }
+}`;
+
+export const ON_BOARD_DELETED = `subscription OnBoardDeleted($id: ID!) {
+  onBoardDeleted(id: $id) { id title }
+}`;
+
+export const ON_VERSION_STARTED = `subscription OnVersionStarted($boardId: ID!) {
+  onVersionStarted(boardId: $boardId) { ${VERSION_FIELDS} }
+}`;
