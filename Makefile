@@ -1,0 +1,45 @@
+# The README's two commands are `make run` and `make test`; the rest are their parts.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: run test setup lint format typecheck unit package bench clean
+
+run: setup              ## set up and start the local AppSync with the client
+	$(BIN)/retro serve $(ARGS)
+
+test: setup lint typecheck  ## set up and run every check and test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(STAMP) node_modules/.installed
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[local,dev]'
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck:
+	$(BIN)/mypy
+
+package: setup          ## build dist/<function>.zip for every Lambda function
+	$(BIN)/python -m retro.packaging
+
+bench: setup            ## run the benchmark suite and print its table
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules dist

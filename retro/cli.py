@@ -1,0 +1,55 @@
+"""The `retro` command: `retro serve` (the local AppSync) and `retro console`."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def _console(_args: argparse.Namespace) -> int:
+    from retro.console import run_console  # noqa: PLC0415 — keep `retro --help` fast
+
+    result: int = run_console()
+    return result
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from retro.local.command import run  # noqa: PLC0415 — the local server's deps load on demand
+
+    result: int = run(args)
+    return result
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="retro",
+        description="Retro: an open retrospective board on AppSync — local server and tools.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the local AppSync (GraphQL, realtime, GraphiQL, client) on embedded DynamoDB",
+    )
+    from retro.local.command import add_arguments  # noqa: PLC0415
+
+    add_arguments(serve)
+    serve.set_defaults(func=_serve)
+
+    console = commands.add_parser(
+        "console",
+        help="interactive Python shell with settings, store and services loaded",
+    )
+    console.set_defaults(func=_console)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

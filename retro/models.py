@@ -1,0 +1,150 @@
+"""Retro's domain model: User 1—n Board 1—n BoardVersion 1—n Note (DESIGN.md §4).
+
+Pydantic models validate what enters the system (text rules live here, once) and what comes back
+from the table. Field names are Python's; the resolver layer renders them in the schema's names.
+Author and voter ids exist on the models because rules need them, but no view ever renders them.
+"""
+
+import unicodedata
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+__all__ = [
+    "MAX_NOTE_TEXT",
+    "MAX_TITLE",
+    "Board",
+    "BoardSettings",
+    "BoardVersion",
+    "Column",
+    "Note",
+    "NoteText",
+    "Participation",
+    "Title",
+    "User",
+    "VersionRef",
+    "clean_text",
+    "now",
+]
+
+MAX_NOTE_TEXT = 2000
+MAX_TITLE = 200
+MAX_NAME = 80
+DEFAULT_VOTE_BUDGET = 5
+MAX_VOTE_BUDGET = 100
+
+
+def now() -> datetime:
+    """The current time in UTC, to the millisecond (what AWSDateTime carries)."""
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def clean_text(value: str, *, max_length: int, multiline: bool) -> str:
+    """Trim `value` and check it: 1..max_length characters, no control characters.
+
+    Newlines and tabs are allowed in multi-line text (notes), nowhere else. Raises ValueError
+    with a message meant for people; callers attach the field name.
+    """
+    text = value.strip()
+    if not text:
+        raise ValueError("must not be empty")
+    if len(text) > max_length:
+        raise ValueError(f"must be at most {max_length} characters (got {len(text)})")
+    allowed = {"\n", "\t"} if multiline else set()
+    for char in text:
+        if char not in allowed and unicodedata.category(char) in {"Cc", "Cs"}:
+            raise ValueError(f"must not contain control characters (found U+{ord(char):04X})")
+    return text
+
+
+NoteText = Annotated[
+    str, AfterValidator(lambda v: clean_text(v, max_length=MAX_NOTE_TEXT, multiline=True))
+]
+Title = Annotated[
+    str, AfterValidator(lambda v: clean_text(v, max_length=MAX_TITLE, multiline=False))
+]
+Name = Annotated[str, AfterValidator(lambda v: clean_text(v, max_length=MAX_NAME, multiline=False))]
+
+
+class Column(StrEnum):
+    GOOD = "GOOD"
+    BAD = "BAD"
+    ACTION = "ACTION"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class User(_Model):
+    id: str
+    name: Name | None = None
+    created_at: datetime
+
+
+class BoardSettings(_Model):
+    vote_budget: int = Field(default=DEFAULT_VOTE_BUDGET, ge=1, le=MAX_VOTE_BUDGET)
+
+
+class VersionRef(_Model):
+    """The live version as the board item carries it, so a board page needs no extra read."""
+
+    id: str
+    number: int
+    title: Title | None = None
+    created_at: datetime
+
+
+class Board(_Model):
+    id: str
+    owner_id: str
+    title: Title
+    settings: BoardSettings = BoardSettings()
+    created_at: datetime
+    updated_at: datetime
+    current_version: VersionRef
+
+
+class BoardVersion(_Model):
+    id: str
+    board_id: str
+    number: int = Field(ge=1)
+    title: Title | None = None
+    created_at: datetime
+    frozen_at: datetime | None = None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Note(_Model):
+    id: str
+    board_id: str
+    version_id: str
+    column: Column
+    text: NoteText
+    votes: int = Field(default=0, ge=0)
+    author_id: str
+    created_at: datetime
+    updated_at: datetime
+    carried_from: str | None = None
+
+
+class Participation(_Model):
+    """The caller's standing on a board's live version; never sent to other people."""
+
+    board_id: str
+    version_id: str
+    is_owner: bool
+    vote_budget: int
+    votes_used: int
+    my_votes: dict[str, int]
+    my_note_ids: list[str]
+
+    @property
+    def votes_left(self) -> int:
+        return max(self.vote_budget - self.votes_used, 0)

@@ -1,0 +1,43 @@
+"""Services: the only home of Retro's business rules.
+
+Each function takes the store, the caller's user id (from the authorizer) and plain arguments,
+checks who may do what, validates content and calls the store. Nothing here knows GraphQL or
+boto3. Errors are `retro.errors` classes whose messages name the field or the id.
+"""
+
+from retro.services.boards import (
+    boards_of,
+    create_board,
+    delete_board,
+    get_board,
+    require_board,
+    update_board,
+)
+from retro.services.exports import export_version
+from retro.services.notes import add_note, delete_note, notes_of, update_note
+from retro.services.users import authenticate, create_user, get_user
+from retro.services.versions import start_new_version, version_by_number, versions_of
+from retro.services.votes import participation, unvote, vote
+
+__all__ = [
+    "add_note",
+    "authenticate",
+    "boards_of",
+    "create_board",
+    "create_user",
+    "delete_board",
+    "delete_note",
+    "export_version",
+    "get_board",
+    "get_user",
+    "notes_of",
+    "participation",
+    "require_board",
+    "start_new_version",
+    "unvote",
+    "update_board",
+    "update_note",
+    "version_by_number",
+    "versions_of",
+    "vote",
+]

@@ -1,0 +1,100 @@
+"""Boards: created by anyone with a user, changed only by their owner."""
+
+from typing import Any
+
+from retro.errors import ForbiddenError, NotFoundError
+from retro.ids import new_id
+from retro.models import Board, BoardSettings, BoardVersion, VersionRef, now
+from retro.services import checks
+from retro.store import Store
+from retro.store.records import iso
+
+__all__ = [
+    "boards_of",
+    "create_board",
+    "delete_board",
+    "get_board",
+    "require_board",
+    "require_owner",
+    "update_board",
+]
+
+
+def get_board(store: Store, board_id: str, field: str = "id") -> Board | None:
+    return store.find_board(checks.ident(board_id, field))
+
+
+def require_board(store: Store, board_id: str, field: str = "boardId") -> Board:
+    board = get_board(store, board_id, field)
+    if board is None:
+        raise NotFoundError("board", board_id)
+    return board
+
+
+def require_owner(board: Board, caller: str, action: str) -> None:
+    if board.owner_id != caller:
+        raise ForbiddenError(f"only the owner of board {board.id} may {action}")
+
+
+def create_board(
+    store: Store,
+    caller: str,
+    title: str,
+    vote_budget: int | None = None,
+    client_request_id: str | None = None,
+) -> Board:
+    """A new board owned by the caller, with version 1 live."""
+    moment = now()
+    first = BoardVersion(id=new_id(), board_id=new_id(), number=1, created_at=moment)
+    board = Board(
+        id=first.board_id,
+        owner_id=caller,
+        title=checks.title(title),
+        settings=BoardSettings(
+            vote_budget=checks.budget(vote_budget) if vote_budget is not None else 5
+        ),
+        created_at=moment,
+        updated_at=moment,
+        current_version=VersionRef(id=first.id, number=1, created_at=moment),
+    )
+    key = checks.idempotency_key(client_request_id)
+    board_id = store.create_board(board, first, (caller, "createBoard", key) if key else None)
+    if board_id == board.id:
+        return board
+    earlier = store.find_board(board_id)
+    if earlier is None:
+        raise NotFoundError("board", board_id)
+    return earlier
+
+
+def update_board(
+    store: Store,
+    caller: str,
+    board_id: str,
+    title: str | None = None,
+    vote_budget: int | None = None,
+) -> Board:
+    """Rename a board or change its settings. Owner only."""
+    board = require_board(store, board_id, "id")
+    require_owner(board, caller, "change it")
+    changes: dict[str, Any] = {"updated_at": iso(now())}
+    if title is not None:
+        changes["title"] = checks.title(title)
+    if vote_budget is not None:
+        changes["vote_budget"] = checks.budget(vote_budget)
+    return store.update_board(board, changes, caller)
+
+
+def delete_board(store: Store, caller: str, board_id: str) -> Board:
+    """Delete a board with all its versions and notes. Owner only; returns what was deleted."""
+    board = require_board(store, board_id, "id")
+    require_owner(board, caller, "delete it")
+    store.delete_board(board)
+    return board
+
+
+def boards_of(
+    store: Store, user_id: str, limit: int | None = None, next_token: str | None = None
+) -> tuple[list[Board], str | None]:
+    """Boards a user owns, newest first."""
+    return store.boards_of(user_id, checks.page_size(limit), next_token)

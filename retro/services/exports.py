@@ -1,0 +1,90 @@
+"""Exports: a board version as a document — Markdown and CSV for people, JSON for programs.
+
+Exports carry what the board shows and nothing more: no author, no voter.
+"""
+
+import csv
+import io
+import json
+from enum import StrEnum
+
+from retro.errors import ValidationError
+from retro.models import Board, BoardVersion, Column, Note
+from retro.store.records import iso
+
+__all__ = ["ExportFormat", "export_version"]
+
+_HEADINGS = {Column.GOOD: "Good", Column.BAD: "Bad", Column.ACTION: "Actions"}
+
+
+class ExportFormat(StrEnum):
+    MARKDOWN = "MARKDOWN"
+    CSV = "CSV"
+    JSON = "JSON"
+
+
+def export_version(board: Board, version: BoardVersion, notes: list[Note], fmt: str) -> str:
+    """`version` of `board` with its `notes`, in the format named `fmt`."""
+    try:
+        chosen = ExportFormat(fmt)
+    except ValueError as error:
+        raise ValidationError("format", "must be one of MARKDOWN, CSV, JSON") from error
+    ordered = sorted(notes, key=lambda n: (list(Column).index(n.column), -n.votes, n.created_at))
+    if chosen is ExportFormat.MARKDOWN:
+        return _markdown(board, version, ordered)
+    if chosen is ExportFormat.CSV:
+        return _csv(ordered)
+    return _json(board, version, ordered)
+
+
+def _label(version: BoardVersion) -> str:
+    return f"Version {version.number}" + (f" — {version.title}" if version.title else "")
+
+
+def _markdown(board: Board, version: BoardVersion, notes: list[Note]) -> str:
+    lines = [f"# {board.title}", "", f"{_label(version)} · {iso(version.created_at)}"]
+    for column in Column:
+        lines += ["", f"## {_HEADINGS[column]}", ""]
+        chosen = [n for n in notes if n.column == column]
+        if not chosen:
+            lines.append("_No notes._")
+        for note in chosen:
+            text = " ".join(note.text.split())  # one line per note in Markdown
+            votes = f" ({note.votes} vote{'s' if note.votes != 1 else ''})" if note.votes else ""
+            lines.append(f"- {'[ ] ' if column is Column.ACTION else ''}{text}{votes}")
+    return "\n".join(lines) + "\n"
+
+
+def _csv(notes: list[Note]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["column", "text", "votes", "createdAt"])
+    for note in notes:
+        # A leading = + - @ makes spreadsheets run the cell as a formula: quote it as text.
+        text = "'" + note.text if note.text[:1] in {"=", "+", "-", "@"} else note.text
+        writer.writerow([note.column.value, text, note.votes, iso(note.created_at)])
+    return out.getvalue()
+
+
+def _json(board: Board, version: BoardVersion, notes: list[Note]) -> str:
+    document = {
+        "board": {"id": board.id, "title": board.title},
+        "version": {
+            "id": version.id,
+            "number": version.number,
+            "title": version.title,
+            "createdAt": iso(version.created_at),
+            "frozenAt": iso(version.frozen_at),
+        },
+        "notes": [
+            {
+                "id": n.id,
+                "column": n.column.value,
+                "text": n.text,
+                "votes": n.votes,
+                "createdAt": iso(n.created_at),
+            }
+            for n in notes
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)

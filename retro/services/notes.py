@@ -1,0 +1,107 @@
+"""Notes: anyone with the board link may add; only the author may edit or delete.
+
+Writes go to the board's live version only; a frozen version refuses every write. A note is
+always addressed by its full key — the board's live version and the note id — so a note id
+used with another board's id finds nothing and changes nothing.
+"""
+
+from retro.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from retro.ids import new_id
+from retro.models import Board, Note, now
+from retro.services import checks
+from retro.services.boards import require_board
+from retro.store import Store
+from retro.store.records import iso
+
+__all__ = ["add_note", "delete_note", "find_live_note", "notes_of", "update_note"]
+
+
+def notes_of(store: Store, version_id: str, column: str | None = None) -> list[Note]:
+    """A version's notes in creation order, optionally of one column."""
+    return store.notes(version_id, checks.column(column) if column is not None else None)
+
+
+def add_note(
+    store: Store,
+    caller: str,
+    board_id: str,
+    column: str,
+    text: str,
+    client_request_id: str | None = None,
+) -> Note:
+    """Add a note to the board's live version."""
+    board = require_board(store, board_id)
+    moment = now()
+    note = Note(
+        id=new_id(),
+        board_id=board.id,
+        version_id=board.current_version.id,
+        column=checks.column(column),
+        text=checks.note_text(text),
+        author_id=caller,
+        created_at=moment,
+        updated_at=moment,
+    )
+    key = checks.idempotency_key(client_request_id)
+    if key and (earlier := store.replayed(caller, "addNote", key)):
+        return _earlier_note(store, earlier)
+    note_id = store.add_note(note, (caller, "addNote", key) if key else None)
+    return note if note_id == note.id else _earlier_note(store, note_id)
+
+
+def _earlier_note(store: Store, note_id: str) -> Note:
+    version_id = store.version_of_note(note_id)
+    note = store.get_note(version_id, note_id, consistent=True) if version_id else None
+    if note is None:
+        raise NotFoundError("note", note_id)
+    return note
+
+
+def find_live_note(store: Store, board: Board, note_id: str, field: str = "id") -> Note:
+    """A note of the board's live version, or the error that explains why there is none."""
+    checks.ident(note_id, field)
+    note = store.get_note(board.current_version.id, note_id, consistent=True)
+    if note is not None:
+        return note
+    # Not in the live version: say "frozen" if it is in an older version of this very board.
+    version_id = store.version_of_note(note_id)
+    if version_id and (version := store.get_version(board.id, version_id)):
+        raise ConflictError(f"note {note_id} is in version {version.number}, which is frozen")
+    raise NotFoundError("note", note_id)
+
+
+def update_note(
+    store: Store,
+    caller: str,
+    board_id: str,
+    note_id: str,
+    text: str | None = None,
+    column: str | None = None,
+) -> Note:
+    """Change a note's text or column. Author only."""
+    board = require_board(store, board_id)
+    note = find_live_note(store, board, note_id)
+    if note.author_id != caller:
+        raise _not_author(note_id, "edit")
+    changes: dict[str, str | None] = {"updated_at": iso(now())}
+    if text is not None:
+        changes["text"] = checks.note_text(text)
+    if column is not None:
+        changes["column"] = checks.column(column).value
+    if len(changes) == 1:
+        raise ValidationError("input", "give a new text or column")
+    return store.update_note(note, changes, caller)
+
+
+def delete_note(store: Store, caller: str, board_id: str, note_id: str) -> Note:
+    """Delete a note; the votes on it go back to their voters. Author only."""
+    board = require_board(store, board_id)
+    note = find_live_note(store, board, note_id)
+    if note.author_id != caller:
+        raise _not_author(note_id, "delete")
+    store.delete_note(note, caller)
+    return note
+
+
+def _not_author(note_id: str, action: str) -> ForbiddenError:
+    return ForbiddenError(f"only the author of note {note_id} may {action} it")

@@ -1,0 +1,80 @@
+"""Versions: one board link serves a team's retros sprint after sprint.
+
+Starting a new version freezes the live one (it becomes read-only history) and carries its
+ACTION notes over: open action items follow the team into the next retro. Carried notes keep
+their text, column and author (so the author can still edit them), start with no votes, and
+remember the note they came from. GOOD and BAD notes stay with the version they belong to.
+"""
+
+from retro.errors import NotFoundError, ValidationError
+from retro.ids import new_id
+from retro.models import BoardVersion, Column, Note, now
+from retro.services import checks
+from retro.services.boards import require_board, require_owner
+from retro.store import Store
+
+__all__ = ["start_new_version", "version_by_number", "versions_of"]
+
+
+def start_new_version(
+    store: Store,
+    caller: str,
+    board_id: str,
+    title: str | None = None,
+    client_request_id: str | None = None,
+) -> BoardVersion:
+    """Freeze the live version and start the next one. Owner only."""
+    board = require_board(store, board_id)
+    require_owner(board, caller, "start a new version")
+    key = checks.idempotency_key(client_request_id)
+    if key and (earlier := store.replayed(caller, "startNewVersion", key)):
+        return _version(store, board.id, earlier)
+    moment = now()
+    new = BoardVersion(
+        id=new_id(),
+        board_id=board.id,
+        number=board.current_version.number + 1,
+        title=checks.title(title) if title is not None else None,
+        created_at=moment,
+    )
+    carried = [
+        Note(
+            id=new_id(),
+            board_id=board.id,
+            version_id=new.id,
+            column=Column.ACTION,
+            text=note.text,
+            votes=0,
+            author_id=note.author_id,
+            created_at=moment,
+            updated_at=moment,
+            carried_from=note.id,
+        )
+        for note in store.notes(board.current_version.id, Column.ACTION)
+    ]
+    version_id = store.start_version(
+        board, new, carried, (caller, "startNewVersion", key) if key else None
+    )
+    return new if version_id == new.id else _version(store, board.id, version_id)
+
+
+def _version(store: Store, board_id: str, version_id: str) -> BoardVersion:
+    version = store.get_version(board_id, version_id)
+    if version is None:
+        raise NotFoundError("version", version_id)
+    return version
+
+
+def versions_of(
+    store: Store, board_id: str, limit: int | None = None, next_token: str | None = None
+) -> tuple[list[BoardVersion], str | None]:
+    """A page of a board's versions, oldest first."""
+    return store.versions(board_id, checks.page_size(limit), next_token)
+
+
+def version_by_number(store: Store, board_id: str, number: int) -> BoardVersion | None:
+    """A version by its number (1 is the first); None if the board has no such version."""
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        raise ValidationError("number", "must be a whole number from 1")
+    versions, _ = store.versions(board_id)
+    return next((v for v in versions if v.number == number), None)

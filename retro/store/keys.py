@@ -1,0 +1,144 @@
+"""Key shapes and condition expressions: the only place that knows how items are addressed.
+
+The original design, kept: `pid` is the parent's id, `cid` the item's own id. A short type prefix
+on each id keeps a partition's kinds of children apart (a version's partition holds its notes,
+ballots and votes) and lets `begins_with` select one kind.
+
+| item | pid | cid |
+|---|---|---|
+| User | `U#<user>` (a root: its own parent) | `U#<user>` |
+| Token (hash of a user's token) | `U#<user>` | `T#<sha256 of token>` |
+| Idempotency record | `U#<user>` | `I#<operation>#<client key>` |
+| Board | `U#<owner>` | `B#<board>` |
+| BoardVersion | `B#<board>` | `V#<version>` |
+| Note | `V#<version>` | `N#<note>` |
+| Ballot (votes a user spent on a version) | `V#<version>` | `BALLOT#<user>` |
+| Vote (a user's votes on one note) | `V#<version>` | `VOTE#<user>#<note>` |
+"""
+
+from retro.store.table import Condition, Key
+
+__all__ = [
+    "BALLOT",
+    "BOARD",
+    "NOTE",
+    "VERSION",
+    "VOTE",
+    "ballot",
+    "board",
+    "board_pid",
+    "exists",
+    "idempotency",
+    "is_live",
+    "is_owner",
+    "not_exists",
+    "note",
+    "owner_pid",
+    "stem",
+    "token",
+    "user",
+    "version",
+    "version_pid",
+    "vote",
+    "votes_of",
+]
+
+USER, TOKEN, IDEMPOTENCY = "U#", "T#", "I#"
+BOARD, VERSION, NOTE = "B#", "V#", "N#"
+BALLOT, VOTE = "BALLOT#", "VOTE#"
+
+
+def stem(cid: str) -> str:
+    """The bare id inside a prefixed key part (`N#abc` → `abc`, `VOTE#u#n` → `n`)."""
+    return cid.rsplit("#", 1)[-1]
+
+
+def owner_pid(user_id: str) -> str:
+    return USER + user_id
+
+
+def board_pid(board_id: str) -> str:
+    return BOARD + board_id
+
+
+def version_pid(version_id: str) -> str:
+    return VERSION + version_id
+
+
+def user(user_id: str) -> Key:
+    return (USER + user_id, USER + user_id)
+
+
+def token(user_id: str, token_hash: str) -> Key:
+    return (USER + user_id, TOKEN + token_hash)
+
+
+def idempotency(user_id: str, operation: str, client_key: str) -> Key:
+    return (USER + user_id, f"{IDEMPOTENCY}{operation}#{client_key}")
+
+
+def board(owner_id: str, board_id: str) -> Key:
+    return (USER + owner_id, BOARD + board_id)
+
+
+def version(board_id: str, version_id: str) -> Key:
+    return (BOARD + board_id, VERSION + version_id)
+
+
+def note(version_id: str, note_id: str) -> Key:
+    return (VERSION + version_id, NOTE + note_id)
+
+
+def ballot(version_id: str, user_id: str) -> Key:
+    return (VERSION + version_id, BALLOT + user_id)
+
+
+def vote(version_id: str, user_id: str, note_id: str) -> Key:
+    return (VERSION + version_id, f"{VOTE}{user_id}#{note_id}")
+
+
+def votes_of(user_id: str) -> str:
+    """The `cid` prefix of one user's vote items in a version's partition."""
+    return f"{VOTE}{user_id}#"
+
+
+# -- conditions --------------------------------------------------------------------------------
+def not_exists() -> Condition:
+    """Create only: no item with this key yet."""
+    return Condition("attribute_not_exists(pid)")
+
+
+def exists() -> Condition:
+    """Change only what is there: an id that leaks into another board's key matches nothing."""
+    return Condition("attribute_exists(pid)")
+
+
+def is_live() -> Condition:
+    """A version that has not been frozen."""
+    return Condition("attribute_exists(pid) AND attribute_not_exists(frozen_at)")
+
+
+def is_owner(user_id: str) -> Condition:
+    return Condition("attribute_exists(pid) AND owner_id = :me", values={":me": user_id})
+
+
+def is_author(user_id: str) -> Condition:
+    return Condition("attribute_exists(pid) AND author_id = :me", values={":me": user_id})
+
+
+def is_current(version_id: str) -> Condition:
+    """A board whose live version is still `version_id` (nobody started the next meanwhile)."""
+    return Condition("attribute_exists(pid) AND cv_id = :v", values={":v": version_id})
+
+
+def below(attribute: str, limit: int) -> Condition:
+    """A counter that may still grow: absent, or less than `limit`."""
+    return Condition(
+        "attribute_not_exists(#n) OR #n < :limit", names={"#n": attribute}, values={":limit": limit}
+    )
+
+
+def positive(attribute: str) -> Condition:
+    return Condition(
+        "attribute_exists(#n) AND #n > :zero", names={"#n": attribute}, values={":zero": 0}
+    )

@@ -1,0 +1,474 @@
+"""The generic single-table layer: items addressed by (`pid`, `cid`), as in the original design.
+
+This is the only module that talks to DynamoDB. It offers the original model wrapper's verbs —
+new?, put/save, update, destroy, find by id alone (through `cid_si`), children of a parent (paged),
+batch get — plus transactions and a small parallel runner. AWS errors become Retro's domain errors
+here and nowhere else; the store never issues a Scan.
+"""
+
+import base64
+import binascii
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from retro.errors import RetroError, ValidationError
+from retro.settings import Settings
+
+__all__ = [
+    "INDEX_BY_ID",
+    "TABLE_DEFINITION",
+    "Action",
+    "Condition",
+    "ConditionFailed",
+    "Key",
+    "Page",
+    "RequestLog",
+    "Table",
+    "TransactionFailed",
+    "UnavailableError",
+    "record_requests",
+]
+
+Item = dict[str, Any]
+Key = tuple[str, str]
+
+INDEX_BY_ID = "cid_si"
+
+# The original table, exactly: `pid` (parent id) HASH, `cid` (child id) RANGE, and `cid_si` to
+# find an item by its own id alone. `infra/dynamodb.tf` declares the same (a test holds them equal).
+TABLE_DEFINITION: dict[str, Any] = {
+    "AttributeDefinitions": [
+        {"AttributeName": "pid", "AttributeType": "S"},
+        {"AttributeName": "cid", "AttributeType": "S"},
+    ],
+    "KeySchema": [
+        {"AttributeName": "pid", "KeyType": "HASH"},
+        {"AttributeName": "cid", "KeyType": "RANGE"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": INDEX_BY_ID,
+            "KeySchema": [{"AttributeName": "cid", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+        }
+    ],
+    "BillingMode": "PAY_PER_REQUEST",
+}
+
+# AppSync gives a request 30 s; a stuck call must fail well before that, and retries are few.
+_CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+)
+_THROTTLED = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
+MAX_PAGE = 100
+
+
+class UnavailableError(RetroError):
+    """DynamoDB is throttling or unreachable: the request may be retried."""
+
+
+class TransactionFailed(Exception):
+    """A transaction was cancelled; `reasons[i]` is the code for its i-th action ("None" = fine)."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.reasons = reasons
+
+    def failed(self, index: int) -> bool:
+        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition expression with its placeholders — built in `retro.store.keys`, nowhere else."""
+
+    expression: str
+    names: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    next_token: str | None
+
+
+@dataclass
+class RequestLog:
+    """DynamoDB calls seen while recording: (operation, start, end) in monotonic seconds."""
+
+    calls: list[tuple[str, float, float]] = field(default_factory=list)
+
+    @property
+    def operations(self) -> list[str]:
+        return [name for name, _, _ in self.calls]
+
+    @property
+    def sequential(self) -> int:
+        """The longest chain of calls each starting after the previous one ended.
+
+        Calls that overlap in time ran in parallel; this is how many round trips a request
+        waited for one after another.
+        """
+        chain: list[tuple[float, int]] = []  # (end, depth) of calls seen so far
+        best = 0
+        for _, start, end in sorted(self.calls, key=lambda call: call[1]):
+            depth = 1 + max((d for e, d in chain if e <= start), default=0)
+            chain.append((end, depth))
+            best = max(best, depth)
+        return best
+
+
+_recorders: list[RequestLog] = []
+_recorders_lock = threading.Lock()
+_call_starts = threading.local()
+
+
+@contextmanager
+def record_requests() -> Iterator[RequestLog]:
+    """Record every DynamoDB call made by any `Table` in this process (tests, benchmarks)."""
+    log = RequestLog()
+    with _recorders_lock:
+        _recorders.append(log)
+    try:
+        yield log
+    finally:
+        with _recorders_lock:
+            _recorders.remove(log)
+
+
+def _before_call(**_: Any) -> None:
+    _call_starts.start = time.monotonic()
+
+
+def _after_call(event_name: str, **_: Any) -> None:
+    if not _recorders:
+        return
+    end = time.monotonic()
+    operation = event_name.rsplit(".", 1)[-1]
+    with _recorders_lock:
+        for log in _recorders:
+            log.calls.append((operation, getattr(_call_starts, "start", end), end))
+
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _dump(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None}
+
+
+def _load(raw: Mapping[str, Any]) -> Item:
+    item = {k: _deserializer.deserialize(v) for k, v in raw.items()}
+    # DynamoDB numbers come back as Decimal; Retro only stores integers.
+    return {k: int(v) if type(v).__name__ == "Decimal" else v for k, v in item.items()}
+
+
+def _key(key: Key) -> dict[str, Any]:
+    return {"pid": {"S": key[0]}, "cid": {"S": key[1]}}
+
+
+def _condition_args(condition: Condition | None) -> dict[str, Any]:
+    if condition is None:
+        return {}
+    args: dict[str, Any] = {"ConditionExpression": condition.expression}
+    if condition.names:
+        args["ExpressionAttributeNames"] = dict(condition.names)
+    if condition.values:
+        args["ExpressionAttributeValues"] = _dump(condition.values)
+    return args
+
+
+def encode_token(pid: str, last_key: Mapping[str, Any]) -> str:
+    raw = json.dumps({"p": pid, "c": _load(last_key)["cid"]}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_token(pid: str, token: str) -> dict[str, Any]:
+    """The ExclusiveStartKey inside `token`, if it was issued for this very partition."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if raw["p"] == pid and isinstance(raw["c"], str):
+            return _key((pid, raw["c"]))
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        pass
+    raise ValidationError("nextToken", "is not a token issued for this list")
+
+
+_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="retro-store")
+
+
+class Table:
+    """One DynamoDB table with the original `pid`/`cid` keys."""
+
+    def __init__(self, settings: Settings, client: Any = None) -> None:
+        self.name = settings.table_name
+        if client is None:
+            client = boto3.session.Session().client(
+                "dynamodb",
+                region_name=settings.region,
+                endpoint_url=str(settings.dynamodb_endpoint)
+                if settings.dynamodb_endpoint
+                else None,
+                config=_CLIENT_CONFIG,
+            )
+        self.client = client
+        client.meta.events.register("before-call.dynamodb", _before_call)
+        client.meta.events.register("after-call.dynamodb", _after_call)
+
+    # -- the table itself ------------------------------------------------------------------
+    def create(self) -> None:
+        """Create the table with the original keys and index (local server, tests)."""
+        self.client.create_table(TableName=self.name, **TABLE_DEFINITION)
+        self.client.get_waiter("table_exists").wait(TableName=self.name)
+
+    def exists(self) -> bool:
+        try:
+            self.client.describe_table(TableName=self.name)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ResourceNotFoundException":
+                return False
+            raise
+        return True
+
+    # -- single items ----------------------------------------------------------------------
+    def get(self, key: Key, *, consistent: bool = False) -> Item | None:
+        response = self._call("get_item", Key=_key(key), ConsistentRead=consistent)
+        raw = response.get("Item")
+        return _load(raw) if raw else None
+
+    def is_new(self, key: Key) -> bool:
+        """The original `new?`: whether no item has this key."""
+        return self.get(key, consistent=True) is None
+
+    def put(self, item: Item, *, condition: Condition | None = None) -> None:
+        """Write a whole item (the original `put`/`save`); create with `keys.not_exists()`."""
+        self._call("put_item", Item=_dump(item), **_condition_args(condition))
+
+    def update(
+        self,
+        key: Key,
+        *,
+        set_: Mapping[str, Any] | None = None,
+        add: Mapping[str, int] | None = None,
+        condition: Condition | None = None,
+    ) -> Item:
+        """Change some attributes atomically and return the whole new item (ALL_NEW).
+
+        `set_` values of None remove the attribute; `add` adds to numbers (atomic counters).
+        """
+        args = _update_args(set_, add, condition)
+        response = self._call("update_item", Key=_key(key), ReturnValues="ALL_NEW", **args)
+        return _load(response["Attributes"])
+
+    def destroy(self, key: Key, *, condition: Condition | None = None) -> Item | None:
+        """Delete an item and return what it was (ALL_OLD), or None if there was none."""
+        response = self._call(
+            "delete_item", Key=_key(key), ReturnValues="ALL_OLD", **_condition_args(condition)
+        )
+        raw = response.get("Attributes")
+        return _load(raw) if raw else None
+
+    # -- finding -----------------------------------------------------------------------------
+    def find_keys(self, cid: str) -> list[Key]:
+        """Keys of the items whose own id is `cid`, through the `cid_si` index.
+
+        The index is eventually consistent: an item written a moment ago may not be there yet.
+        """
+        response = self._call(
+            "query",
+            IndexName=INDEX_BY_ID,
+            KeyConditionExpression="cid = :cid",
+            ExpressionAttributeValues={":cid": {"S": cid}},
+        )
+        return [(raw["pid"]["S"], raw["cid"]["S"]) for raw in response.get("Items", [])]
+
+    def children(
+        self,
+        pid: str,
+        prefix: str,
+        *,
+        limit: int | None = None,
+        next_token: str | None = None,
+        newest_first: bool = False,
+        consistent: bool = False,
+    ) -> Page:
+        """Children of `pid` whose `cid` starts with `prefix`, in `cid` order, one page.
+
+        Without `limit`, every child is returned (following DynamoDB's 1 MB pages).
+        """
+        args: dict[str, Any] = {
+            "KeyConditionExpression": "pid = :pid AND begins_with(cid, :prefix)",
+            "ExpressionAttributeValues": {":pid": {"S": pid}, ":prefix": {"S": prefix}},
+            "ScanIndexForward": not newest_first,
+            "ConsistentRead": consistent,
+        }
+        if next_token:
+            args["ExclusiveStartKey"] = decode_token(pid, next_token)
+        items: list[Item] = []
+        while True:
+            if limit is not None:
+                args["Limit"] = limit - len(items)
+            response = self._call("query", **args)
+            items.extend(_load(raw) for raw in response.get("Items", []))
+            last = response.get("LastEvaluatedKey")
+            if not last or (limit is not None and len(items) >= limit):
+                break
+            args["ExclusiveStartKey"] = last
+        token = encode_token(pid, last) if last and limit is not None else None
+        return Page(items=items, next_token=token)
+
+    def batch_get(self, keys: Sequence[Key]) -> list[Item]:
+        """Items for `keys` (missing ones are skipped), 100 keys per request, in any order."""
+        found: list[Item] = []
+        pending = [_key(key) for key in dict.fromkeys(keys)]
+        while pending:
+            chunk, pending = pending[:100], pending[100:]
+            request: dict[str, Any] = {self.name: {"Keys": chunk}}
+            while request:
+                response = self._call("batch_get_item", RequestItems=request, table=False)
+                found.extend(_load(raw) for raw in response["Responses"].get(self.name, []))
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def delete_many(self, keys: Sequence[Key]) -> None:
+        """Delete items unconditionally, 25 per request (cleaning up a deleted board)."""
+        pending = [{"DeleteRequest": {"Key": _key(key)}} for key in dict.fromkeys(keys)]
+        while pending:
+            chunk, pending = pending[:25], pending[25:]
+            request: dict[str, Any] = {self.name: chunk}
+            while request:
+                response = self._call("batch_write_item", RequestItems=request, table=False)
+                request = response.get("UnprocessedItems") or {}
+
+    # -- transactions ------------------------------------------------------------------------
+    def transact(self, actions: Sequence["Action"]) -> None:
+        """Apply all actions or none. Raises TransactionFailed with a reason per action."""
+        request = [action.request(self.name) for action in actions]
+        try:
+            self._call("transact_write_items", TransactItems=request, table=False, raw=True)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise _translate(error) from error
+            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            if any(r in {"TransactionConflict", "ThrottlingError"} for r in reasons):
+                raise UnavailableError("the board is busy; please retry") from error
+            raise TransactionFailed(reasons) from error
+
+    # -- parallel reads ----------------------------------------------------------------------
+    @staticmethod
+    def parallel(*calls: Callable[[], Any]) -> list[Any]:
+        """Run independent calls at once; one round trip of waiting instead of several."""
+        if len(calls) == 1:
+            return [calls[0]()]
+        futures = [_pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _call(self, operation: str, *, table: bool = True, raw: bool = False, **args: Any) -> Any:
+        if table:
+            args["TableName"] = self.name
+        try:
+            return getattr(self.client, operation)(**args)
+        except ClientError as error:
+            if raw:
+                raise
+            raise _translate(error) from error
+        except BotoCoreError as error:
+            raise UnavailableError("the database could not be reached; please retry") from error
+
+
+class ConditionFailed(RetroError):
+    """A single-item condition failed; callers catch it and raise the error that fits."""
+
+
+def _translate(error: ClientError) -> Exception:
+    code = error.response["Error"]["Code"]
+    if code == "ConditionalCheckFailedException":
+        return ConditionFailed("condition failed")
+    if code in _THROTTLED:
+        return UnavailableError("the database is busy; please retry")
+    return error  # unexpected: the resolver layer masks it and logs it with a correlation id
+
+
+def _update_args(
+    set_: Mapping[str, Any] | None,
+    add: Mapping[str, int] | None,
+    condition: Condition | None,
+) -> dict[str, Any]:
+    """UpdateExpression and placeholders; a `None` in `set_` removes that attribute."""
+    names: dict[str, str] = dict(condition.names) if condition else {}
+    values: dict[str, Any] = dict(condition.values) if condition else {}
+    sets, removes, adds = [], [], []
+    for i, (name, value) in enumerate((set_ or {}).items()):
+        names[f"#s{i}"] = name
+        if value is None:
+            removes.append(f"#s{i}")
+        else:
+            values[f":s{i}"] = value
+            sets.append(f"#s{i} = :s{i}")
+    for i, (name, amount) in enumerate((add or {}).items()):
+        names[f"#a{i}"] = name
+        values[f":a{i}"] = amount
+        adds.append(f"#a{i} :a{i}")
+    clauses = [
+        f"{verb} {', '.join(parts)}"
+        for verb, parts in (("SET", sets), ("REMOVE", removes), ("ADD", adds))
+        if parts
+    ]
+    args: dict[str, Any] = {"UpdateExpression": " ".join(clauses)}
+    if condition:
+        args["ConditionExpression"] = condition.expression
+    if names:
+        args["ExpressionAttributeNames"] = names
+    if values:
+        args["ExpressionAttributeValues"] = _dump(values)
+    return args
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of a transaction: put, update, delete or a bare condition check."""
+
+    kind: str  # "Put" | "Update" | "Delete" | "ConditionCheck"
+    key: Key | None = None
+    item: Item | None = None
+    set_: Mapping[str, Any] | None = None
+    add: Mapping[str, int] | None = None
+    condition: Condition | None = None
+
+    def request(self, table: str) -> dict[str, Any]:
+        body: dict[str, Any] = {"TableName": table}
+        if self.kind == "Put":
+            assert self.item is not None
+            body["Item"] = _dump(self.item)
+            body.update(_condition_args(self.condition))
+        elif self.kind == "Update":
+            assert self.key is not None
+            body["Key"] = _key(self.key)
+            body.update(_update_args(self.set_, self.add, self.condition))
+        else:
+            assert self.key is not None
+            body["Key"] = _key(self.key)
+            body.update(_condition_args(self.condition))
+        return {self.kind: body}
