@@ -1,0 +1,104 @@
+"""Mutation fields (function `write`)."""
+
+from typing import Any
+
+from resolvers import views
+from resolvers.arguments import (
+    AddNoteArgs,
+    CreateBoardArgs,
+    CreateUserArgs,
+    IdArgs,
+    NoteRefArgs,
+    NoteVoteArgs,
+    StartVersionArgs,
+    UpdateBoardArgs,
+    UpdateNoteArgs,
+    parse,
+)
+from resolvers.router import Call, Router
+from retro import services
+from retro.store import default_store
+
+__all__ = ["router"]
+
+router = Router("mutations")
+
+
+@router.resolver("Mutation.createUser")
+def create_user(call: Call) -> dict[str, Any]:
+    args = parse(CreateUserArgs, call.arguments)
+    user, token = services.create_user(default_store(), args.name)
+    return {"token": token, "user": views.user(user)}
+
+
+@router.resolver("Mutation.createBoard")
+def create_board(call: Call) -> dict[str, Any]:
+    data = parse(CreateBoardArgs, call.arguments).input
+    budget = data.settings.voteBudget if data.settings else None
+    board = services.create_board(
+        default_store(), call.caller, data.title, budget, data.clientRequestId
+    )
+    return views.boards(default_store(), [board], call.selection)[0]
+
+
+@router.resolver("Mutation.updateBoard")
+def update_board(call: Call) -> dict[str, Any]:
+    data = parse(UpdateBoardArgs, call.arguments).input
+    budget = data.settings.voteBudget if data.settings else None
+    board = services.update_board(default_store(), call.caller, data.id, data.title, budget)
+    return views.boards(default_store(), [board], call.selection)[0]
+
+
+@router.resolver("Mutation.deleteBoard")
+def delete_board(call: Call) -> dict[str, Any]:
+    args = parse(IdArgs, call.arguments)
+    store = default_store()
+    board = services.require_board(store, args.id, "id")
+    rendered = views.boards(store, [board], call.selection)[0]  # what is about to go
+    services.delete_board(store, call.caller, board.id)
+    return rendered
+
+
+@router.resolver("Mutation.startNewVersion")
+def start_new_version(call: Call) -> dict[str, Any]:
+    data = parse(StartVersionArgs, call.arguments).input
+    version = services.start_new_version(
+        default_store(), call.caller, data.boardId, data.title, data.clientRequestId
+    )
+    return views.versions(default_store(), [version], call.selection)[0]
+
+
+@router.resolver("Mutation.addNote")
+def add_note(call: Call) -> dict[str, Any]:
+    data = parse(AddNoteArgs, call.arguments).input
+    note = services.add_note(
+        default_store(), call.caller, data.boardId, data.column, data.text, data.clientRequestId
+    )
+    return views.note(note)
+
+
+@router.resolver("Mutation.updateNote")
+def update_note(call: Call) -> dict[str, Any]:
+    data = parse(UpdateNoteArgs, call.arguments).input
+    note = services.update_note(
+        default_store(), call.caller, data.boardId, data.id, data.text, data.column
+    )
+    return views.note(note)
+
+
+@router.resolver("Mutation.deleteNote")
+def delete_note(call: Call) -> dict[str, Any]:
+    args = parse(NoteRefArgs, call.arguments)
+    return views.note(services.delete_note(default_store(), call.caller, args.boardId, args.id))
+
+
+@router.resolver("Mutation.vote")
+def vote(call: Call) -> dict[str, Any]:
+    args = parse(NoteVoteArgs, call.arguments)
+    return views.note(services.vote(default_store(), call.caller, args.boardId, args.noteId))
+
+
+@router.resolver("Mutation.unvote")
+def unvote(call: Call) -> dict[str, Any]:
+    args = parse(NoteVoteArgs, call.arguments)
+    return views.note(services.unvote(default_store(), call.caller, args.boardId, args.noteId))
