@@ -1,0 +1,64 @@
+// Wiring: load the config, create the API and realtime clients, and route by the URL hash
+// (`#/` start, `#/board/<id>` live board, `#/board/<id>/v/<n>` one version), so any static
+// host can serve the client.
+
+import { Api } from "./api.js";
+import { loadConfig } from "./config.js";
+import { h, hook } from "./dom.js";
+import { showError } from "./notify.js";
+import { WHO_AM_I } from "./operations.js";
+import { Realtime } from "./realtime.js";
+import { mountBoard } from "./views/board.js";
+import { mountStart } from "./views/start.js";
+
+/** @returns {{name: "start"} | {name: "board", boardId: string, number: number | null}} */
+function parseRoute(hash) {
+  const match = /^#\/board\/([^/?#]+)(?:\/v\/(\d+))?\/?$/.exec(hash);
+  if (match) {
+    const number = match[2] ? Number(match[2]) : null;
+    return { name: "board", boardId: decodeURIComponent(match[1]), number };
+  }
+  return { name: "start" };
+}
+
+async function main() {
+  const view = hook(document, "view");
+  let config;
+  try {
+    config = await loadConfig();
+  } catch (error) {
+    view.replaceChildren(
+      h("h1", { textContent: "Retro can't start" }),
+      h("p", { textContent: error.message }),
+    );
+    return;
+  }
+  const api = new Api(config);
+  const realtime = new Realtime(config, () => api.ensureToken());
+  // A new identity (the old token was unknown) needs a new realtime connection too.
+  api.addEventListener("identity", () => realtime.restart());
+  // A refused connection is usually a stale token: a cheap request renews it if so.
+  realtime.addEventListener("problem", () => api.request(WHO_AM_I).catch(() => {}));
+
+  const context = { api, realtime, navigate: (hash) => (location.hash = hash) };
+  /** @type {{route: object, unmount: () => void, show?: (route: object) => boolean} | null} */
+  let current = null;
+
+  const render = () => {
+    const route = parseRoute(location.hash);
+    // The same board at another version: let the board view switch without a remount.
+    if (current?.show?.(route)) return;
+    current?.unmount();
+    hook(document, "topbar-end").replaceChildren();
+    view.replaceChildren();
+    const mount = route.name === "board" ? mountBoard : mountStart;
+    current = mount(view, route, context);
+    view.focus({ preventScroll: true });
+    scrollTo(0, 0);
+  };
+  addEventListener("hashchange", render);
+  addEventListener("unhandledrejection", (event) => showError(event.reason));
+  render();
+}
+
+main();

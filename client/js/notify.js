@@ -1,0 +1,44 @@
+// Messages to people: toasts for what happened (a refused action shows the server's message),
+// and a screen-reader announcement channel for what changed elsewhere on the page.
+
+import { h, hook } from "./dom.js";
+
+const SHOWN_MS = { info: 3500, error: 8000 };
+
+/**
+ * Shows a message in the toast stack. Errors stay longer and are announced assertively.
+ * @param {string} message
+ * @param {"info"|"error"} [kind]
+ */
+export function toast(message, kind = "info") {
+  const stack = hook(document, kind === "error" ? "alerts" : "toasts");
+  const close = h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss" }, "×");
+  const item = h(
+    "div",
+    { class: `toast toast--${kind}` },
+    h("span", { textContent: message }),
+    close,
+  );
+  const remove = () => item.remove();
+  close.addEventListener("click", remove);
+  stack.append(item);
+  setTimeout(remove, SHOWN_MS[kind]);
+}
+
+/** Shows what went wrong: ApiError carries the server's own message. */
+export function showError(error) {
+  toast(error?.message || "Something went wrong.", "error");
+}
+
+/**
+ * Tells screen-reader users about a change they did not make (e.g. a new version started).
+ * @param {string} message
+ */
+export function announce(message) {
+  const region = hook(document, "announcer");
+  region.textContent = "";
+  // A fresh text node in a live region is what assistive technology reads out.
+  requestAnimationFrame(() => {
+    region.textContent = message;
+  });
+}

@@ -1,0 +1,248 @@
+// The state of one open board and everything that changes it. Views read from it and listen
+// for `change`; they never call the API themselves. Each change event says what changed
+// (detail.what: "board" | "notes" | "participation" | "versions" | "view" | "status").
+//
+// Consistency: a full load replaces the state; live events that arrive while a load is in
+// flight are kept and replayed on top of it, so a slow response cannot undo a newer event.
+
+import * as ops from "./operations.js";
+
+export const COLUMNS = /** @type {const} */ (["GOOD", "BAD", "ACTION"]);
+
+export class BoardStore extends EventTarget {
+  /** "loading" | "ready" | "missing" | "deleted" */
+  status = "loading";
+  board = null;
+  /** @type {Map<string, object>} notes of the live version, in creation order */
+  notes = new Map();
+  versions = [];
+  participation = null;
+  /** The version being looked at when it is not the live one: {version, notes} or null. */
+  older = null;
+  #api;
+  #loads = 0;
+  #pending = [];
+  #deleted = new Set();
+
+  /** @param {import("./api.js").Api} api @param {string} boardId */
+  constructor(api, boardId) {
+    super();
+    this.#api = api;
+    this.boardId = boardId;
+  }
+
+  // Reading ------------------------------------------------------------------------------
+
+  get live() {
+    return this.board?.currentVersion ?? null;
+  }
+
+  get isOwner() {
+    return Boolean(this.participation?.isOwner);
+  }
+
+  /** @param {string} column */
+  notesIn(column) {
+    return [...this.notes.values()].filter((note) => note.column === column);
+  }
+
+  /** @param {string} noteId */
+  isMine(noteId) {
+    return Boolean(this.participation?.myNoteIds.includes(noteId));
+  }
+
+  /** @param {string} noteId @returns {number} the caller's votes on that note */
+  myVotesOn(noteId) {
+    return this.participation?.myVotes.find((v) => v.noteId === noteId)?.count ?? 0;
+  }
+
+  // Loading ------------------------------------------------------------------------------
+
+  /** Loads the live board and the caller's participation in one request. */
+  async load() {
+    this.#loads += 1;
+    try {
+      const data = await this.#api.request(ops.BOARD_PAGE, { id: this.boardId });
+      if (!data.board) {
+        this.status = "missing";
+        this.#emit("status");
+        return;
+      }
+      this.#takeBoard(data.board);
+      this.participation = data.participation;
+      this.versions = data.board.versions.items;
+      this.status = "ready";
+      if (data.board.versions.nextToken) this.#moreVersions(data.board.versions.nextToken);
+    } finally {
+      this.#loads -= 1;
+    }
+    for (const replay of this.#pending.splice(0)) replay();
+    this.#emit("board");
+  }
+
+  async refreshParticipation() {
+    const data = await this.#api.request(ops.PARTICIPATION, { boardId: this.boardId });
+    this.participation = data.participation;
+    this.#emit("participation");
+  }
+
+  async #moreVersions(nextToken) {
+    const vars = { id: this.boardId, nextToken };
+    const data = await this.#api.request(ops.MORE_VERSIONS, vars).catch(() => null);
+    if (!data?.board) return;
+    this.versions = [...this.versions, ...data.board.versions.items];
+    this.#emit("versions");
+    if (data.board.versions.nextToken) this.#moreVersions(data.board.versions.nextToken);
+  }
+
+  /**
+   * Shows version `number`: the live one (null or its number) or a frozen one, read-only.
+   * @param {number | null} number
+   */
+  async showVersion(number) {
+    if (number === null || number === this.live?.number) {
+      this.older = null;
+    } else {
+      const data = await this.#api.request(ops.VERSION_NOTES, { id: this.boardId, number });
+      const version = data.board?.version;
+      if (!version) throw new Error(`This board has no version ${number}.`);
+      this.older = { version, notes: version.notes };
+    }
+    this.#emit("view");
+  }
+
+  #takeBoard(board) {
+    this.board = board;
+    this.notes = new Map(board.currentVersion.notes.map((note) => [note.id, note]));
+  }
+
+  // Live events --------------------------------------------------------------------------
+
+  /** @param {"added"|"updated"|"deleted"} kind @param {object} note */
+  applyNote(kind, note) {
+    if (this.#loads) {
+      this.#pending.push(() => this.applyNote(kind, note));
+      return;
+    }
+    if (!this.live || note.boardId !== this.boardId) return;
+    if (note.versionId !== this.live.id) {
+      // A note of a version we don't know yet: a new version started; catch up.
+      if (!this.versions.some((v) => v.id === note.versionId)) this.#background(this.load());
+      return;
+    }
+    if (kind === "deleted") {
+      this.#deleted.add(note.id);
+      this.notes.delete(note.id);
+      // Votes on a deleted note go back to their voters: mine too.
+      if (this.myVotesOn(note.id) || this.isMine(note.id)) {
+        this.#background(this.refreshParticipation());
+      }
+    } else if (!this.#deleted.has(note.id)) {
+      const known = this.notes.get(note.id);
+      if (known && known.updatedAt > note.updatedAt) return; // an older event arrived late
+      this.notes.set(note.id, { ...known, ...note });
+    }
+    this.#emit("notes");
+  }
+
+  /** @param {object} board the onBoardUpdated payload */
+  applyBoard(board) {
+    if (this.#loads) {
+      this.#pending.push(() => this.applyBoard(board));
+      return;
+    }
+    if (!this.board || board.id !== this.boardId) return;
+    if (board.currentVersion && board.currentVersion.id !== this.live.id) {
+      this.#background(this.load());
+      return;
+    }
+    const budgetChanged = board.settings?.voteBudget !== this.board.settings.voteBudget;
+    const { currentVersion, ...rest } = board;
+    this.board = { ...this.board, ...rest };
+    if (currentVersion) this.board.currentVersion = { ...this.live, ...currentVersion };
+    if (budgetChanged) this.#background(this.refreshParticipation());
+    this.#emit("board");
+  }
+
+  /** The board is gone (deleted by its owner). */
+  markDeleted() {
+    this.status = "deleted";
+    this.#emit("status");
+  }
+
+  /** Runs work nobody awaits; a failure becomes a `problem` event the app shows. */
+  #background(promise) {
+    promise.catch((error) => {
+      this.dispatchEvent(new CustomEvent("problem", { detail: { message: error.message } }));
+    });
+  }
+
+  #emit(what) {
+    this.dispatchEvent(new CustomEvent("change", { detail: { what } }));
+  }
+
+  // Actions ------------------------------------------------------------------------------
+  // Each applies the server's answer at once (the subscription echo is idempotent) and then
+  // refetches the caller-dependent part, which only `participation` carries.
+
+  async addNote(column, text) {
+    const input = { boardId: this.boardId, column, text, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(ops.ADD_NOTE, { input }, { retryNetwork: true });
+    this.applyNote("added", data.addNote);
+    await this.refreshParticipation();
+  }
+
+  async editNote(id, text) {
+    const input = { boardId: this.boardId, id, text };
+    const data = await this.#api.request(ops.UPDATE_NOTE, { input });
+    this.applyNote("updated", data.updateNote);
+  }
+
+  async deleteNote(id) {
+    const data = await this.#api.request(ops.DELETE_NOTE, { boardId: this.boardId, id });
+    // applyNote refetches participation: the note was mine and may carry my votes.
+    this.applyNote("deleted", data.deleteNote);
+  }
+
+  async vote(noteId, up) {
+    const query = up ? ops.VOTE : ops.UNVOTE;
+    const data = await this.#api.request(query, { boardId: this.boardId, noteId });
+    this.applyNote("updated", up ? data.vote : data.unvote);
+    await this.refreshParticipation();
+  }
+
+  /** Owner only. @param {{title?: string, voteBudget?: number}} changes */
+  async updateBoard({ title, voteBudget }) {
+    const input = { id: this.boardId, title };
+    if (voteBudget !== undefined) input.settings = { voteBudget };
+    const data = await this.#api.request(ops.UPDATE_BOARD, { input });
+    this.applyBoard(data.updateBoard);
+  }
+
+  /** Owner only: freezes the live version and starts the next. */
+  async startNewVersion(title) {
+    const input = {
+      boardId: this.boardId,
+      title: title || null,
+      clientRequestId: crypto.randomUUID(),
+    };
+    await this.#api.request(ops.START_NEW_VERSION, { input }, { retryNetwork: true });
+    this.older = null;
+    await this.load();
+  }
+
+  /** Owner only. */
+  async deleteBoard() {
+    await this.#api.request(ops.DELETE_BOARD, { id: this.boardId });
+    this.markDeleted();
+  }
+
+  /** @returns {Promise<{title: string, number: number, text: string}>} */
+  async exportVersion(number, format) {
+    const vars = { id: this.boardId, number, format };
+    const data = await this.#api.request(ops.EXPORT_VERSION, vars);
+    const version = data.board?.version;
+    if (!version) throw new Error(`This board has no version ${number}.`);
+    return { title: data.board.title, number, text: version.export };
+  }
+}

@@ -1,0 +1,256 @@
+// The board page: header (title, link, votes left), toolbar (versions, owner controls,
+// export), the read-only banner for older versions, and the three columns. It connects the
+// store to the realtime subscriptions and re-renders on every store change.
+
+import { download } from "../download.js";
+import { formatDate, h, hook, slug } from "../dom.js";
+import { announce, showError, toast } from "../notify.js";
+import * as ops from "../operations.js";
+import { forgetBoard, rememberBoard } from "../recent.js";
+import { BoardStore } from "../store.js";
+import { createColumns } from "./columns.js";
+import { connectionStatus } from "./connection.js";
+import { openNewVersion, openSettings } from "./dialogs.js";
+
+/** @param {{boardId: string, number: number | null}} route */
+export function mountBoard(root, route, { api, realtime, navigate }) {
+  const { boardId } = route;
+  const store = new BoardStore(api, boardId);
+  const columns = createColumns(store);
+  const connection = connectionStatus(realtime);
+  hook(document, "topbar-end").append(connection.element);
+
+  const ui = {
+    title: h("h1", { class: "board-title" }),
+    settings: h(
+      "button",
+      { type: "button", class: "button button--quiet", hidden: true },
+      "Board settings",
+    ),
+    copy: h("button", { type: "button", class: "button" }, "Copy link"),
+    budget: h("p", { class: "budget", dataset: { retro: "votes-left" } }),
+    versions: h("select", { id: "version-select" }),
+    newVersion: h("button", { type: "button", class: "button", hidden: true }, "Start new version"),
+    banner: h("div", { class: "banner", role: "note", hidden: true }),
+  };
+  const exportButtons = ["MARKDOWN", "CSV"].map((format) =>
+    h(
+      "button",
+      { type: "button", class: "button button--quiet", dataset: { format } },
+      format === "CSV" ? "CSV" : "Markdown",
+    ),
+  );
+  const content = h(
+    "div",
+    { class: "board", hidden: true },
+    h(
+      "div",
+      { class: "board-head" },
+      h("div", { class: "title-row" }, ui.title, ui.settings),
+      h("div", { class: "head-actions" }, ui.budget, ui.copy),
+    ),
+    h(
+      "div",
+      { class: "toolbar" },
+      h(
+        "div",
+        { class: "toolbar-group" },
+        h("label", { for: "version-select" }, "Version"),
+        ui.versions,
+        ui.newVersion,
+      ),
+      h(
+        "div",
+        { class: "toolbar-group", role: "group", "aria-label": "Export this version" },
+        h("span", { class: "toolbar-label" }, "Export"),
+        ...exportButtons,
+      ),
+    ),
+    ui.banner,
+    columns.element,
+  );
+  const message = h("div", { class: "board-message", hidden: true });
+  root.append(h("p", { class: "loading", textContent: "Loading the board…" }), content, message);
+
+  // Rendering -------------------------------------------------------------------------------
+  const render = (what) => {
+    if (store.status !== "ready") return renderStatus();
+    root.querySelector(".loading")?.remove();
+    content.hidden = false;
+    const { board, live, older, participation } = store;
+    ui.title.textContent = board.title;
+    document.title = `${board.title} · Retro`;
+    ui.settings.hidden = !store.isOwner;
+    ui.newVersion.hidden = !store.isOwner || older !== null;
+    if (participation) {
+      const { votesLeft, voteBudget } = participation;
+      ui.budget.replaceChildren(
+        h(
+          "span",
+          { class: "budget-dots", "aria-hidden": "true" },
+          "●".repeat(votesLeft) + "○".repeat(Math.max(0, voteBudget - votesLeft)),
+        ),
+        h("span", { textContent: `${votesLeft} of ${voteBudget} votes left` }),
+      );
+    }
+    ui.budget.hidden = older !== null;
+    if (what !== "notes" && what !== "participation") renderVersions(live, older);
+    columns.render();
+  };
+
+  const renderVersions = (live, older) => {
+    const shown = older?.version.number ?? live.number;
+    const options = [...store.versions]
+      .sort((a, b) => b.number - a.number)
+      .map((v) => {
+        const name = v.title ? ` — ${v.title}` : "";
+        const state = v.id === live.id ? " (live)" : `, frozen ${formatDate(v.frozenAt)}`;
+        return h("option", {
+          value: String(v.number),
+          textContent: `Version ${v.number}${name}${state}`,
+          selected: v.number === shown,
+        });
+      });
+    ui.versions.replaceChildren(...options);
+    ui.banner.hidden = older === null;
+    if (older) {
+      const { version } = older;
+      ui.banner.replaceChildren(
+        h("span", {
+          textContent:
+            `Version ${version.number}${version.title ? ` (${version.title})` : ""} is frozen` +
+            (version.frozenAt ? ` since ${formatDate(version.frozenAt)}` : "") +
+            ". You can read and export it; notes and votes are closed.",
+        }),
+        h(
+          "a",
+          { href: `#/board/${encodeURIComponent(boardId)}`, class: "button button--small" },
+          `Back to live version ${live.number}`,
+        ),
+      );
+    }
+  };
+
+  const renderStatus = () => {
+    root.querySelector(".loading")?.remove();
+    content.hidden = true;
+    message.hidden = false;
+    const home = h("a", { href: "#/", class: "button button--primary" }, "Go to the start page");
+    if (store.status === "missing") {
+      forgetBoard(boardId);
+      document.title = "Board not found · Retro";
+      message.replaceChildren(
+        h("h1", {}, "This board doesn't exist"),
+        h(
+          "p",
+          {},
+          "Check the link, or ask for a new one. Boards that were deleted are gone for good.",
+        ),
+        home,
+      );
+    } else if (store.status === "deleted") {
+      forgetBoard(boardId);
+      document.title = "Board deleted · Retro";
+      message.replaceChildren(
+        h("h1", {}, "This board was deleted"),
+        h("p", {}, "Its owner deleted it with all its versions and notes."),
+        home,
+      );
+    }
+  };
+
+  // Wiring ----------------------------------------------------------------------------------
+  store.addEventListener("change", (event) => {
+    render(event.detail.what);
+    if (store.status === "ready") rememberBoard(boardId, store.board.title);
+  });
+  store.addEventListener("problem", (event) => showError(event.detail));
+
+  const bump = (kind) => (data) => store.applyNote(kind, Object.values(data)[0]);
+  const subscriptions = [
+    realtime.subscribe(ops.ON_NOTE_ADDED, { boardId }, bump("added")),
+    realtime.subscribe(ops.ON_NOTE_UPDATED, { boardId }, bump("updated")),
+    realtime.subscribe(ops.ON_NOTE_DELETED, { boardId }, bump("deleted")),
+    realtime.subscribe(ops.ON_BOARD_UPDATED, { id: boardId }, (data) =>
+      store.applyBoard(data.onBoardUpdated),
+    ),
+    realtime.subscribe(ops.ON_BOARD_DELETED, { id: boardId }, () => store.markDeleted()),
+    realtime.subscribe(ops.ON_VERSION_STARTED, { boardId }, (data) => {
+      const version = data.onVersionStarted;
+      const name = version.title ? `: ${version.title}` : "";
+      announce(`Version ${version.number}${name} started. Open action items were carried over.`);
+      toast(`Version ${version.number}${name} started.`);
+      store.load().catch(showError);
+    }),
+  ];
+  // Every (re)connect may have missed events: once all subscriptions are acknowledged, load
+  // the board again, so nothing is missed between the first load and the subscriptions.
+  const onSynced = () => store.load().catch(showError);
+  realtime.addEventListener("synced", onSynced);
+
+  ui.settings.addEventListener("click", () =>
+    openSettings(store, {
+      onDeleted: () => {
+        toast("Board deleted.");
+        navigate("#/");
+      },
+    }),
+  );
+  ui.newVersion.addEventListener("click", () => openNewVersion(store));
+  ui.versions.addEventListener("change", () => {
+    const number = Number(ui.versions.value);
+    const path = `#/board/${encodeURIComponent(boardId)}`;
+    navigate(number === store.live.number ? path : `${path}/v/${number}`);
+  });
+  ui.copy.addEventListener("click", () => copyLink(boardId, ui.copy));
+  for (const button of exportButtons) {
+    button.addEventListener("click", async () => {
+      const number = store.older?.version.number ?? store.live.number;
+      button.disabled = true;
+      try {
+        const file = await store.exportVersion(number, button.dataset.format);
+        const name = download(file.text, `${slug(file.title)}-v${number}`, button.dataset.format);
+        toast(`Downloaded ${name}.`);
+      } catch (error) {
+        showError(error);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  store
+    .load()
+    .then(() => (route.number === null ? null : store.showVersion(route.number)))
+    .catch(showError);
+
+  return {
+    /** The same board at another version switches in place. */
+    show(next) {
+      if (next.name !== "board" || next.boardId !== boardId) return false;
+      store.showVersion(next.number).catch(showError);
+      return true;
+    },
+    unmount() {
+      for (const id of subscriptions) realtime.unsubscribe(id);
+      realtime.removeEventListener("synced", onSynced);
+      connection.destroy();
+    },
+  };
+}
+
+async function copyLink(boardId, button) {
+  const url = new URL(`#/board/${encodeURIComponent(boardId)}`, location.href).href;
+  try {
+    await navigator.clipboard.writeText(url);
+  } catch {
+    // No clipboard permission (e.g. an embedded browser): select the link for a manual copy.
+    window.prompt("Copy this link:", url);
+    return;
+  }
+  button.textContent = "Link copied";
+  toast("Board link copied. Share it with your team.");
+  setTimeout(() => {
+    button.textContent = "Copy link";
+  }, 2000);
+}

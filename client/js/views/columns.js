@@ -1,0 +1,142 @@
+// The three columns: a composer at the top of each (Enter adds the note) and the notes below,
+// reconciled by id so that cards are never rebuilt while someone is typing or editing.
+
+import { h, hook } from "../dom.js";
+import { showError } from "../notify.js";
+import { COLUMNS } from "../store.js";
+import { createCard, updateCard } from "./note.js";
+
+const MAX_TEXT = 2000;
+
+const META = {
+  GOOD: { name: "Good", prompt: "What went well?" },
+  BAD: { name: "Bad", prompt: "What didn't go so well?" },
+  ACTION: { name: "Actions", prompt: "What will we do next?" },
+};
+
+/**
+ * @param {import("../store.js").BoardStore} store
+ * @returns {{element: HTMLElement, render: () => void}}
+ */
+export function createColumns(store) {
+  const actions = {
+    onVote: (note) => store.vote(note.id, true).catch(showError),
+    onUnvote: (note) => store.vote(note.id, false).catch(showError),
+    onSave: (note, text) => store.editNote(note.id, text),
+    onDelete: (note) => {
+      const composer = hook(element, `composer-${note.column}`);
+      store.deleteNote(note.id).then(() => composer?.focus(), showError);
+    },
+  };
+  const columns = COLUMNS.map((column) => createColumn(column, store));
+  const element = h("div", { class: "columns" }, ...columns.map((c) => c.element));
+  /** @type {Map<string, HTMLLIElement>} cards by version and note id */
+  const cards = new Map();
+
+  const render = () => {
+    const readOnly = store.older !== null;
+    const notes = readOnly ? store.older.notes : [...store.notes.values()];
+    const votesLeft = store.participation?.votesLeft ?? 0;
+    const wanted = new Set();
+    for (const { column, list, count, composer } of columns) {
+      composer.hidden = readOnly;
+      const inColumn = notes.filter((note) => note.column === column);
+      count.textContent = String(inColumn.length);
+      const ordered = inColumn.map((note) => {
+        const key = `${note.versionId}:${note.id}`;
+        wanted.add(key);
+        let card = cards.get(key);
+        if (!card) {
+          card = createCard(note, actions);
+          cards.set(key, card);
+        }
+        updateCard(card, note, {
+          readOnly,
+          mine: !readOnly && store.isMine(note.id),
+          myVotes: readOnly ? 0 : store.myVotesOn(note.id),
+          votesLeft,
+        });
+        return card;
+      });
+      placeInOrder(list, ordered);
+      list.dataset.empty = inColumn.length === 0 ? "yes" : "";
+    }
+    for (const [key, card] of cards) {
+      if (!wanted.has(key)) {
+        card.remove();
+        cards.delete(key);
+      }
+    }
+  };
+  return { element, render };
+}
+
+/** Makes `list`'s children equal `ordered`, moving as few nodes as possible (focus survives). */
+function placeInOrder(list, ordered) {
+  const keep = new Set(ordered);
+  for (const child of [...list.children]) if (!keep.has(child)) child.remove();
+  let cursor = list.firstElementChild;
+  for (const card of ordered) {
+    if (card === cursor) cursor = cursor.nextElementSibling;
+    else list.insertBefore(card, cursor);
+  }
+}
+
+function createColumn(column, store) {
+  const { name, prompt } = META[column];
+  const headingId = `col-${column.toLowerCase()}`;
+  const inputId = `compose-${column.toLowerCase()}`;
+  const count = h("span", { class: "col-count", "aria-label": "notes" });
+  const input = h("textarea", {
+    id: inputId,
+    class: "composer-input",
+    rows: 2,
+    maxLength: MAX_TEXT,
+    placeholder: `${prompt} Press Enter to add.`,
+    dataset: { retro: `composer-${column}` },
+    "aria-describedby": `${inputId}-hint`,
+  });
+  const composer = h(
+    "form",
+    { class: "composer" },
+    h("label", { for: inputId, class: "sr-only" }, `New note in ${name}`),
+    input,
+    h(
+      "p",
+      { id: `${inputId}-hint`, class: "composer-hint" },
+      "Enter adds · Shift+Enter for a new line",
+    ),
+  );
+  const list = h("ol", { class: "notes", "aria-labelledby": headingId, dataset: { empty: "yes" } });
+  const element = h(
+    "section",
+    { class: `column column--${column.toLowerCase()}`, "aria-labelledby": headingId },
+    h("header", { class: "col-head" }, h("h2", { id: headingId }, name), count),
+    composer,
+    list,
+  );
+
+  const submit = async () => {
+    const text = input.value.trim();
+    if (!text) return;
+    // Clear at once so the next thought can be typed; put the text back if it is refused.
+    input.value = "";
+    try {
+      await store.addNote(column, text);
+    } catch (error) {
+      if (!input.value) input.value = text;
+      showError(error);
+    }
+  };
+  composer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  return { column, element, list, count, composer };
+}

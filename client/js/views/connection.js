@@ -1,0 +1,50 @@
+// The live-connection indicator in the top bar: people should know when what they see may be
+// stale, and be able to retry without waiting for the backoff.
+
+import { h } from "../dom.js";
+
+const LABELS = {
+  idle: "Connecting…",
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  offline: "Offline",
+};
+
+const DETAILS = {
+  live: "Changes by others appear as they happen.",
+  reconnecting: "Lost the live connection; trying again.",
+  offline: "You are offline. The board catches up when you are back.",
+};
+
+/**
+ * @param {import("../realtime.js").Realtime} realtime
+ * @returns {{element: HTMLElement, destroy: () => void}}
+ */
+export function connectionStatus(realtime) {
+  const label = h("span", { class: "conn-label" });
+  const retry = h("button", { type: "button", class: "conn-retry", hidden: true }, "Retry now");
+  const element = h(
+    "div",
+    { class: "conn", role: "status", dataset: { retro: "connection" } },
+    h("span", { class: "conn-dot", "aria-hidden": "true" }),
+    label,
+    retry,
+  );
+  retry.addEventListener("click", () => realtime.reconnectNow());
+
+  const show = (state, retryInMs) => {
+    element.dataset.state = state;
+    label.textContent = LABELS[state] ?? state;
+    const wait = retryInMs ? ` Next try in ${Math.ceil(retryInMs / 1000)} s.` : "";
+    element.title = (DETAILS[state] ?? "") + wait;
+    retry.hidden = state !== "reconnecting";
+  };
+  const onStatus = (event) => show(event.detail.state, event.detail.retryInMs);
+  realtime.addEventListener("status", onStatus);
+  show(realtime.state);
+  return {
+    element,
+    destroy: () => realtime.removeEventListener("status", onStatus),
+  };
+}

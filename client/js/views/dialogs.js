@@ -1,0 +1,137 @@
+// Owner-only dialogs: board settings (rename, vote budget, delete) and starting a new version.
+// Native <dialog> gives focus trapping, Escape to close and an inert page for free.
+
+import { h } from "../dom.js";
+import { toast } from "../notify.js";
+
+/**
+ * Builds a modal dialog, opens it, and removes it from the page once closed. A modal makes
+ * the rest of the page inert, toasts included, so refusals are shown inside it (`fail`).
+ */
+function modal(titleText, ...content) {
+  const titleId = `dialog-${Math.random().toString(36).slice(2)}`;
+  const problem = h("p", { class: "dialog-error", role: "alert" });
+  const dialog = h(
+    "dialog",
+    { class: "dialog", "aria-labelledby": titleId },
+    h("h2", { id: titleId, textContent: titleText }),
+    ...content,
+    problem,
+  );
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  const fail = (error) => {
+    problem.textContent = error?.message || "Something went wrong.";
+  };
+  return { dialog, fail };
+}
+
+function field(id, labelText, input, hint) {
+  input.id = id;
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, labelText),
+    input,
+    hint ? h("p", { class: "hint" }, hint) : null,
+  );
+}
+
+/** @param {import("../store.js").BoardStore} store */
+export function openSettings(store, { onDeleted }) {
+  const title = h("input", { required: true, maxLength: 200, value: store.board.title });
+  const budget = h("input", {
+    type: "number",
+    min: 1,
+    max: 100,
+    required: true,
+    value: String(store.board.settings.voteBudget),
+  });
+  const save = h("button", { type: "submit", class: "button button--primary" }, "Save");
+  const cancel = h("button", { type: "button", class: "button" }, "Cancel");
+  const remove = h("button", { type: "button", class: "button button--danger" }, "Delete board…");
+  const form = h(
+    "form",
+    { class: "stack" },
+    field("settings-title", "Board title", title),
+    field("settings-budget", "Votes per person", budget, "Applies to the live version."),
+    h("div", { class: "row row--end" }, cancel, save),
+    h("hr"),
+    h("p", { class: "hint" }, "Deleting removes every version and note, for everyone."),
+    h("div", { class: "row" }, remove),
+  );
+  const { dialog, fail } = modal("Board settings", form);
+  cancel.addEventListener("click", () => dialog.close());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    save.disabled = true;
+    try {
+      await store.updateBoard({ title: title.value.trim(), voteBudget: Number(budget.value) });
+      dialog.close();
+      toast("Board settings saved.");
+    } catch (error) {
+      fail(error);
+      save.disabled = false;
+    }
+  });
+  remove.addEventListener("click", async () => {
+    if (!remove.dataset.confirming) {
+      remove.dataset.confirming = "yes";
+      remove.textContent = "Delete for everyone";
+      return;
+    }
+    remove.disabled = true;
+    try {
+      await store.deleteBoard();
+      dialog.close();
+      onDeleted();
+    } catch (error) {
+      fail(error);
+      remove.disabled = false;
+    }
+  });
+}
+
+/** @param {import("../store.js").BoardStore} store */
+export function openNewVersion(store) {
+  const live = store.live;
+  const next = live.number + 1;
+  const title = h("input", {
+    maxLength: 200,
+    placeholder: `e.g. Sprint ${next}`,
+    autocomplete: "off",
+  });
+  const start = h(
+    "button",
+    { type: "submit", class: "button button--primary" },
+    `Start version ${next}`,
+  );
+  const cancel = h("button", { type: "button", class: "button" }, "Cancel");
+  const form = h(
+    "form",
+    { class: "stack" },
+    h(
+      "p",
+      {},
+      `Version ${live.number} will be frozen: everyone can still read and export it. ` +
+        "Open action items are carried over, and everyone on the board moves to the new version.",
+    ),
+    field("version-title", "Name (optional)", title),
+    h("div", { class: "row row--end" }, cancel, start),
+  );
+  const { dialog, fail } = modal("Start a new version", form);
+  cancel.addEventListener("click", () => dialog.close());
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    start.disabled = true;
+    try {
+      await store.startNewVersion(title.value.trim());
+      // The onVersionStarted event tells everyone, the owner included.
+      dialog.close();
+    } catch (error) {
+      fail(error);
+      start.disabled = false;
+    }
+  });
+}

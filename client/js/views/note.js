@@ -1,0 +1,189 @@
+// One note card: its text, the votes on it, and (for its author) edit and delete. Cards are
+// created once and updated in place, so a card being edited keeps its focus and its draft
+// while other people's changes stream in.
+
+import { h, hook } from "../dom.js";
+import { showError } from "../notify.js";
+
+const MAX_TEXT = 2000;
+const CONFIRM_MS = 4000;
+
+/**
+ * @param {object} note
+ * @param {{onVote: Function, onUnvote: Function, onSave: Function, onDelete: Function}} actions
+ * @returns {HTMLLIElement}
+ */
+export function createCard(note, actions) {
+  const textId = `note-${note.id}`;
+  const described = { "aria-describedby": textId };
+  const card = h(
+    "li",
+    { class: "note", dataset: { noteId: note.id } },
+    h("p", { class: "note-text", id: textId, dataset: { retro: "text" } }),
+    h(
+      "div",
+      { class: "note-foot" },
+      h(
+        "div",
+        { class: "votes", role: "group", "aria-label": "Votes" },
+        h("button", {
+          type: "button",
+          class: "vote-btn",
+          dataset: { retro: "unvote" },
+          "aria-label": "Take back a vote",
+          textContent: "−",
+          ...described,
+        }),
+        h("span", { class: "vote-count", dataset: { retro: "count" } }),
+        h("button", {
+          type: "button",
+          class: "vote-btn vote-btn--up",
+          dataset: { retro: "vote" },
+          "aria-label": "Vote for this note",
+          textContent: "+",
+          ...described,
+        }),
+      ),
+      h("span", { class: "my-votes", dataset: { retro: "my-votes" } }),
+      h("span", { class: "mine-badge", dataset: { retro: "mine" }, textContent: "You wrote this" }),
+      h(
+        "div",
+        { class: "note-actions", dataset: { retro: "own" } },
+        h("button", {
+          type: "button",
+          class: "link-btn",
+          dataset: { retro: "edit" },
+          textContent: "Edit",
+          ...described,
+        }),
+        h("button", {
+          type: "button",
+          class: "link-btn link-btn--danger",
+          dataset: { retro: "delete" },
+          textContent: "Delete",
+          ...described,
+        }),
+      ),
+    ),
+  );
+  card.note = note;
+  hook(card, "vote").addEventListener("click", () => actions.onVote(card.note));
+  hook(card, "unvote").addEventListener("click", () => actions.onUnvote(card.note));
+  hook(card, "edit").addEventListener("click", () => startEditing(card, actions));
+  const remove = hook(card, "delete");
+  remove.addEventListener("click", () => {
+    if (remove.dataset.confirming) {
+      actions.onDelete(card.note);
+      return;
+    }
+    // Two steps instead of a modal: a slip of the finger does not lose a note.
+    remove.dataset.confirming = "yes";
+    remove.textContent = "Really delete?";
+    setTimeout(() => {
+      delete remove.dataset.confirming;
+      remove.textContent = "Delete";
+    }, CONFIRM_MS);
+  });
+  return card;
+}
+
+/**
+ * Brings a card up to date.
+ * @param {HTMLLIElement} card
+ * @param {object} note
+ * @param {{readOnly: boolean, mine: boolean, myVotes: number, votesLeft: number}} state
+ */
+export function updateCard(card, note, { readOnly, mine, myVotes, votesLeft }) {
+  card.note = note;
+  card.classList.toggle("note--mine", mine && !readOnly);
+  if (readOnly && card.editing) stopEditing(card);
+  if (!card.editing) hook(card, "text").textContent = note.text;
+  const count = hook(card, "count");
+  count.textContent = String(note.votes);
+  count.setAttribute("aria-label", note.votes === 1 ? "1 vote" : `${note.votes} votes`);
+  const vote = hook(card, "vote");
+  const unvote = hook(card, "unvote");
+  vote.hidden = readOnly;
+  unvote.hidden = readOnly;
+  vote.disabled = votesLeft <= 0;
+  vote.title = votesLeft <= 0 ? "No votes left" : "Vote for this note";
+  unvote.disabled = myVotes <= 0;
+  const mineVotes = hook(card, "my-votes");
+  mineVotes.hidden = readOnly || myVotes === 0;
+  mineVotes.textContent = myVotes ? `${"●".repeat(Math.min(myVotes, 10))} yours` : "";
+  mineVotes.setAttribute("aria-label", `${myVotes} of them yours`);
+  hook(card, "own").hidden = readOnly || !mine || Boolean(card.editing);
+  hook(card, "mine").hidden = readOnly || !mine;
+}
+
+function startEditing(card, actions) {
+  if (card.editing) return;
+  card.editing = true;
+  const text = hook(card, "text");
+  const input = h("textarea", {
+    class: "note-edit",
+    value: card.note.text,
+    maxLength: MAX_TEXT,
+    rows: 3,
+    "aria-label": "Edit note",
+  });
+  const save = h(
+    "button",
+    { type: "submit", class: "button button--primary button--small" },
+    "Save",
+  );
+  const cancel = h("button", { type: "button", class: "button button--small" }, "Cancel");
+  const buttons = h("div", { class: "row" }, save, cancel);
+  const form = h("form", { class: "note-editor", dataset: { retro: "editor" } }, input, buttons);
+  text.hidden = true;
+  text.after(form);
+  hook(card, "own").hidden = true;
+
+  const submit = async () => {
+    const value = input.value.trim();
+    if (!value) {
+      input.setCustomValidity("A note needs some text. Delete it instead?");
+      input.reportValidity();
+      return;
+    }
+    if (value === card.note.text) {
+      stopEditing(card, true);
+      return;
+    }
+    save.disabled = true;
+    try {
+      await actions.onSave(card.note, value);
+      stopEditing(card, true);
+    } catch (error) {
+      showError(error);
+      save.disabled = false;
+    }
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  input.addEventListener("input", () => input.setCustomValidity(""));
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      stopEditing(card, true);
+    }
+  });
+  cancel.addEventListener("click", () => stopEditing(card, true));
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
+}
+
+function stopEditing(card, refocus = false) {
+  card.editing = false;
+  hook(card, "editor")?.remove();
+  const text = hook(card, "text");
+  text.hidden = false;
+  text.textContent = card.note.text;
+  hook(card, "own").hidden = false;
+  if (refocus) hook(card, "edit").focus();
+}
