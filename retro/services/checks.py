@@ -61,6 +61,8 @@ def column(value: Any, field: str = "column") -> Column:
 
 
 def budget(value: Any, field: str = "settings.voteBudget") -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(field, "must be a whole number from 1 to 100")
     try:
         return BoardSettings(vote_budget=value).vote_budget
     except pydantic.ValidationError as error:

@@ -317,9 +317,11 @@ class Table:
 
         Without `limit`, every child is returned (following DynamoDB's 1 MB pages).
         """
+        values = {":pid": {"S": pid}} | ({":prefix": {"S": prefix}} if prefix else {})
         args: dict[str, Any] = {
-            "KeyConditionExpression": "pid = :pid AND begins_with(cid, :prefix)",
-            "ExpressionAttributeValues": {":pid": {"S": pid}, ":prefix": {"S": prefix}},
+            "KeyConditionExpression": "pid = :pid"
+            + (" AND begins_with(cid, :prefix)" if prefix else ""),
+            "ExpressionAttributeValues": values,
             "ScanIndexForward": not newest_first,
             "ConsistentRead": consistent,
         }

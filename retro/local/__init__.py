@@ -1,0 +1,23 @@
+"""The local AppSync: AppSync's behaviour on Strawberry, for any AppSync SDL + resolver map.
+
+`retro serve` runs it. It reads the API definition the cloud uses (`schema/schema.graphql` and
+`schema/resolvers.json`), builds an executable Strawberry schema from the SDL at start-up, and
+calls the configured Python handlers with the very events AppSync's direct Lambda resolvers
+send. Nothing here knows Retro's types: the only Retro-specific module is `demo` (seed data).
+
+Modules, one concept each:
+- `sdl`: the SDL as AppSync reads it (scalars and directives pre-declared, auth rules).
+- `scalars`: AppSync's AWS* scalars.
+- `config`: `resolvers.json` and the handlers it names.
+- `builder`: the Strawberry schema built from the SDL.
+- `events`: AppSync's direct Lambda event (arguments, info.selectionSet*, identity...).
+- `invoke`: calling handlers like AppSync calls Lambdas, batching included.
+- `auth`: API_KEY and AWS_LAMBDA modes, the authorizer and its cache, `@aws_*` rules.
+- `errors`: AppSync's error shape.
+- `pubsub`: `@aws_subscribe` fan-out with AppSync's argument filters.
+- `engine`: one place that executes operations for every transport.
+- `http`, `realtime`, `transport_ws`: the HTTP endpoint and the two WebSocket protocols.
+- `app`, `server`, `dynamodb`, `demo`, `command`: the process around it.
+"""
+
+__all__: list[str] = []

@@ -1,0 +1,395 @@
+"""Build the Lambda deployment packages: ``dist/<function>.zip``, one per function.
+
+The functions are the ones ``schema/resolvers.json`` names (``functions.*`` plus the
+``authorizer``), so adding a function there adds a zip here. Each zip holds:
+
+- the project's ``retro`` and ``resolvers`` packages (without ``retro/local``, the local
+  AppSync, which Lambda never runs);
+- the runtime dependencies from ``pyproject.toml`` *minus boto3*: the Lambda Python runtime
+  ships boto3 and botocore, and bundling them would triple the zip for nothing. They are
+  installed as Linux wheels for the target architecture and Python version with
+  ``pip install --platform ... --only-binary=:all: --target ...``, so a build on macOS or
+  Windows produces the same package as one on Linux.
+
+The zips are deterministic: the same sources and wheels give the same bytes (entries sorted,
+fixed timestamps and permissions, no ``__pycache__``, none of the install records pip writes
+with machine-dependent content). Terraform's ``source_code_hash`` therefore changes only when
+the code or a dependency really changed, and only then is a function redeployed.
+
+Downloaded wheels are cached in ``dist/.wheels``: after the first build no network is needed,
+and the dependency versions stay those of the cache until it is deleted (``rm -r dist/.wheels``
+picks up new releases).
+
+Run ``python -m retro.packaging`` (``make package``); ``--help`` lists the options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+__all__ = [
+    "ARCHITECTURES",
+    "BuildResult",
+    "PackagingError",
+    "Target",
+    "build",
+    "install_wheels",
+    "lambda_functions",
+    "main",
+    "runtime_requirements",
+]
+
+#: Lambda architecture name -> the manylinux platform tag of its wheels. manylinux2014 (glibc
+#: 2.17) wheels run on every Lambda Python runtime (Amazon Linux 2 and 2023).
+ARCHITECTURES = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+
+#: The default architecture. x86_64, because the test suite can then import the very zip that
+#: ships in a real CPython on the x86_64 machines this project is built and tested on; arm64
+#: (about 20 % cheaper per GB-second) is one option away: ``--arch arm64`` here and
+#: ``lambda_architecture = "arm64"`` in Terraform.
+DEFAULT_ARCHITECTURE = "x86_64"
+DEFAULT_PYTHON_VERSION = "3.12"
+
+#: Provided by the Lambda Python runtime, so never bundled.
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
+
+#: Project packages copied into every zip, and paths inside them that Lambda does not need:
+#: the local AppSync and this build tool.
+PROJECT_PACKAGES = ("retro", "resolvers")
+EXCLUDED_PROJECT_PATHS = (PurePosixPath("retro/local"), PurePosixPath("retro/packaging.py"))
+
+#: Files pip writes into ``*.dist-info`` that describe the installation rather than the
+#: package; some vary between machines (RECORD lists compiled files, INSTALLER names the tool).
+INSTALL_RECORDS = frozenset({"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"})
+
+#: Zip entries get this timestamp (the earliest a zip can store) and these permissions, so the
+#: bytes do not depend on when or where the build ran.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+FILE_MODE = 0o100644  # regular file, rw-r--r--: Lambda only needs to read (dlopen needs no x)
+UNIX_SYSTEM = 3  # "made on Unix", so external_attr carries the mode on every build machine
+
+
+class PackagingError(Exception):
+    """The package cannot be built; the message says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the wheels are built for: a Lambda architecture and a CPython version."""
+
+    architecture: str = DEFAULT_ARCHITECTURE
+    python_version: str = DEFAULT_PYTHON_VERSION
+
+    def __post_init__(self) -> None:
+        if self.architecture not in ARCHITECTURES:
+            known = ", ".join(sorted(ARCHITECTURES))
+            raise PackagingError(f"architecture {self.architecture!r} is not one of: {known}")
+        if not re.fullmatch(r"3\.\d{1,2}", self.python_version):
+            raise PackagingError(
+                f"python version {self.python_version!r} must look like '3.12' (major.minor)"
+            )
+
+    @property
+    def platform(self) -> str:
+        return ARCHITECTURES[self.architecture]
+
+    def pip_options(self) -> list[str]:
+        """The pip options that select Linux CPython wheels for this target, and only wheels."""
+        return [
+            "--platform",
+            self.platform,
+            "--implementation",
+            "cp",
+            "--python-version",
+            self.python_version,
+            "--only-binary=:all:",
+        ]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What ``build`` wrote: one zip per function, and the build description next to them."""
+
+    target: Target
+    zips: dict[str, Path]
+    manifest: Path
+
+
+def lambda_functions(resolver_map: Path) -> dict[str, str]:
+    """Map every Lambda function named in ``resolvers.json`` to its handler (``module.attr``).
+
+    The authorizer is a function like the others, under the name ``authorizer``.
+    """
+    try:
+        spec = json.loads(resolver_map.read_text(encoding="utf-8"))
+        handlers = {name: str(entry["handler"]) for name, entry in spec["functions"].items()}
+        authorizer = str(spec["authorizer"]["handler"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise PackagingError(
+            f"{resolver_map} must hold 'functions' (name -> {{handler}}) and "
+            f"'authorizer' ({{handler}}): {error!r}"
+        ) from error
+    if "authorizer" in handlers:
+        raise PackagingError(f"{resolver_map}: 'authorizer' is reserved for the authorizer")
+    return {**handlers, "authorizer": authorizer}
+
+
+def runtime_requirements(pyproject: Path) -> list[str]:
+    """The project's dependencies that must be bundled: all of them but boto3/botocore."""
+    try:
+        dependencies = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"][
+            "dependencies"
+        ]
+    except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
+        raise PackagingError(f"{pyproject}: cannot read [project].dependencies: {error!r}") from error
+    return [
+        requirement
+        for requirement in dependencies
+        if _distribution_name(requirement) not in RUNTIME_PROVIDED
+    ]
+
+
+def _distribution_name(requirement: str) -> str:
+    """``"pydantic[email]>=2,<3"`` -> ``"pydantic"``, normalised as PEP 503 does."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    if match is None:
+        raise PackagingError(f"cannot read the package name of requirement {requirement!r}")
+    return re.sub(r"[-_.]+", "-", match.group(1)).lower()
+
+
+def install_wheels(
+    requirements: Sequence[str], destination: Path, target: Target, cache: Path
+) -> None:
+    """Install ``requirements`` for ``target`` into ``destination``, wheels only.
+
+    pip first tries the wheel cache alone (fast, offline); only when something is missing
+    there does it download into the cache, then install from the cache again. Either way the
+    installed files come from the cache, so a second build uses the same wheels as the first.
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+    install = [
+        *pip,
+        "install",
+        "--quiet",
+        "--no-compile",  # no .pyc: Lambda compiles on first import, and .pyc bytes vary
+        "--no-index",
+        "--find-links",
+        str(cache),
+        *target.pip_options(),
+        "--target",
+        str(destination),
+        *requirements,
+    ]
+    if _run(install, quiet=True).returncode == 0:
+        return
+    shutil.rmtree(destination, ignore_errors=True)
+    download = [*pip, "download", "--quiet", "--dest", str(cache), *target.pip_options()]
+    fetched = _run([*download, *requirements], quiet=False)
+    if fetched.returncode != 0:
+        raise PackagingError(
+            f"pip could not download wheels for {target.platform} / Python "
+            f"{target.python_version}: {' '.join(requirements)}\n{fetched.stderr.strip()}"
+        )
+    installed = _run(install, quiet=False)
+    if installed.returncode != 0:
+        raise PackagingError(f"pip install from {cache} failed:\n{installed.stderr.strip()}")
+
+
+def _run(command: list[str], *, quiet: bool) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0 and not quiet:
+        sys.stderr.write(result.stderr)
+    return result
+
+
+def _dependency_files(site: Path) -> Iterator[tuple[str, Path]]:
+    """Files pip installed, as (name inside the zip, path), minus caches and install records."""
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site)
+        parts = relative.parts
+        if "__pycache__" in parts or path.suffix == ".pyc" or parts[0] == "bin":
+            continue
+        if parts[0].endswith(".dist-info") and len(parts) == 2 and parts[1] in INSTALL_RECORDS:
+            continue
+        yield relative.as_posix(), path
+
+
+def _project_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """The project's own packages, as (name inside the zip, path)."""
+    for package in PROJECT_PACKAGES:
+        directory = root / package
+        if not (directory / "__init__.py").is_file():
+            raise PackagingError(f"package {package!r} not found: {directory}/__init__.py")
+        for path in directory.rglob("*"):
+            relative = PurePosixPath(path.relative_to(root).as_posix())
+            if not path.is_file() or _is_excluded_project_path(relative):
+                continue
+            yield str(relative), path
+
+
+def _is_excluded_project_path(relative: PurePosixPath) -> bool:
+    if any(relative.is_relative_to(excluded) for excluded in EXCLUDED_PROJECT_PATHS):
+        return True
+    # Caches and editor/OS droppings: never part of the package.
+    return (
+        "__pycache__" in relative.parts
+        or relative.suffix in {".pyc", ".pyo"}
+        or any(part.startswith(".") for part in relative.parts)
+    )
+
+
+def _check_handlers(functions: dict[str, str], names: Iterable[str]) -> None:
+    """Fail early if a handler's module is not in the package (Lambda would fail at runtime)."""
+    present = set(names)
+    for function, handler in functions.items():
+        module, _, attribute = handler.rpartition(".")
+        if not module or not attribute:
+            raise PackagingError(f"function {function!r}: handler {handler!r} is not module.attr")
+        path = module.replace(".", "/")
+        if f"{path}.py" not in present and f"{path}/__init__.py" not in present:
+            raise PackagingError(
+                f"function {function!r}: handler module {module!r} is not in the package "
+                f"(expected {path}.py)"
+            )
+
+
+def _zip_bytes(files: dict[str, Path]) -> bytes:
+    """A zip of ``files`` whose bytes depend only on the names and contents."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.create_system = UNIX_SYSTEM
+            info.external_attr = FILE_MODE << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name].read_bytes(), compresslevel=9)
+    return buffer.getvalue()
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` in one step, so Terraform never reads a half-written zip."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def build(
+    root: Path,
+    out: Path,
+    target: Target | None = None,
+    cache: Path | None = None,
+) -> BuildResult:
+    """Build ``out/<function>.zip`` for every function of ``root/schema/resolvers.json``.
+
+    Args:
+        root: the repository root (holds ``pyproject.toml``, ``schema/`` and the packages).
+        out: where the zips and ``build.json`` go; created if missing.
+        target: architecture and Python version of the wheels; the Lambda defaults if None.
+        cache: the wheel cache; ``<root>/dist/.wheels`` if None.
+
+    Returns:
+        The zips written and the path of ``build.json``, which records the target and each
+        zip's SHA-256 (Terraform checks the target against its own settings).
+    """
+    target = target or Target()
+    cache = cache or root / "dist" / ".wheels"
+    functions = lambda_functions(root / "schema" / "resolvers.json")
+    requirements = runtime_requirements(root / "pyproject.toml")
+
+    with tempfile.TemporaryDirectory(prefix="retro-package-") as scratch:
+        site = Path(scratch) / "site"
+        install_wheels(requirements, site, target, cache)
+        files = dict(_dependency_files(site))
+        for name, path in _project_files(root):
+            if name in files:
+                raise PackagingError(f"{name} is both a project file and a dependency file")
+            files[name] = path
+        _check_handlers(functions, files)
+        # Every function gets the same code: the handler setting tells them apart. One zip per
+        # function still lets a function's package diverge later without touching Terraform.
+        data = _zip_bytes(files)
+
+    out.mkdir(parents=True, exist_ok=True)
+    zips: dict[str, Path] = {}
+    described: dict[str, dict[str, str | int]] = {}
+    for function, handler in sorted(functions.items()):
+        path = out / f"{function}.zip"
+        _write_atomically(path, data)
+        zips[function] = path
+        described[function] = {
+            "handler": handler,
+            "zip": path.name,
+            "bytes": len(data),
+            # The encoding of Terraform's filebase64sha256(), to compare with a plan.
+            "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode("ascii"),
+        }
+    manifest = out / "build.json"
+    description = {
+        "architecture": target.architecture,
+        "pythonVersion": target.python_version,
+        "platform": target.platform,
+        "requirements": requirements,
+        "functions": described,
+    }
+    _write_atomically(manifest, (json.dumps(description, indent=2, sort_keys=True) + "\n").encode())
+    return BuildResult(target=target, zips=zips, manifest=manifest)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: build the zips and print their sizes."""
+    root_default = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(
+        prog="python -m retro.packaging",
+        description="Build dist/<function>.zip for every Lambda function in schema/resolvers.json.",
+    )
+    parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default=DEFAULT_ARCHITECTURE)
+    parser.add_argument(
+        "--python-version",
+        default=DEFAULT_PYTHON_VERSION,
+        help="CPython version of the Lambda runtime (default: %(default)s)",
+    )
+    parser.add_argument("--root", type=Path, default=root_default, help="repository root")
+    parser.add_argument("--out", type=Path, help="output folder (default: <root>/dist)")
+    parser.add_argument("--cache", type=Path, help="wheel cache (default: <root>/dist/.wheels)")
+    args = parser.parse_args(argv)
+
+    root: Path = args.root
+    try:
+        result = build(
+            root,
+            args.out or root / "dist",
+            Target(architecture=args.arch, python_version=args.python_version),
+            args.cache,
+        )
+    except PackagingError as error:
+        print(f"packaging failed: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    for function, path in result.zips.items():
+        size = path.stat().st_size
+        print(f"{path}  {size / 1_048_576:.2f} MB  ({function})")  # noqa: T201
+    print(  # noqa: T201
+        f"built for {result.target.architecture}, Python {result.target.python_version}; "
+        f"boto3 is left to the Lambda runtime"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

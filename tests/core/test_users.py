@@ -1,0 +1,34 @@
+import boto3
+import pytest
+
+from retro import services
+from retro.errors import UnauthorizedError
+from retro.services.users import hash_token
+
+
+def test_token_is_returned_once_and_only_its_hash_is_stored(store):
+    user, token = services.create_user(store, "Ann")
+    assert services.authenticate(store, token) == user.id
+    # the test's own client (not the store's, whose Scans the fixture forbids) reads everything
+    raw = boto3.client("dynamodb").scan(TableName=store.table.name)["Items"]
+    dumped = repr(raw)
+    assert token.split(".")[1] not in dumped
+    assert hash_token(token.split(".")[1]) in dumped
+
+
+@pytest.mark.parametrize("token", ["", "nope", "x" * 300])
+def test_malformed_tokens_are_unauthorized(store, token):
+    with pytest.raises(UnauthorizedError):
+        services.authenticate(store, token)
+
+
+def test_a_guessed_secret_for_a_real_user_is_unauthorized(store):
+    user, _ = services.create_user(store)
+    with pytest.raises(UnauthorizedError, match="unknown"):
+        services.authenticate(store, f"{user.id}.{'a' * 43}")
+
+
+def test_user_names_are_optional_and_validated(store):
+    assert services.create_user(store)[0].name is None
+    with pytest.raises(Exception, match="name"):
+        services.create_user(store, "x" * 81)
