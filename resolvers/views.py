@@ -17,9 +17,14 @@ from retro.models import Board, BoardVersion, Note, Participation, User, Version
 from retro.store import Store
 from retro.store.records import iso
 
-__all__ = ["boards", "note", "participation", "user", "versions"]
+__all__ = ["EMBEDDED", "boards", "note", "participation", "user", "versions"]
 
 View = dict[str, Any]
+
+# Fields with no resolver of their own: the resolver returning their parent fills them here.
+EMBEDDED = frozenset(
+    {"Board.currentVersion", "Board.versions", "BoardVersion.notes", "Session.user"}
+)
 
 
 def note(n: Note) -> View:

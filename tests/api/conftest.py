@@ -1,0 +1,92 @@
+"""Fixtures for the API tier: the real handlers, AppSync-shaped events, moto underneath."""
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from retro import services
+from retro.settings import settings
+from retro.store import RequestLog, Store, default_store, record_requests
+
+EVENTS = Path(__file__).parent / "events"
+
+for _name, _value in {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+
+def load_event(name: str, **values: Any) -> Any:
+    """The event file `events/<name>.json` with `${placeholders}` filled in."""
+    text = Template((EVENTS / f"{name}.json").read_text()).substitute(
+        {k: json.dumps(v)[1:-1] if isinstance(v, str) else v for k, v in values.items()}
+    )
+    return json.loads(text)
+
+
+def make_event(
+    field: str,
+    arguments: dict[str, Any] | None = None,
+    *,
+    user: str | None = None,
+    source: dict[str, Any] | None = None,
+    selection: str = "",
+    variables: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An event shaped like AppSync's for `Type.field` (for cases no file covers)."""
+    parent, name = field.split(".")
+    return {
+        "arguments": arguments or {},
+        "source": source,
+        "identity": {"resolverContext": {"userId": user}} if user else None,
+        "request": {"headers": {}, "domainName": None},
+        "info": {
+            "fieldName": name,
+            "parentTypeName": parent,
+            "variables": variables or {},
+            "selectionSetList": [],
+            "selectionSetGraphQL": selection,
+        },
+        "prev": None,
+        "stash": {},
+    }
+
+
+@pytest.fixture
+def requests() -> Iterator[RequestLog]:
+    with record_requests() as log:
+        yield log
+    assert "Scan" not in log.operations
+
+
+@pytest.fixture
+def store(requests: RequestLog, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The store the handlers use (`default_store`), on a fresh moto table."""
+    monkeypatch.setenv("RETRO_TABLE", "retro-api-test")
+    monkeypatch.delenv("RETRO_DYNAMODB_ENDPOINT", raising=False)
+    settings.cache_clear()
+    default_store.cache_clear()
+    with mock_aws():
+        store = default_store()
+        store.table.create()
+        yield store
+    settings.cache_clear()
+    default_store.cache_clear()
+
+
+@pytest.fixture
+def people(store: Store) -> dict[str, tuple[str, str]]:
+    """Three users as (id, token): the owner, a participant and a stranger."""
+    made = {}
+    for role in ("owner", "member", "stranger"):
+        user, token = services.create_user(store, role)
+        made[role] = (user.id, token)
+    return made

@@ -1,0 +1,415 @@
+"""The real handlers with AppSync-shaped events, against moto."""
+
+import json
+import logging
+
+import pytest
+
+from resolvers import authorizer, read, write
+from retro import services
+from retro.errors import RetroError
+from tests.api.conftest import load_event, make_event
+
+NOTE = "{ id boardId versionId column text votes createdAt updatedAt }"
+
+
+@pytest.fixture
+def board(store, people):
+    owner, _ = people["owner"]
+    return services.create_board(store, owner, "Sprint 41")
+
+
+def call(handler, field, arguments=None, **kwargs):
+    return handler(make_event(field, arguments, **kwargs))
+
+
+# -- success paths of every field ---------------------------------------------------------------
+def test_create_user_with_the_api_key_returns_a_token_that_authorizes(store):
+    session = write.handler(load_event("Mutation.createUser"))
+    assert session["user"]["name"] == "Robin"
+    verdict = authorizer.handler(load_event("authorizer", token=session["token"]))
+    assert verdict == {
+        "isAuthorized": True,
+        "resolverContext": {"userId": session["user"]["id"]},
+        "ttlOverride": authorizer.TTL_SECONDS,
+    }
+
+
+def test_authorizer_refuses_unknown_and_malformed_tokens(store, people):
+    user, _ = people["owner"]
+    for token in (f"{user}.{'x' * 43}", "garbage", ""):
+        assert authorizer.handler(load_event("authorizer", token=token))["isAuthorized"] is False
+    assert authorizer.handler({"nothing": 1}) == {"isAuthorized": False}
+
+
+def test_board_page_comes_nested_from_one_invocation_in_3_round_trips(
+    store, people, board, requests
+):
+    owner, token = people["owner"]
+    for i in range(12):
+        services.add_note(store, owner, board.id, ["GOOD", "BAD", "ACTION"][i % 3], f"n{i}")
+    requests.calls.clear()
+    page = read.handler(load_event("Query.board", boardId=board.id, userId=owner, token=token))
+    assert page["title"] == "Sprint 41"
+    assert page["currentVersion"]["number"] == 1
+    assert [n["text"] for n in page["currentVersion"]["notes"]] == [f"n{i}" for i in range(12)]
+    assert page["versions"] == {
+        "items": [
+            {
+                "id": board.current_version.id,
+                "boardId": board.id,
+                "number": 1,
+                "title": None,
+                "createdAt": page["versions"]["items"][0]["createdAt"],
+                "frozenAt": None,
+            }
+        ],
+        "nextToken": None,
+    }
+    assert requests.sequential <= 3
+    assert len(requests.calls) == 4  # index, board, notes, versions
+
+
+def test_notes_filtered_by_column_through_variables(store, people, board):
+    owner, _ = people["owner"]
+    services.add_note(store, owner, board.id, "GOOD", "g")
+    services.add_note(store, owner, board.id, "BAD", "b")
+    page = call(
+        read.handler,
+        "Query.board",
+        {"id": board.id},
+        user=owner,
+        selection="{ currentVersion { notes(column: $c) { text } } }",
+        variables={"c": "BAD"},
+    )
+    assert [n["text"] for n in page["currentVersion"]["notes"]] == ["b"]
+
+
+def test_conflicting_aliases_of_a_prefetched_field_are_refused(store, people, board):
+    owner, _ = people["owner"]
+    with pytest.raises(RetroError, match="notes: is selected more than once"):
+        call(
+            read.handler,
+            "Query.board",
+            {"id": board.id},
+            user=owner,
+            selection="{ currentVersion { g: notes(column: GOOD) { id } b: notes(column: BAD) { id } }}",
+        )
+
+
+def test_missing_board_is_null_and_a_malformed_id_names_the_field(store, people):
+    owner, _ = people["owner"]
+    assert call(read.handler, "Query.board", {"id": "0" * 36}, user=owner) is None
+    with pytest.raises(RetroError, match="id: is not a valid id") as caught:
+        call(read.handler, "Query.board", {"id": "nope"}, user=owner)
+    assert caught.value.error_type == "ValidationError"
+
+
+def test_me_and_my_boards(store, people, board):
+    owner, _ = people["owner"]
+    me = call(read.handler, "Query.me", user=owner)
+    assert me["name"] == "owner"
+    boards = call(
+        read.handler,
+        "User.boards",
+        {"limit": 5},
+        user=owner,
+        source=me,
+        selection="{ items { id title currentVersion { number } } nextToken }",
+    )
+    assert boards == {
+        "items": [
+            {
+                "id": board.id,
+                "title": "Sprint 41",
+                "createdAt": boards["items"][0]["createdAt"],
+                "updatedAt": boards["items"][0]["updatedAt"],
+                "settings": {"voteBudget": 5},
+                "currentVersion": boards["items"][0]["currentVersion"],
+            }
+        ],
+        "nextToken": None,
+    }
+
+
+def test_someone_elses_boards_are_not_listed(store, people):
+    owner, _ = people["owner"]
+    stranger, _ = people["stranger"]
+    with pytest.raises(RetroError) as caught:
+        call(read.handler, "User.boards", {}, user=stranger, source={"id": owner})
+    assert caught.value.error_type == "ForbiddenError"
+
+
+def test_every_mutation_succeeds_for_the_right_caller(store, people):
+    owner, _ = people["owner"]
+    member, _ = people["member"]
+    created = call(
+        write.handler,
+        "Mutation.createBoard",
+        {"input": {"title": "Retro", "settings": {"voteBudget": 2}}},
+        user=owner,
+        selection="{ id title settings { voteBudget } currentVersion { number notes { id } } }",
+    )
+    assert created["settings"] == {"voteBudget": 2}
+    assert created["currentVersion"]["notes"] == []
+    board_id = created["id"]
+    renamed = call(
+        write.handler,
+        "Mutation.updateBoard",
+        {"input": {"id": board_id, "title": "Retro 2"}},
+        user=owner,
+    )
+    assert renamed["title"] == "Retro 2"
+    note = call(
+        write.handler,
+        "Mutation.addNote",
+        {"input": {"boardId": board_id, "column": "ACTION", "text": " ship "}},
+        user=member,
+        selection=NOTE,
+    )
+    assert (note["text"], note["boardId"], note["votes"]) == ("ship", board_id, 0)
+    assert (
+        call(
+            write.handler, "Mutation.vote", {"boardId": board_id, "noteId": note["id"]}, user=member
+        )["votes"]
+        == 1
+    )
+    assert (
+        call(
+            write.handler,
+            "Mutation.unvote",
+            {"boardId": board_id, "noteId": note["id"]},
+            user=member,
+        )["votes"]
+        == 0
+    )
+    edited = call(
+        write.handler,
+        "Mutation.updateNote",
+        {"input": {"boardId": board_id, "id": note["id"], "text": "ship it"}},
+        user=member,
+    )
+    assert edited["text"] == "ship it"
+    version = call(
+        write.handler,
+        "Mutation.startNewVersion",
+        {"input": {"boardId": board_id, "title": "S2"}},
+        user=owner,
+        selection="{ id number title notes { text } }",
+    )
+    assert (version["number"], version["title"], [n["text"] for n in version["notes"]]) == (
+        2,
+        "S2",
+        ["ship it"],
+    )
+    carried = version["notes"][0]
+    removed = call(
+        write.handler,
+        "Mutation.deleteNote",
+        {"boardId": board_id, "id": carried["id"]},
+        user=member,
+    )
+    assert removed["id"] == carried["id"]
+    mine = call(read.handler, "Query.participation", {"boardId": board_id}, user=member)
+    assert mine == {
+        "boardId": board_id,
+        "versionId": version["id"],
+        "isOwner": False,
+        "voteBudget": 2,
+        "votesUsed": 0,
+        "votesLeft": 2,
+        "myVotes": [],
+        "myNoteIds": [],
+    }
+    gone = call(write.handler, "Mutation.deleteBoard", {"id": board_id}, user=owner)
+    assert gone["id"] == board_id
+    assert call(read.handler, "Query.board", {"id": board_id}, user=owner) is None
+
+
+def test_export_resolves_for_a_version(store, people, board):
+    owner, _ = people["owner"]
+    services.add_note(store, owner, board.id, "GOOD", "pairing")
+    source = {"id": board.current_version.id, "boardId": board.id, "number": 1}
+    text = call(
+        read.handler, "BoardVersion.export", {"format": "MARKDOWN"}, user=owner, source=source
+    )
+    assert "- pairing" in text
+
+
+def test_subscribing_checks_the_board_exists(store, people, board):
+    member, _ = people["member"]
+    assert (
+        call(read.handler, "Subscription.onNoteAdded", {"boardId": board.id}, user=member) is None
+    )
+    with pytest.raises(RetroError) as caught:
+        call(read.handler, "Subscription.onBoardUpdated", {"id": "1" * 36}, user=member)
+    assert caught.value.error_type == "NotFoundError"
+
+
+# -- errors ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("field", "arguments", "role", "error_type"),
+    [
+        (
+            "Mutation.updateBoard",
+            {"input": {"id": "$board", "title": "x"}},
+            "member",
+            "ForbiddenError",
+        ),
+        ("Mutation.deleteBoard", {"id": "$board"}, "stranger", "ForbiddenError"),
+        ("Mutation.startNewVersion", {"input": {"boardId": "$board"}}, "member", "ForbiddenError"),
+        (
+            "Mutation.addNote",
+            {"input": {"boardId": "$board", "column": "GOOD", "text": ""}},
+            "member",
+            "ValidationError",
+        ),
+        (
+            "Mutation.addNote",
+            {"input": {"boardId": "$board", "column": "UGLY", "text": "x"}},
+            "member",
+            "ValidationError",
+        ),
+        (
+            "Mutation.addNote",
+            {"input": {"boardId": "$board", "column": "GOOD"}},
+            "member",
+            "ValidationError",
+        ),
+        (
+            "Mutation.addNote",
+            {"input": {"boardId": "$board", "column": "GOOD", "text": "x", "authorId": "me"}},
+            "member",
+            "ValidationError",
+        ),
+        ("Mutation.vote", {"boardId": "$board", "noteId": "2" * 36}, "member", "NotFoundError"),
+        ("Mutation.createBoard", {"input": {"title": "x"}}, None, "UnauthorizedError"),
+        ("Query.participation", {"boardId": "$board"}, None, "UnauthorizedError"),
+    ],
+)
+def test_refusals_carry_their_error_type_and_write_nothing(
+    store, people, board, field, arguments, role, error_type
+):
+    arguments = json.loads(json.dumps(arguments).replace("$board", board.id))
+    user = people[role][0] if role else None
+    handler = read.handler if field.startswith("Query") else write.handler
+    with pytest.raises(RetroError) as caught:
+        call(handler, field, arguments, user=user)
+    assert caught.value.error_type == error_type
+    assert services.notes_of(store, board.current_version.id) == []
+    assert services.get_board(store, board.id) == board
+
+
+def test_validation_messages_name_the_field(store, people, board):
+    member, _ = people["member"]
+    with pytest.raises(RetroError, match=r"^text: must be at most 2000 characters"):
+        call(
+            write.handler,
+            "Mutation.addNote",
+            {"input": {"boardId": board.id, "column": "GOOD", "text": "x" * 2001}},
+            user=member,
+        )
+    with pytest.raises(RetroError, match=r"^input\.column: is required"):
+        call(
+            write.handler,
+            "Mutation.addNote",
+            {"input": {"boardId": board.id, "text": "x"}},
+            user=member,
+        )
+
+
+def test_vote_over_budget_is_a_conflict(store, people, board):
+    member, _ = people["member"]
+    note = services.add_note(store, member, board.id, "GOOD", "x")
+    for _ in range(5):
+        call(write.handler, "Mutation.vote", {"boardId": board.id, "noteId": note.id}, user=member)
+    with pytest.raises(RetroError, match="no votes left") as caught:
+        call(write.handler, "Mutation.vote", {"boardId": board.id, "noteId": note.id}, user=member)
+    assert caught.value.error_type == "ConflictError"
+
+
+def test_unexpected_failures_are_masked_with_a_correlation_id_in_the_log(
+    store, people, board, monkeypatch, capsys
+):
+    owner, _ = people["owner"]
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("secret table detail arn:aws:dynamodb:...")
+
+    monkeypatch.setattr(services, "get_board", explode)
+    with pytest.raises(RetroError) as caught:
+        call(read.handler, "Query.board", {"id": board.id}, user=owner)
+    assert caught.value.error_type == "InternalError"
+    assert "secret" not in str(caught.value)
+    correlation = str(caught.value).split("correlation id ")[1].rstrip(")")
+    logged = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")
+    ]
+    entry = next(line for line in logged if line.get("correlation_id") == correlation)
+    assert entry["level"] == logging.getLevelName(logging.ERROR)
+    assert "secret table detail" in entry["exception"]
+
+
+# -- batches --------------------------------------------------------------------------------------
+def test_batch_answers_in_order_with_per_item_errors(store, people, board):
+    owner, token = people["owner"]
+    services.add_note(store, owner, board.id, "GOOD", "v1 note")
+    services.start_new_version(store, owner, board.id)
+    other = services.create_board(store, people["stranger"][0], "Elsewhere")
+    event = load_event(
+        "Board.version.batch", boardId=board.id, otherBoardId=other.id, userId=owner, token=token
+    )
+    answers = read.handler(event)
+    assert len(answers) == 4
+    assert answers[0] == {
+        "data": {
+            "id": answers[0]["data"]["id"],
+            "boardId": board.id,
+            "number": 2,
+            "title": None,
+            "createdAt": answers[0]["data"]["createdAt"],
+            "frozenAt": None,
+            "notes": [],
+        }
+    }
+    assert answers[1]["data"]["number"] == 1
+    assert [n["text"] for n in answers[1]["data"]["notes"]] == ["v1 note"]
+    assert answers[2] == {"data": None}
+    assert (
+        answers[3]["data"]["number"] == 1
+    )  # boards are capabilities: any board id the caller holds
+
+
+def test_batch_item_errors_use_the_envelope(store, people, board):
+    owner, _ = people["owner"]
+    good = make_event(
+        "BoardVersion.export",
+        {"format": "CSV"},
+        user=owner,
+        source={"id": board.current_version.id, "boardId": board.id, "number": 1},
+    )
+    bad = make_event(
+        "BoardVersion.export",
+        {"format": "PDF"},
+        user=owner,
+        source={"id": board.current_version.id, "boardId": board.id, "number": 1},
+    )
+    anonymous = make_event(
+        "BoardVersion.export",
+        {"format": "CSV"},
+        source={"id": board.current_version.id, "boardId": board.id, "number": 1},
+    )
+    answers = read.handler([good, bad, anonymous])
+    assert answers[0]["data"].startswith("column,text,votes,createdAt")
+    assert answers[1] == {
+        "data": None,
+        "errorMessage": "format: must be one of MARKDOWN, CSV, JSON",
+        "errorType": "ValidationError",
+    }
+    assert answers[2]["errorType"] == "UnauthorizedError"
+
+
+def test_a_field_of_the_other_function_is_refused(store, people):
+    owner, _ = people["owner"]
+    with pytest.raises(RetroError, match="not resolved by the read function"):
+        call(read.handler, "Mutation.addNote", {}, user=owner)
