@@ -93,7 +93,8 @@ def test_conflicting_aliases_of_a_prefetched_field_are_refused(store, people, bo
             "Query.board",
             {"id": board.id},
             user=owner,
-            selection="{ currentVersion { g: notes(column: GOOD) { id } b: notes(column: BAD) { id } }}",
+            selection="{ currentVersion { g: notes(column: GOOD) { id } "
+            "b: notes(column: BAD) { id } } }",
         )
 
 
