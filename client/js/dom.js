@@ -38,11 +38,17 @@ export function hook(root, name) {
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
 /** @param {string} iso @returns {string} e.g. "3 Mar 2025, 14:05" */
 export function formatDate(iso) {
   return dateTime.format(new Date(iso));
+}
+
+/** @param {string} iso @returns {string} e.g. "3 Mar 2025" */
+export function formatDay(iso) {
+  return day.format(new Date(iso));
 }
 
 /** @param {string} iso @returns {string} e.g. "5 minutes ago", "yesterday" */

@@ -3,7 +3,7 @@
 // store to the realtime subscriptions and re-renders on every store change.
 
 import { download } from "../download.js";
-import { formatDate, h, hook, slug } from "../dom.js";
+import { formatDate, formatDay, h, hook, slug } from "../dom.js";
 import { announce, showError, toast } from "../notify.js";
 import * as ops from "../operations.js";
 import { forgetBoard, rememberBoard } from "../recent.js";
@@ -24,7 +24,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     title: h("h1", { class: "board-title" }),
     settings: h(
       "button",
-      { type: "button", class: "button button--quiet", hidden: true },
+      { type: "button", class: "button button--small", hidden: true },
+      h("span", { class: "icon", "aria-hidden": "true" }, "⚙"),
       "Board settings",
     ),
     copy: h("button", { type: "button", class: "button" }, "Copy link"),
@@ -36,7 +37,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   const exportButtons = ["MARKDOWN", "CSV"].map((format) =>
     h(
       "button",
-      { type: "button", class: "button button--quiet", dataset: { format } },
+      { type: "button", class: "button button--small", dataset: { format } },
+      h("span", { class: "icon", "aria-hidden": "true" }, "↓"),
       format === "CSV" ? "CSV" : "Markdown",
     ),
   );
@@ -104,7 +106,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       .sort((a, b) => b.number - a.number)
       .map((v) => {
         const name = v.title ? ` — ${v.title}` : "";
-        const state = v.id === live.id ? " (live)" : `, frozen ${formatDate(v.frozenAt)}`;
+        const state = v.id === live.id ? " (live)" : `, frozen ${formatDay(v.frozenAt)}`;
         return h("option", {
           value: String(v.number),
           textContent: `Version ${v.number}${name}${state}`,

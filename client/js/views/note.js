@@ -35,6 +35,7 @@ export function createCard(note, actions) {
           ...described,
         }),
         h("span", { class: "vote-count", dataset: { retro: "count" } }),
+        h("span", { class: "vote-unit", dataset: { retro: "unit" }, "aria-hidden": "true" }),
         h("button", {
           type: "button",
           class: "vote-btn vote-btn--up",
@@ -101,6 +102,7 @@ export function updateCard(card, note, { readOnly, mine, myVotes, votesLeft }) {
   const count = hook(card, "count");
   count.textContent = String(note.votes);
   count.setAttribute("aria-label", note.votes === 1 ? "1 vote" : `${note.votes} votes`);
+  hook(card, "unit").textContent = note.votes === 1 ? "vote" : "votes";
   const vote = hook(card, "vote");
   const unvote = hook(card, "unvote");
   vote.hidden = readOnly;

@@ -1,0 +1,97 @@
+"""What a person does on the client, in the client's own words (labels, buttons, columns).
+
+Locators go through roles and labels where the client exposes them, so these helpers also
+check that the controls are labelled for assistive technology.
+"""
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+# A bound on waiting for something that should happen "live", not a timed assertion.
+LIVE_MS = 2000
+COLUMN_CLASS = {"GOOD": "column--good", "BAD": "column--bad", "ACTION": "column--action"}
+
+
+def create_board(page: Any, title: str, votes: int | None = None) -> str:
+    """Creates a board from the start page and returns its URL once it is shown."""
+    page.get_by_label("Board title").fill(title)
+    if votes is not None:
+        page.get_by_label("Votes per person").fill(str(votes))
+    page.get_by_role("button", name="Create board").click()
+    expect(page.locator("h1.board-title")).to_have_text(title)
+    wait_until_live(page)
+    url: str = page.url
+    assert "#/board/" in url
+    return url
+
+
+def open_board(new_page: Any, url: str, **kwargs: Any) -> Any:
+    """Opens a board link in a new browser context (another person) and waits until live."""
+    path = url[url.index("/#/") :]
+    page = new_page(path, **kwargs)
+    expect(page.locator("h1.board-title")).not_to_be_empty()
+    wait_until_live(page)
+    return page
+
+
+def wait_until_live(page: Any) -> None:
+    """Subscribed and synced: from here on, others' changes arrive without reload."""
+    expect(page.locator('[data-retro="connection"]')).to_have_attribute("data-state", "live")
+
+
+def column(page: Any, name: str) -> Any:
+    return page.locator(f".{COLUMN_CLASS[name]}")
+
+
+def note(page: Any, name: str, text: str) -> Any:
+    return column(page, name).locator(".note", has_text=text)
+
+
+def add_note(page: Any, name: str, text: str) -> Any:
+    """Types a note into a column's composer and presses Enter; returns its card."""
+    composer = page.locator(f'[data-retro="composer-{name}"]')
+    composer.fill(text)
+    composer.press("Enter")
+    card = note(page, name, text)
+    expect(card).to_have_count(1)
+    expect(composer).to_have_value("")
+    return card
+
+
+def votes_left(page: Any) -> Any:
+    return page.locator('[data-retro="votes-left"]')
+
+
+def vote_count(card: Any) -> Any:
+    return card.locator(".vote-count")
+
+
+TOKEN_KEY_JS = "'retro.token:' + new URL(config.graphqlUrl, location.href).href"
+
+
+def token_key(page: Any) -> str:
+    """The localStorage key under which the client keeps the person's token."""
+    key: str = page.evaluate(
+        f"async () => {{ const config = await (await fetch('/config.json')).json();"
+        f" return {TOKEN_KEY_JS}; }}"
+    )
+    return key
+
+
+def graphql_as(page: Any, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """Sends a GraphQL request from the page with the person's own token, as a script could."""
+    answer: dict[str, Any] = page.evaluate(
+        """async ([key, query, variables]) => {
+            const config = await (await fetch('/config.json')).json();
+            const response = await fetch(config.graphqlUrl, {
+                method: 'POST',
+                headers: {'content-type': 'application/json',
+                          Authorization: localStorage.getItem(key)},
+                body: JSON.stringify({query, variables}),
+            });
+            return response.json();
+        }""",
+        [token_key(page), query, variables],
+    )
+    return answer

@@ -1,0 +1,161 @@
+"""Keyboard-only use, user text never parsed as HTML, identity and connection recovery, and
+screenshots of the board at desktop and phone width (written to tests/artifacts/)."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.board_page import (
+    LIVE_MS,
+    add_note,
+    column,
+    create_board,
+    note,
+    open_board,
+    token_key,
+    vote_count,
+    wait_until_live,
+)
+from tests.browser.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def _tab_to(page: Any, selector: str, limit: int = 40) -> None:
+    """Presses Tab until the element matching `selector` has focus: reachable by keyboard."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_the_board_is_usable_with_the_keyboard_alone(new_page: Any) -> None:
+    page = new_page()
+    # Create a board: the title field has focus on the start page; Enter submits.
+    expect(page.get_by_label("Board title")).to_be_focused()
+    page.keyboard.type("Keyboard retro")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1.board-title")).to_have_text("Keyboard retro")
+    wait_until_live(page)
+
+    _tab_to(page, '[data-retro="composer-BAD"]')
+    page.keyboard.type("Line one")
+    page.keyboard.press("Shift+Enter")  # a new line, not a submit
+    page.keyboard.type("line two")
+    page.keyboard.press("Enter")
+    card = note(page, "BAD", "Line one")
+    expect(card.locator(".note-text")).to_have_text("Line one\nline two")
+
+    _tab_to(page, '.column--bad .note [data-retro="vote"]')
+    page.keyboard.press("Enter")
+    expect(vote_count(card)).to_have_text("1")
+
+    _tab_to(page, '.column--bad .note [data-retro="edit"]')
+    page.keyboard.press("Enter")
+    expect(card.get_by_role("textbox", name="Edit note")).to_be_focused()
+    page.keyboard.press("Escape")  # cancel: nothing changes, focus returns to Edit
+    expect(card.get_by_role("button", name="Edit")).to_be_focused()
+    expect(card.locator(".note-text")).to_have_text("Line one\nline two")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("Edited by keyboard")
+    page.keyboard.press("Enter")
+    expect(note(page, "BAD", "Edited by keyboard")).to_be_visible()
+
+
+def test_user_text_is_shown_as_text_never_as_html(new_page: Any) -> None:
+    owner = new_page()
+    url = create_board(owner, "<b>Bold</b> title")
+    member = open_board(new_page, url)
+    payload = '<img src="x" onerror="window.__pwned = 1"><script>window.__pwned = 2</script>'
+    add_note(owner, "GOOD", payload)
+    card = note(member, "GOOD", "window.__pwned")
+    expect(card.locator(".note-text")).to_have_text(payload, timeout=LIVE_MS)
+    expect(member.locator("h1.board-title")).to_have_text("<b>Bold</b> title")
+    assert card.locator("img, script").count() == 0
+    assert member.locator("h1.board-title b").count() == 0
+    assert member.evaluate("window.__pwned") is None
+    assert owner.evaluate("window.__pwned") is None
+
+
+def test_an_unknown_token_is_replaced_by_a_new_user(new_page: Any) -> None:
+    # GIVEN a browser holding a token the server does not know (e.g. it restarted afresh)
+    page = new_page()
+    key = token_key(page)
+    page.evaluate("key => localStorage.setItem(key, 'stale-token-from-a-previous-server')", key)
+    page.reload()
+    # WHEN the person creates a board, THEN it works, under a fresh identity
+    create_board(page, "After a restart")
+    add_note(page, "GOOD", "Still works")
+    token = page.evaluate("key => localStorage.getItem(key)", key)
+    assert token
+    assert token != "stale-token-from-a-previous-server"
+    expect(note(page, "GOOD", "Still works").get_by_role("button", name="Edit")).to_be_visible()
+
+
+def test_after_a_lost_connection_the_board_catches_up(new_page: Any) -> None:
+    owner = new_page()
+    url = create_board(owner, "Flaky wifi")
+    member = open_board(new_page, url)
+    status = member.locator('[data-retro="connection"]')
+
+    # WHEN the participant goes offline, THEN the status says so
+    member.context.set_offline(True)
+    expect(status).to_have_attribute("data-state", "offline")
+    expect(status).to_contain_text("Offline")
+    # ... and what happens meanwhile is not lost
+    add_note(owner, "ACTION", "Added while you were away")
+    member.context.set_offline(False)
+    wait_until_live(member)
+    expect(note(member, "ACTION", "Added while you were away")).to_be_visible(timeout=LIVE_MS)
+    # and live updates flow again
+    add_note(owner, "ACTION", "Added after you came back")
+    expect(note(member, "ACTION", "Added after you came back")).to_be_visible(timeout=LIVE_MS)
+
+
+def _fill_realistic_board(page: Any) -> None:
+    for column_name, text in [
+        ("GOOD", "Pairing on the payment bug shortened the fix from days to hours"),
+        ("GOOD", "Demo went smoothly"),
+        ("GOOD", "New on-call rota is fair"),
+        ("BAD", "Flaky end-to-end tests blocked two releases"),
+        ("BAD", "Too many meetings on Wednesday"),
+        ("ACTION", "Quarantine flaky tests and fix one per day"),
+        ("ACTION", "Make Wednesday a no-meeting afternoon"),
+    ]:
+        add_note(page, column_name, text)
+
+
+def _assert_no_horizontal_scroll(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page is {width}px wide at {page.viewport_size}"
+
+
+def test_screenshots_of_the_board_at_desktop_and_phone_width(
+    new_page: Any, artifacts: Path
+) -> None:
+    owner = new_page()
+    url = create_board(owner, "Team Falcon — Sprint 14", votes=5)
+    _fill_realistic_board(owner)
+    member = open_board(new_page, url)
+    for text in ("Flaky end-to-end tests", "Flaky end-to-end tests", "Too many meetings"):
+        note(member, "BAD", text).get_by_role("button", name="Vote for this note").click()
+    expect(vote_count(note(owner, "BAD", "Flaky end-to-end"))).to_have_text("2", timeout=LIVE_MS)
+    owner.locator("body").click(position={"x": 5, "y": 5})  # no focus ring in the picture
+
+    owner.screenshot(path=artifacts / "board-desktop.png", full_page=True)
+    _assert_no_horizontal_scroll(owner)
+    phone = open_board(new_page, url, viewport=PHONE)
+    expect(column(phone, "ACTION").locator(".note")).to_have_count(2)
+    phone.screenshot(path=artifacts / "board-phone.png", full_page=True)
+    _assert_no_horizontal_scroll(phone)
+    start = new_page(viewport=PHONE)
+    expect(start.get_by_label("Board title")).to_be_visible()
+    start.screenshot(path=artifacts / "start-phone.png", full_page=True)
+    _assert_no_horizontal_scroll(start)
+    assert (artifacts / "board-desktop.png").stat().st_size > 10_000
+    assert (artifacts / "board-phone.png").stat().st_size > 10_000

@@ -1,0 +1,138 @@
+"""Owner controls, versions (live and frozen), and export as a downloaded file."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.board_page import (
+    LIVE_MS,
+    add_note,
+    column,
+    create_board,
+    graphql_as,
+    note,
+    open_board,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_participant_sees_no_owner_controls_and_the_server_refuses_them(
+    new_page: Any,
+) -> None:
+    owner = new_page()
+    url = create_board(owner, "Owner only")
+    member = open_board(new_page, url)
+
+    expect(owner.get_by_role("button", name="Board settings")).to_be_visible()
+    expect(owner.get_by_role("button", name="Start new version")).to_be_visible()
+    expect(member.get_by_role("button", name="Board settings")).to_have_count(0)
+    expect(member.get_by_role("button", name="Start new version")).to_have_count(0)
+
+    # Hidden is not enough: the same request from the participant's identity is refused.
+    board_id = url.rsplit("/", 1)[1]
+    answer = graphql_as(
+        member,
+        "mutation($i: UpdateBoardInput!) { updateBoard(input: $i) { id title } }",
+        {"i": {"id": board_id, "title": "Taken over"}},
+    )
+    assert answer["errors"], json.dumps(answer)
+    assert answer["errors"][0]["errorType"] not in {"UnauthorizedException", "UnauthorizedError"}
+    owner.reload()
+    expect(owner.locator("h1.board-title")).to_have_text("Owner only")
+
+
+def test_the_owner_renames_the_board_and_everyone_sees_it(new_page: Any) -> None:
+    owner = new_page()
+    url = create_board(owner, "Working title")
+    member = open_board(new_page, url)
+    owner.get_by_role("button", name="Board settings").click()
+    dialog = owner.get_by_role("dialog", name="Board settings")
+    dialog.get_by_label("Board title").fill("Team Falcon retro")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    expect(owner.locator("h1.board-title")).to_have_text("Team Falcon retro")
+    expect(member.locator("h1.board-title")).to_have_text("Team Falcon retro", timeout=LIVE_MS)
+
+
+def test_a_new_version_carries_actions_over_and_the_participant_follows(new_page: Any) -> None:
+    # GIVEN a board with a good note and an open action, seen by a participant
+    owner = new_page()
+    url = create_board(owner, "Sprint board")
+    add_note(owner, "GOOD", "Demo went smoothly")
+    add_note(owner, "ACTION", "Write the deploy runbook")
+    member = open_board(new_page, url)
+    expect(note(member, "ACTION", "Write the deploy runbook")).to_be_visible()
+
+    # WHEN the owner starts version 2
+    owner.get_by_role("button", name="Start new version").click()
+    dialog = owner.get_by_role("dialog", name="Start a new version")
+    dialog.get_by_label("Name (optional)").fill("Sprint 15")
+    dialog.get_by_role("button", name="Start version 2").click()
+
+    # THEN both are on version 2: good notes stay behind, the action is carried over
+    for page in (owner, member):
+        select = page.get_by_label("Version", exact=True)
+        expect(select.locator("option:checked")).to_have_text(
+            "Version 2 — Sprint 15 (live)", timeout=LIVE_MS
+        )
+        expect(column(page, "GOOD").locator(".note")).to_have_count(0, timeout=LIVE_MS)
+        expect(note(page, "ACTION", "Write the deploy runbook")).to_be_visible()
+    # The participant still can add to the live version
+    add_note(member, "GOOD", "New sprint, new notes")
+    expect(note(owner, "GOOD", "New sprint, new notes")).to_be_visible(timeout=LIVE_MS)
+
+    # WHEN the participant looks at version 1, THEN it is there, frozen and read-only
+    member.get_by_label("Version", exact=True).select_option("1")
+    expect(member.get_by_role("note")).to_contain_text("Version 1 is frozen")
+    expect(note(member, "GOOD", "Demo went smoothly")).to_be_visible()
+    expect(member.locator('[data-retro="composer-GOOD"]')).to_be_hidden()
+    expect(member.get_by_role("button", name="Vote for this note")).to_have_count(0)
+    expect(member.get_by_role("button", name="Edit")).to_have_count(0)
+    assert member.url.endswith("/v/1")
+
+    # ... and the way back leads to the live version
+    member.get_by_role("link", name="Back to live version 2").click()
+    expect(note(member, "GOOD", "New sprint, new notes")).to_be_visible()
+    expect(member.locator('[data-retro="composer-GOOD"]')).to_be_visible()
+
+
+def _download(page: Any, button: str, into: Path) -> str:
+    with page.expect_download() as info:
+        page.get_by_role("group", name="Export this version").get_by_role(
+            "button", name=button
+        ).click()
+    target = into / info.value.suggested_filename
+    info.value.save_as(target)
+    return target.read_text(encoding="utf-8")
+
+
+def test_export_downloads_the_version_as_markdown_and_csv(new_page: Any, tmp_path: Path) -> None:
+    owner = new_page()
+    create_board(owner, "Export me")
+    add_note(owner, "GOOD", "Clear sprint goal")
+    add_note(owner, "BAD", "Flaky CI, again")
+    add_note(owner, "ACTION", "Quarantine flaky tests")
+
+    markdown = _download(owner, "Markdown", tmp_path)
+    for text in ("Export me", "Clear sprint goal", "Flaky CI, again", "Quarantine flaky tests"):
+        assert text in markdown
+    assert (tmp_path / "export-me-v1.md").exists()
+
+    csv = _download(owner, "CSV", tmp_path)
+    assert "Clear sprint goal" in csv
+    assert '"Flaky CI, again"' in csv  # a comma inside the text is quoted
+    assert (tmp_path / "export-me-v1.csv").exists()
+
+    # An older version exports too, from its read-only view
+    owner.get_by_role("button", name="Start new version").click()
+    owner.get_by_role("dialog").get_by_role("button", name="Start version 2").click()
+    expect(column(owner, "GOOD").locator(".note")).to_have_count(0)
+    owner.get_by_label("Version", exact=True).select_option("1")
+    expect(note(owner, "GOOD", "Clear sprint goal")).to_be_visible()
+    older = _download(owner, "Markdown", tmp_path)
+    assert "Clear sprint goal" in older
+    assert (tmp_path / "export-me-v1.md").exists()
