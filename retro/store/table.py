@@ -10,10 +10,10 @@ import base64
 import binascii
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,60 +114,62 @@ class Page:
 
 @dataclass
 class RequestLog:
-    """DynamoDB calls seen while recording: (operation, start, end) in monotonic seconds."""
+    """DynamoDB calls seen while recording, each as (operation, round).
 
-    calls: list[tuple[str, float, float]] = field(default_factory=list)
+    The round of a call is how many calls its flow of control had waited for before it,
+    plus one: calls made side by side by `Table.parallel` share a round. The largest round is
+    the number of round trips a request waited for one after another, whatever the timing.
+    """
+
+    calls: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def operations(self) -> list[str]:
-        return [name for name, _, _ in self.calls]
+        return [name for name, _ in self.calls]
 
     @property
     def sequential(self) -> int:
-        """The longest chain of calls each starting after the previous one ended.
+        return max((depth for _, depth in self.calls), default=0)
 
-        Calls that overlap in time ran in parallel; this is how many round trips a request
-        waited for one after another.
-        """
-        chain: list[tuple[float, int]] = []  # (end, depth) of calls seen so far
-        best = 0
-        for _, start, end in sorted(self.calls, key=lambda call: call[1]):
-            depth = 1 + max((d for e, d in chain if e <= start), default=0)
-            chain.append((end, depth))
-            best = max(best, depth)
-        return best
+    def clear(self) -> None:
+        """Forget the calls so far and count rounds from zero again in this flow of control."""
+        self.calls.clear()
+        _rounds.set(0)
 
 
 _recorders: list[RequestLog] = []
 _recorders_lock = threading.Lock()
-_call_starts = threading.local()
+# Round trips this flow of control has waited for; `Table.parallel` gives each branch a copy.
+_rounds: ContextVar[int] = ContextVar("retro_store_rounds", default=0)
 
 
 @contextmanager
 def record_requests() -> Iterator[RequestLog]:
-    """Record every DynamoDB call made by any `Table` in this process (tests, benchmarks)."""
+    """Record every DynamoDB call made by any `Table` in this process (tests, benchmarks).
+
+    Rounds count from zero for the code inside the `with` block.
+    """
     log = RequestLog()
+    token = _rounds.set(0)
     with _recorders_lock:
         _recorders.append(log)
     try:
         yield log
     finally:
+        _rounds.reset(token)
         with _recorders_lock:
             _recorders.remove(log)
 
 
-def _before_call(**_: Any) -> None:
-    _call_starts.start = time.monotonic()
-
-
 def _after_call(event_name: str, **_: Any) -> None:
+    depth = _rounds.get() + 1
+    _rounds.set(depth)
     if not _recorders:
         return
-    end = time.monotonic()
     operation = event_name.rsplit(".", 1)[-1]
     with _recorders_lock:
         for log in _recorders:
-            log.calls.append((operation, getattr(_call_starts, "start", end), end))
+            log.calls.append((operation, depth))
 
 
 _serializer = TypeSerializer()
@@ -233,7 +235,6 @@ class Table:
                 config=_CLIENT_CONFIG,
             )
         self.client = client
-        client.meta.events.register("before-call.dynamodb", _before_call)
         client.meta.events.register("after-call.dynamodb", _after_call)
 
     # -- the table itself ------------------------------------------------------------------
@@ -383,8 +384,13 @@ class Table:
         """Run independent calls at once; one round trip of waiting instead of several."""
         if len(calls) == 1:
             return [calls[0]()]
-        futures = [_pool.submit(call) for call in calls]
-        return [future.result() for future in futures]
+        branches = [copy_context() for _ in calls]
+        futures = [
+            _pool.submit(branch.run, call) for branch, call in zip(branches, calls, strict=True)
+        ]
+        results = [future.result() for future in futures]
+        _rounds.set(max(branch[_rounds] for branch in branches))  # wait for the slowest branch
+        return results
 
     # -- plumbing ----------------------------------------------------------------------------
     def _call(self, operation: str, *, table: bool = True, raw: bool = False, **args: Any) -> Any:

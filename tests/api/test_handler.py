@@ -48,7 +48,7 @@ def test_board_page_comes_nested_from_one_invocation_in_3_round_trips(
     owner, token = people["owner"]
     for i in range(12):
         services.add_note(store, owner, board.id, ["GOOD", "BAD", "ACTION"][i % 3], f"n{i}")
-    requests.calls.clear()
+    requests.clear()
     page = read.handler(load_event("Query.board", boardId=board.id, userId=owner, token=token))
     assert page["title"] == "Sprint 41"
     assert page["currentVersion"]["number"] == 1
