@@ -155,7 +155,9 @@ def runtime_requirements(pyproject: Path) -> list[str]:
             "dependencies"
         ]
     except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
-        raise PackagingError(f"{pyproject}: cannot read [project].dependencies: {error!r}") from error
+        raise PackagingError(
+            f"{pyproject}: cannot read [project].dependencies: {error!r}"
+        ) from error
     return [
         requirement
         for requirement in dependencies
@@ -379,12 +381,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.cache,
         )
     except PackagingError as error:
-        print(f"packaging failed: {error}", file=sys.stderr)  # noqa: T201
+        print(f"packaging failed: {error}", file=sys.stderr)
         return 1
     for function, path in result.zips.items():
         size = path.stat().st_size
-        print(f"{path}  {size / 1_048_576:.2f} MB  ({function})")  # noqa: T201
-    print(  # noqa: T201
+        print(f"{path}  {size / 1_048_576:.2f} MB  ({function})")
+    print(
         f"built for {result.target.architecture}, Python {result.target.python_version}; "
         f"boto3 is left to the Lambda runtime"
     )
