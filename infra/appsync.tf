@@ -1,0 +1,161 @@
+# The GraphQL API, exactly as schema/schema.graphql defines it. The API key (default mode)
+# may only call createUser; everything else is authorized by the AWS_LAMBDA authorizer.
+
+resource "aws_appsync_graphql_api" "main" {
+  name                 = var.name
+  authentication_type  = "API_KEY"
+  schema               = file("${path.module}/../schema/schema.graphql")
+  xray_enabled         = true
+  query_depth_limit    = var.query_depth_limit
+  resolver_count_limit = var.resolver_count_limit
+  introspection_config = var.introspection_enabled ? "ENABLED" : "DISABLED"
+
+  additional_authentication_provider {
+    authentication_type = "AWS_LAMBDA"
+
+    lambda_authorizer_config {
+      authorizer_uri                   = aws_lambda_function.function["authorizer"].arn
+      authorizer_result_ttl_in_seconds = local.resolver_map.authorizer.ttlSeconds
+    }
+  }
+
+  # Errors only, and never the headers, arguments or results: those may carry user tokens
+  # and the text of anonymous notes.
+  log_config {
+    cloudwatch_logs_role_arn = aws_iam_role.appsync_logs.arn
+    field_log_level          = "ERROR"
+    exclude_verbose_content  = true
+  }
+}
+
+resource "aws_appsync_api_key" "public" {
+  api_id      = aws_appsync_graphql_api.main.id
+  description = "Public key of the browser client (config.json): it can only call createUser."
+  # Counted from the key's creation. Replacing the key (-replace) gives a new key and a new
+  # expiry and rewrites config.json; re-planning alone must not move the date.
+  expires = formatdate("YYYY-MM-DD'T'hh:00:00Z", timeadd(plantimestamp(), "${var.api_key_expiry_days * 24}h"))
+
+  lifecycle {
+    ignore_changes = [expires]
+  }
+}
+
+# --- Logging --------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "appsync" {
+  #checkov:skip=CKV_AWS_158:Error-level logs without verbose content hold no secrets; CloudWatch encrypts them at rest, a customer-managed KMS key is not worth its cost here.
+  #checkov:skip=CKV_AWS_338:Short retention is deliberate: logs of anonymous boards should not outlive their use (see log_retention_days).
+  name              = "/aws/appsync/apis/${aws_appsync_graphql_api.main.id}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_iam_role" "appsync_logs" {
+  name = "${var.name}-appsync-logs"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "appsync.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      # The API's ARN cannot be named here (the API needs this role first): any API of
+      # this account and region.
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:appsync:${var.region}:${local.account_id}:apis/*" }
+      }
+    }]
+  })
+}
+
+# Write to the API's own log group, which Terraform creates (with retention), so AppSync gets
+# no logs:CreateLogGroup.
+resource "aws_iam_role_policy" "appsync_logs" {
+  name = "${var.name}-appsync-logs"
+  role = aws_iam_role.appsync_logs.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "Logs"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource = "${aws_cloudwatch_log_group.appsync.arn}:*"
+    }]
+  })
+}
+
+# --- Data sources and resolvers -------------------------------------------------------------
+
+resource "aws_iam_role" "datasource" {
+  for_each = local.resolver_map.functions
+
+  name = "${var.name}-appsync-${each.key}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "appsync.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnEquals    = { "aws:SourceArn" = aws_appsync_graphql_api.main.arn }
+      }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "datasource" {
+  for_each = local.resolver_map.functions
+
+  name = "${var.name}-appsync-${each.key}"
+  role = aws_iam_role.datasource[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "Invoke"
+      Effect   = "Allow"
+      Action   = ["lambda:InvokeFunction"]
+      Resource = aws_lambda_function.function[each.key].arn
+    }]
+  })
+}
+
+resource "aws_appsync_datasource" "function" {
+  for_each = local.resolver_map.functions
+
+  api_id           = aws_appsync_graphql_api.main.id
+  name             = "lambda_${each.key}"
+  description      = each.value.description
+  type             = "AWS_LAMBDA"
+  service_role_arn = aws_iam_role.datasource[each.key].arn
+
+  lambda_config {
+    function_arn = aws_lambda_function.function[each.key].arn
+  }
+
+  depends_on = [aws_iam_role_policy.datasource]
+}
+
+# One direct Lambda resolver per "Type.field" of resolvers.json: no mapping templates, so
+# AppSync sends its standard event and uses the handler's return value (APPSYNC.md).
+# Subscription fields too: their resolver runs when a client subscribes and returns null.
+resource "aws_appsync_resolver" "field" {
+  for_each = local.resolver_map.resolvers
+
+  api_id      = aws_appsync_graphql_api.main.id
+  type        = split(".", each.key)[0]
+  field       = split(".", each.key)[1]
+  kind        = "UNIT"
+  data_source = aws_appsync_datasource.function[each.value.function].name
+  # AppSync sends up to this many field events in one invocation (a list); absent = no batching.
+  max_batch_size = try(each.value.maxBatchSize, null)
+}
+
+# AppSync may call the authorizer, and only for this API.
+resource "aws_lambda_permission" "authorizer" {
+  statement_id   = "AppSyncAuthorizer"
+  action         = "lambda:InvokeFunction"
+  function_name  = aws_lambda_function.function["authorizer"].function_name
+  principal      = "appsync.amazonaws.com"
+  source_arn     = aws_appsync_graphql_api.main.arn
+  source_account = local.account_id
+}
