@@ -21,8 +21,9 @@ export class ApiError extends Error {
 }
 
 /**
- * GraphQL over fetch, AppSync-shaped. Dispatches `identity` when a new user was created, so
- * the realtime connection can re-authenticate with the new token.
+ * GraphQL over fetch, AppSync-shaped. Dispatches `identity` when a new user was created
+ * (detail.replaced: an unknown token was replaced), so the realtime connection can
+ * re-authenticate with the new token.
  */
 export class Api extends EventTarget {
   #config;
@@ -72,6 +73,7 @@ export class Api extends EventTarget {
   }
 
   async #createUser() {
+    const replaced = this.token !== null;
     this.#creating ??= (async () => {
       const result = await this.#send(CREATE_USER, {}, { "x-api-key": this.#config.apiKey }, true);
       const token = result.data?.createUser?.token;
@@ -80,7 +82,7 @@ export class Api extends EventTarget {
         throw new ApiError(message, result.errors?.[0]?.errorType ?? "");
       }
       localStorage.setItem(this.#storageKey, token);
-      this.dispatchEvent(new CustomEvent("identity"));
+      this.dispatchEvent(new CustomEvent("identity", { detail: { replaced } }));
       return token;
     })().finally(() => {
       this.#creating = null;

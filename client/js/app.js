@@ -36,7 +36,9 @@ async function main() {
   const api = new Api(config);
   const realtime = new Realtime(config, () => api.ensureToken());
   // A new identity (the old token was unknown) needs a new realtime connection too.
-  api.addEventListener("identity", () => realtime.restart());
+  api.addEventListener("identity", (event) => {
+    if (event.detail.replaced) realtime.restart();
+  });
   // A refused connection is usually a stale token: a cheap request renews it if so.
   realtime.addEventListener("problem", () => api.request(WHO_AM_I).catch(() => {}));
 

@@ -30,6 +30,8 @@ export class Realtime extends EventTarget {
   #keepAliveTimer = 0;
   #retryTimer = 0;
   #nextId = 1;
+  /** Bumped by every connect: a connect that was overtaken by a newer one gives up. */
+  #generation = 0;
   #token = "";
   #keepAliveMs = 300_000;
   #onOnline = () => this.reconnectNow();
@@ -76,6 +78,7 @@ export class Realtime extends EventTarget {
 
   /** Stops everything; the instance is not used again. */
   close() {
+    this.#generation += 1;
     removeEventListener("online", this.#onOnline);
     removeEventListener("offline", this.#onOffline);
     this.#subscriptions.clear();
@@ -102,21 +105,25 @@ export class Realtime extends EventTarget {
   }
 
   async #connect() {
+    const generation = ++this.#generation;
     this.#setState("connecting");
     let token;
     try {
       token = await this.#getToken();
     } catch {
-      this.#scheduleReconnect();
+      if (generation === this.#generation) this.#scheduleReconnect();
       return;
     }
-    if (this.#state !== "connecting") return; // closed or went offline meanwhile
+    // Closed, offline, or restarted meanwhile: a newer connect (or none) is in charge.
+    if (generation !== this.#generation || this.#state !== "connecting") return;
     const header = base64url(JSON.stringify({ host: this.#host, Authorization: token }));
     const socket = new WebSocket(this.#url, ["graphql-ws", `header-${header}`]);
     this.#socket = socket;
     this.#token = token;
     socket.addEventListener("open", () => this.#send({ type: "connection_init" }));
-    socket.addEventListener("message", (event) => this.#receive(event.data));
+    socket.addEventListener("message", (event) => {
+      if (this.#socket === socket) this.#receive(event.data);
+    });
     socket.addEventListener("close", () => {
       if (this.#socket !== socket) return; // an old socket we already dropped
       this.#socket = null;
@@ -199,6 +206,7 @@ export class Realtime extends EventTarget {
   }
 
   #drop(nextState) {
+    this.#generation += 1;
     clearTimeout(this.#keepAliveTimer);
     const socket = this.#socket;
     this.#socket = null;

@@ -7,6 +7,9 @@
 
 import * as ops from "./operations.js";
 
+/** errorTypes that mean "there is no board with this id". */
+const MISSING = new Set(["NotFoundError", "ValidationError"]);
+
 export const COLUMNS = /** @type {const} */ (["GOOD", "BAD", "ACTION"]);
 
 export class BoardStore extends EventTarget {
@@ -21,6 +24,8 @@ export class BoardStore extends EventTarget {
   older = null;
   #api;
   #loads = 0;
+  #loadsStarted = 0;
+  #loadApplied = 0;
   #pending = [];
   #deleted = new Set();
 
@@ -61,23 +66,36 @@ export class BoardStore extends EventTarget {
   /** Loads the live board and the caller's participation in one request. */
   async load() {
     this.#loads += 1;
+    const sequence = ++this.#loadsStarted;
     try {
-      const data = await this.#api.request(ops.BOARD_PAGE, { id: this.boardId });
-      if (!data.board) {
-        this.status = "missing";
-        this.#emit("status");
-        return;
+      const data = await this.#api.request(ops.BOARD_PAGE, { id: this.boardId }).catch((error) => {
+        // No such board: `participation` is refused, `board` is null. Same meaning.
+        if (MISSING.has(error.errorType)) return { board: null };
+        throw error;
+      });
+      // Two loads may overlap (first load, resubscribe); an older answer must not win.
+      if (sequence > this.#loadApplied) {
+        this.#loadApplied = sequence;
+        this.#takeLoad(data);
       }
-      this.#takeBoard(data.board);
-      this.participation = data.participation;
-      this.versions = data.board.versions.items;
-      this.status = "ready";
-      if (data.board.versions.nextToken) this.#moreVersions(data.board.versions.nextToken);
     } finally {
       this.#loads -= 1;
+      if (this.#loads === 0) for (const replay of this.#pending.splice(0)) replay();
     }
-    for (const replay of this.#pending.splice(0)) replay();
-    this.#emit("board");
+    this.#emit(this.status === "ready" ? "board" : "status");
+  }
+
+  #takeLoad(data) {
+    if (!data.board) {
+      this.status = "missing";
+      return;
+    }
+    this.board = data.board;
+    this.notes = new Map(data.board.currentVersion.notes.map((note) => [note.id, note]));
+    this.participation = data.participation;
+    this.versions = data.board.versions.items;
+    this.status = "ready";
+    if (data.board.versions.nextToken) this.#moreVersions(data.board.versions.nextToken);
   }
 
   async refreshParticipation() {
@@ -109,11 +127,6 @@ export class BoardStore extends EventTarget {
       this.older = { version, notes: version.notes };
     }
     this.#emit("view");
-  }
-
-  #takeBoard(board) {
-    this.board = board;
-    this.notes = new Map(board.currentVersion.notes.map((note) => [note.id, note]));
   }
 
   // Live events --------------------------------------------------------------------------

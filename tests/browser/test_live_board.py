@@ -110,3 +110,24 @@ def test_a_vote_over_budget_is_refused_with_the_servers_message(new_page: Any) -
     # THEN the server's own message is shown, and the count is unchanged
     expect(second.get_by_role("alert")).to_contain_text(body["errors"][0]["message"])
     expect(vote_count(card_in_second)).to_have_text("1")
+
+
+def test_most_votes_first_reorders_each_column_and_remembers_it(new_page: Any) -> None:
+    page = new_page()
+    create_board(page, "Ordering")
+    for text in ("First written", "Second written", "Third written"):
+        add_note(page, "BAD", text)
+    third = note(page, "BAD", "Third written")
+    third.get_by_role("button", name="Vote for this note").click()
+    expect(vote_count(third)).to_have_text("1")
+    texts = column(page, "BAD").locator(".note-text")
+    expect(texts).to_have_text(["First written", "Second written", "Third written"])
+
+    toggle = page.get_by_role("button", name="Most votes first")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(texts).to_have_text(["Third written", "First written", "Second written"])
+    page.reload()
+    expect(texts).to_have_text(["Third written", "First written", "Second written"])
+    page.get_by_role("button", name="Most votes first").click()
+    expect(texts).to_have_text(["First written", "Second written", "Third written"])

@@ -48,7 +48,12 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     h(
       "div",
       { class: "board-head" },
-      h("div", { class: "title-row" }, ui.title, ui.settings),
+      h(
+        "div",
+        { class: "title-block" },
+        h("div", { class: "title-row" }, ui.title, ui.settings),
+        h("p", { class: "hint" }, "Anonymous: nobody sees who wrote or voted for a note."),
+      ),
       h("div", { class: "head-actions" }, ui.budget, ui.copy),
     ),
     h(
@@ -61,6 +66,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
         ui.versions,
         ui.newVersion,
       ),
+      h("div", { class: "toolbar-group" }, columns.sortToggle),
       h(
         "div",
         { class: "toolbar-group", role: "group", "aria-label": "Export this version" },
@@ -79,6 +85,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     if (store.status !== "ready") return renderStatus();
     root.querySelector(".loading")?.remove();
     content.hidden = false;
+    message.hidden = true;
     const { board, live, older, participation } = store;
     ui.title.textContent = board.title;
     document.title = `${board.title} · Retro`;
@@ -221,10 +228,26 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     });
   }
 
-  store
-    .load()
-    .then(() => (route.number === null ? null : store.showVersion(route.number)))
-    .catch(showError);
+  const firstLoad = () =>
+    store
+      .load()
+      .then(() => (route.number === null ? null : store.showVersion(route.number)))
+      .catch((error) => (store.status === "loading" ? renderFailure(error) : showError(error)));
+  const renderFailure = (error) => {
+    root.querySelector(".loading")?.remove();
+    message.hidden = false;
+    const retry = h("button", { type: "button", class: "button button--primary" }, "Try again");
+    retry.addEventListener("click", () => {
+      message.hidden = true;
+      firstLoad();
+    });
+    message.replaceChildren(
+      h("h1", {}, "The board could not be loaded"),
+      h("p", { textContent: error.message }),
+      retry,
+    );
+  };
+  firstLoad();
 
   return {
     /** The same board at another version switches in place. */

@@ -14,9 +14,11 @@ const META = {
   ACTION: { name: "Actions", prompt: "What will we do next?" },
 };
 
+const SORT_KEY = "retro.sort";
+
 /**
  * @param {import("../store.js").BoardStore} store
- * @returns {{element: HTMLElement, render: () => void}}
+ * @returns {{element: HTMLElement, render: () => void, sortToggle: HTMLElement}}
  */
 export function createColumns(store) {
   const actions = {
@@ -33,9 +35,28 @@ export function createColumns(store) {
   /** @type {Map<string, HTMLLIElement>} cards by version and note id */
   const cards = new Map();
 
+  // Discussion order: most votes first. A preference of this browser, not of the board.
+  const sortToggle = h("button", {
+    type: "button",
+    class: "button button--small",
+    "aria-pressed": String(localStorage.getItem(SORT_KEY) === "votes"),
+    textContent: "Most votes first",
+  });
+  sortToggle.addEventListener("click", () => {
+    const byVotes = sortToggle.getAttribute("aria-pressed") !== "true";
+    sortToggle.setAttribute("aria-pressed", String(byVotes));
+    localStorage.setItem(SORT_KEY, byVotes ? "votes" : "written");
+    render();
+  });
+
   const render = () => {
     const readOnly = store.older !== null;
-    const notes = readOnly ? store.older.notes : [...store.notes.values()];
+    const written = readOnly ? store.older.notes : [...store.notes.values()];
+    const byVotes = sortToggle.getAttribute("aria-pressed") === "true";
+    // Array.prototype.sort is stable: equal votes keep the order they were written in.
+    const notes = byVotes ? [...written].sort((a, b) => b.votes - a.votes) : written;
+    // Reordering moves cards; whoever had focus in one (e.g. voting by keyboard) keeps it.
+    const focused = document.activeElement;
     const votesLeft = store.participation?.votesLeft ?? 0;
     const wanted = new Set();
     for (const { column, list, count, composer } of columns) {
@@ -67,8 +88,11 @@ export function createColumns(store) {
         cards.delete(key);
       }
     }
+    if (focused?.isConnected && document.activeElement !== focused) {
+      focused.focus({ preventScroll: true });
+    }
   };
-  return { element, render };
+  return { element, render, sortToggle };
 }
 
 /** Makes `list`'s children equal `ordered`, moving as few nodes as possible (focus survives). */
