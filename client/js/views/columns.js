@@ -110,7 +110,7 @@ function createColumn(column, store) {
   const { name, prompt } = META[column];
   const headingId = `col-${column.toLowerCase()}`;
   const inputId = `compose-${column.toLowerCase()}`;
-  const count = h("span", { class: "col-count", "aria-label": "notes" });
+  const count = h("span", { class: "col-count" });
   const input = h("textarea", {
     id: inputId,
     class: "composer-input",
@@ -135,7 +135,12 @@ function createColumn(column, store) {
   const element = h(
     "section",
     { class: `column column--${column.toLowerCase()}`, "aria-labelledby": headingId },
-    h("header", { class: "col-head" }, h("h2", { id: headingId }, name), count),
+    h(
+      "header",
+      { class: "col-head" },
+      h("h2", { id: headingId }, name),
+      h("p", { class: "col-total" }, count, h("span", { class: "sr-only" }, " notes")),
+    ),
     composer,
     list,
   );

@@ -35,7 +35,7 @@ export function createCard(note, actions) {
           ...described,
         }),
         h("span", { class: "vote-count", dataset: { retro: "count" } }),
-        h("span", { class: "vote-unit", dataset: { retro: "unit" }, "aria-hidden": "true" }),
+        h("span", { class: "vote-unit", dataset: { retro: "unit" } }),
         h("button", {
           type: "button",
           class: "vote-btn vote-btn--up",
@@ -101,8 +101,8 @@ export function updateCard(card, note, { readOnly, mine, myVotes, votesLeft }) {
   if (!card.editing) hook(card, "text").textContent = note.text;
   const count = hook(card, "count");
   count.textContent = String(note.votes);
-  count.setAttribute("aria-label", note.votes === 1 ? "1 vote" : `${note.votes} votes`);
-  hook(card, "unit").textContent = note.votes === 1 ? "vote" : "votes";
+  // "3 votes" for everyone: the unit is visible on read-only cards, screen-reader only here.
+  hook(card, "unit").textContent = note.votes === 1 ? " vote" : " votes";
   const vote = hook(card, "vote");
   const unvote = hook(card, "unvote");
   vote.hidden = readOnly;
@@ -112,8 +112,10 @@ export function updateCard(card, note, { readOnly, mine, myVotes, votesLeft }) {
   unvote.disabled = myVotes <= 0;
   const mineVotes = hook(card, "my-votes");
   mineVotes.hidden = readOnly || myVotes === 0;
-  mineVotes.textContent = myVotes ? `${"●".repeat(Math.min(myVotes, 10))} yours` : "";
-  mineVotes.setAttribute("aria-label", `${myVotes} of them yours`);
+  mineVotes.replaceChildren(
+    h("span", { "aria-hidden": "true" }, `${"●".repeat(Math.min(myVotes, 10))} yours`),
+    h("span", { class: "sr-only" }, `${myVotes} of them yours`),
+  );
   hook(card, "own").hidden = readOnly || !mine || Boolean(card.editing);
   hook(card, "mine").hidden = readOnly || !mine;
 }
