@@ -17,7 +17,7 @@ router = Router("queries")
 @router.resolver("Query.board")
 def board(call: Call) -> dict[str, Any] | None:
     args = parse(IdArgs, call.arguments)
-    call.caller  # noqa: B018 — a user token is required to read boards
+    call.require_user()
     found = services.get_board(default_store(), args.id)
     if found is None:
         return None
@@ -53,7 +53,7 @@ def user_boards(call: Call) -> dict[str, Any]:
 def board_version(call: Call) -> dict[str, Any] | None:
     args = parse(VersionArgs, call.arguments)
     board_id = str((call.source or {}).get("id"))
-    call.caller  # noqa: B018
+    call.require_user()
     found = services.version_by_number(default_store(), board_id, args.number)
     if found is None:
         return None
@@ -63,7 +63,7 @@ def board_version(call: Call) -> dict[str, Any] | None:
 @router.resolver("BoardVersion.export")
 def export(call: Call) -> str:
     args = parse(ExportArgs, call.arguments)
-    call.caller  # noqa: B018
+    call.require_user()
     source = call.source or {}
     store = default_store()
     board = services.require_board(store, str(source.get("boardId")))

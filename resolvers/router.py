@@ -45,6 +45,10 @@ class Call:
     @property
     def caller(self) -> str:
         """The user id the AWS_LAMBDA authorizer put into the identity; required."""
+        return self.require_user()
+
+    def require_user(self) -> str:
+        """The caller's user id; UnauthorizedError when the call came without a user token."""
         context = (self.identity or {}).get("resolverContext") or {}
         user_id = context.get("userId")
         if not isinstance(user_id, str) or not user_id:
@@ -104,7 +108,7 @@ class Router:
             call = Call.from_event(event)
             function = self.resolvers.get(call.key)
             if function is None:
-                raise RetroError(f"{call.key} is not resolved by the {self.name} function")
+                raise InternalError(f"{call.key} is not resolved by the {self.name} function")
             return function(call)
         except RetroError:
             raise

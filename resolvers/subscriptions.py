@@ -15,13 +15,13 @@ router = Router("subscriptions")
 
 
 def _on_board(call: Call) -> None:
-    call.caller  # noqa: B018 — a user token is required
+    call.require_user()
     args = parse(BoardIdArgs, call.arguments)
     services.require_board(default_store(), args.boardId)
 
 
 def _on_board_by_id(call: Call) -> None:
-    call.caller  # noqa: B018
+    call.require_user()
     args = parse(IdArgs, call.arguments)
     services.require_board(default_store(), args.id, "id")
 
