@@ -3,7 +3,7 @@
 // store to the realtime subscriptions and re-renders on every store change.
 
 import { download } from "../download.js";
-import { formatDate, formatDay, h, hook, slug } from "../dom.js";
+import { h, hook, slug } from "../dom.js";
 import { announce, showError, toast } from "../notify.js";
 import * as ops from "../operations.js";
 import { forgetBoard, rememberBoard } from "../recent.js";
@@ -11,12 +11,14 @@ import { BoardStore } from "../store.js";
 import { createColumns } from "./columns.js";
 import { connectionStatus } from "./connection.js";
 import { openNewVersion, openSettings } from "./dialogs.js";
+import { versionSwitcher } from "./versions.js";
 
 /** @param {{boardId: string, number: number | null}} route */
 export function mountBoard(root, route, { api, realtime, navigate }) {
   const { boardId } = route;
   const store = new BoardStore(api, boardId);
   const columns = createColumns(store);
+  const versions = versionSwitcher(store, navigate);
   const connection = connectionStatus(realtime);
   hook(document, "topbar-end").append(connection.element);
 
@@ -30,9 +32,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     ),
     copy: h("button", { type: "button", class: "button" }, "Copy link"),
     budget: h("p", { class: "budget", dataset: { retro: "votes-left" } }),
-    versions: h("select", { id: "version-select" }),
+
     newVersion: h("button", { type: "button", class: "button", hidden: true }, "Start new version"),
-    banner: h("div", { class: "banner", role: "note", hidden: true }),
   };
   const exportButtons = ["MARKDOWN", "CSV"].map((format) =>
     h(
@@ -62,8 +63,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       h(
         "div",
         { class: "toolbar-group" },
-        h("label", { for: "version-select" }, "Version"),
-        ui.versions,
+        h("label", { for: versions.select.id }, "Version"),
+        versions.select,
         ui.newVersion,
       ),
       h("div", { class: "toolbar-group" }, columns.sortToggle),
@@ -74,7 +75,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
         ...exportButtons,
       ),
     ),
-    ui.banner,
+    versions.banner,
     columns.element,
   );
   const message = h("div", { class: "board-message", hidden: true });
@@ -103,41 +104,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       );
     }
     ui.budget.hidden = older !== null;
-    if (what !== "notes" && what !== "participation") renderVersions(live, older);
+    if (what !== "notes" && what !== "participation") versions.render();
     columns.render();
-  };
-
-  const renderVersions = (live, older) => {
-    const shown = older?.version.number ?? live.number;
-    const options = [...store.versions]
-      .sort((a, b) => b.number - a.number)
-      .map((v) => {
-        const name = v.title ? ` — ${v.title}` : "";
-        const state = v.id === live.id ? " (live)" : `, frozen ${formatDay(v.frozenAt)}`;
-        return h("option", {
-          value: String(v.number),
-          textContent: `Version ${v.number}${name}${state}`,
-          selected: v.number === shown,
-        });
-      });
-    ui.versions.replaceChildren(...options);
-    ui.banner.hidden = older === null;
-    if (older) {
-      const { version } = older;
-      ui.banner.replaceChildren(
-        h("span", {
-          textContent:
-            `Version ${version.number}${version.title ? ` (${version.title})` : ""} is frozen` +
-            (version.frozenAt ? ` since ${formatDate(version.frozenAt)}` : "") +
-            ". You can read and export it; notes and votes are closed.",
-        }),
-        h(
-          "a",
-          { href: `#/board/${encodeURIComponent(boardId)}`, class: "button button--small" },
-          `Back to live version ${live.number}`,
-        ),
-      );
-    }
   };
 
   const renderStatus = () => {
@@ -171,11 +139,16 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   // Wiring ----------------------------------------------------------------------------------
   store.addEventListener("change", (event) => {
     render(event.detail.what);
-    if (store.status === "ready") rememberBoard(boardId, store.board.title);
+    if (store.status === "ready" && event.detail.what === "board") {
+      rememberBoard(boardId, store.board.title);
+    }
   });
   store.addEventListener("problem", (event) => showError(event.detail));
 
-  const bump = (kind) => (data) => store.applyNote(kind, Object.values(data)[0]);
+  const bump = (kind) => (data) => {
+    const note = Object.values(data)[0];
+    if (note) store.applyNote(kind, note);
+  };
   const subscriptions = [
     realtime.subscribe(ops.ON_NOTE_ADDED, { boardId }, bump("added")),
     realtime.subscribe(ops.ON_NOTE_UPDATED, { boardId }, bump("updated")),
@@ -206,11 +179,6 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     }),
   );
   ui.newVersion.addEventListener("click", () => openNewVersion(store));
-  ui.versions.addEventListener("change", () => {
-    const number = Number(ui.versions.value);
-    const path = `#/board/${encodeURIComponent(boardId)}`;
-    navigate(number === store.live.number ? path : `${path}/v/${number}`);
-  });
   ui.copy.addEventListener("click", () => copyLink(boardId, ui.copy));
   for (const button of exportButtons) {
     button.addEventListener("click", async () => {
