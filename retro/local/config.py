@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ConfigError", "FieldResolver", "Handler", "ResolverMap", "load_handler", "load_resolver_map"]
+__all__ = [
+    "ConfigError",
+    "FieldResolver",
+    "Handler",
+    "ResolverMap",
+    "load_handler",
+    "load_resolver_map",
+]
 
 Handler = Callable[[Any, Any], Any]
 
@@ -64,14 +71,22 @@ def load_resolver_map(path: Path) -> ResolverMap:
     functions: dict[str, str] = {}
     for name, spec in functions_raw.items():
         handler = spec.get("handler") if isinstance(spec, dict) else None
-        _require(isinstance(handler, str) and "." in handler, f"functions.{name}.handler must be 'module.attr'")
+        _require(
+            isinstance(handler, str) and "." in handler,
+            f"functions.{name}.handler must be 'module.attr'",
+        )
         functions[name] = handler
     resolvers: dict[tuple[str, str], FieldResolver] = {}
     for key, spec in (raw.get("resolvers") or {}).items():
-        _require(isinstance(key, str) and key.count(".") == 1, f"resolver key {key!r} must be 'Type.field'")
+        _require(
+            isinstance(key, str) and key.count(".") == 1,
+            f"resolver key {key!r} must be 'Type.field'",
+        )
         _require(isinstance(spec, dict), f"resolvers.{key} must be an object")
         function = spec.get("function")
-        _require(function in functions, f"resolvers.{key}.function {function!r} is not in 'functions'")
+        _require(
+            function in functions, f"resolvers.{key}.function {function!r} is not in 'functions'"
+        )
         batch = spec.get("maxBatchSize", 0)
         _require(
             isinstance(batch, int) and not isinstance(batch, bool) and 0 <= batch <= _MAX_BATCH,
@@ -85,7 +100,9 @@ def load_resolver_map(path: Path) -> ResolverMap:
     if authorizer is not None:
         _require(isinstance(authorizer, dict), "'authorizer' must be an object")
         handler = authorizer.get("handler")
-        _require(isinstance(handler, str) and "." in handler, "authorizer.handler must be 'module.attr'")
+        _require(
+            isinstance(handler, str) and "." in handler, "authorizer.handler must be 'module.attr'"
+        )
         ttl = authorizer.get("ttlSeconds", 300)
         _require(
             isinstance(ttl, int) and not isinstance(ttl, bool) and 0 <= ttl <= 3600,

@@ -15,6 +15,8 @@ from typing import Any, NewType
 import strawberry
 from strawberry.types.scalar import ScalarDefinition, ScalarWrapper
 
+from retro.local.errors import ScalarError
+
 __all__ = ["SCALAR_MAP", "SCALAR_TYPES"]
 
 _TZ = r"(Z|[+-]\d{2}:\d{2}(:\d{2})?)"
@@ -34,7 +36,7 @@ def _string(name: str) -> Callable[[Any], str]:
 
     def check(value: Any) -> str:
         if not isinstance(value, str) or not pattern.match(value):
-            raise ValueError(f"{name}: {value!r} is not a valid {name}")
+            raise ScalarError(f"{name}: {value!r} is not a valid {name}")
         return value
 
     return check
@@ -44,23 +46,23 @@ def _ip(value: Any) -> str:
     try:
         ipaddress.ip_network(value, strict=False)
     except (TypeError, ValueError):
-        raise ValueError(f"AWSIPAddress: {value!r} is not an IP address") from None
+        raise ScalarError(f"AWSIPAddress: {value!r} is not an IP address") from None
     return str(value)
 
 
 def _timestamp(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"AWSTimestamp: {value!r} is not a whole number of seconds")
+        raise ScalarError(f"AWSTimestamp: {value!r} is not a whole number of seconds")
     return value
 
 
 def _json_in(value: Any) -> Any:
     if not isinstance(value, str):
-        raise ValueError("AWSJSON: expected a JSON string")
+        raise ScalarError("AWSJSON: expected a JSON string")
     try:
         return json.loads(value)
     except ValueError:
-        raise ValueError("AWSJSON: the string is not valid JSON") from None
+        raise ScalarError("AWSJSON: the string is not valid JSON") from None
 
 
 def _json_out(value: Any) -> str:
@@ -71,8 +73,9 @@ def _json_out(value: Any) -> str:
 
 
 # One NewType per scalar: Strawberry maps Python types to GraphQL scalars through them.
+_new_type: Any = NewType  # called with computed names, which linters misread as annotations
 SCALAR_TYPES: Mapping[str, Any] = {
-    name: NewType(name, str if name != "AWSTimestamp" else int)
+    name: _new_type(name, int if name == "AWSTimestamp" else str)
     for name in (
         "AWSDate",
         "AWSTime",

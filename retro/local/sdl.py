@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from graphql import (
     DirectiveDefinitionNode,
     DocumentNode,
+    FieldDefinitionNode,
+    GraphQLError,
     GraphQLObjectType,
     GraphQLSchema,
+    ListValueNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     ScalarTypeDefinitionNode,
     StringValueNode,
-    ListValueNode,
     build_ast_schema,
     parse,
 )
@@ -84,7 +86,9 @@ class SchemaError(ValueError):
 
 
 def _auth_modes(directives: tuple[ConstDirectiveNode, ...] | None) -> frozenset[str]:
-    return frozenset(AUTH_DIRECTIVES[d.name.value] for d in directives or () if d.name.value in AUTH_DIRECTIVES)
+    return frozenset(
+        AUTH_DIRECTIVES[d.name.value] for d in directives or () if d.name.value in AUTH_DIRECTIVES
+    )
 
 
 @dataclass(frozen=True)
@@ -138,30 +142,53 @@ def _string_list(directive: ConstDirectiveNode, argument: str) -> tuple[str, ...
     return ()
 
 
+def _check_declarations(document: DocumentNode) -> None:
+    for definition in document.definitions:
+        if not isinstance(definition, ScalarTypeDefinitionNode | DirectiveDefinitionNode):
+            continue
+        name = definition.name.value
+        if name in _PRELUDE_NAMES:
+            raise SchemaError(f"'{name}' is built into AppSync and must not be declared")
+        if isinstance(definition, ScalarTypeDefinitionNode):
+            raise SchemaError(f"custom scalar '{name}': AppSync has no user-defined scalars")
+        raise SchemaError(f"directive '@{name}': AppSync has no user-defined directives")
+
+
+def _subscribed_mutations(
+    type_name: str, field: FieldDefinitionNode, schema: GraphQLSchema
+) -> tuple[str, ...] | None:
+    """The mutations in a field's `@aws_subscribe`, checked; None if it has none."""
+    for directive in field.directives or ():
+        if directive.name.value != "aws_subscribe":
+            continue
+        where = f"@aws_subscribe on {type_name}.{field.name.value}"
+        subscription = schema.subscription_type
+        if subscription is None or type_name != subscription.name:
+            raise SchemaError(f"{where}: only subscription fields may carry it")
+        names = _string_list(directive, "mutations")
+        mutations = schema.mutation_type.fields if schema.mutation_type else {}
+        unknown = [n for n in names if n not in mutations]
+        if unknown:
+            raise SchemaError(f"{where} names unknown mutations: {', '.join(unknown)}")
+        return names
+    return None
+
+
 def load_api(sdl: str, *, default_mode: str = API_KEY) -> ApiDefinition:
     """Parse and check an AppSync SDL; raise `SchemaError` with the reason if it cannot serve."""
     try:
         document = parse(sdl)
-    except Exception as error:  # graphql-core's GraphQLSyntaxError names line and column
+    except GraphQLError as error:  # graphql-core's syntax errors name line and column
         raise SchemaError(f"schema is not valid GraphQL: {error}") from error
-    for definition in document.definitions:
-        if isinstance(definition, ScalarTypeDefinitionNode | DirectiveDefinitionNode):
-            name = definition.name.value
-            if name in _PRELUDE_NAMES:
-                raise SchemaError(f"'{name}' is built into AppSync and must not be declared")
-            if isinstance(definition, ScalarTypeDefinitionNode):
-                raise SchemaError(f"custom scalar '{name}': AppSync has no user-defined scalars")
-            raise SchemaError(f"directive '@{name}': AppSync has no user-defined directives")
+    _check_declarations(document)
     try:
         schema = build_ast_schema(parse(PRELUDE + sdl))
-    except Exception as error:
+    except (GraphQLError, TypeError) as error:
         raise SchemaError(f"schema is not valid: {error}") from error
 
     type_modes: dict[str, frozenset[str]] = {}
     field_modes: dict[tuple[str, str], frozenset[str]] = {}
     subscriptions: dict[str, tuple[str, ...]] = {}
-    subscription_type = schema.subscription_type.name if schema.subscription_type else None
-    mutations = frozenset(schema.mutation_type.fields) if schema.mutation_type else frozenset()
     for definition in document.definitions:
         if not isinstance(definition, ObjectTypeDefinitionNode | ObjectTypeExtensionNode):
             continue
@@ -173,22 +200,9 @@ def load_api(sdl: str, *, default_mode: str = API_KEY) -> ApiDefinition:
             own = _auth_modes(field.directives)
             if own:
                 field_modes[(type_name, field.name.value)] = own
-            for directive in field.directives or ():
-                if directive.name.value != "aws_subscribe":
-                    continue
-                if type_name != subscription_type:
-                    raise SchemaError(
-                        f"@aws_subscribe on {type_name}.{field.name.value}: "
-                        "only subscription fields may carry it"
-                    )
-                names = _string_list(directive, "mutations")
-                unknown = [n for n in names if n not in mutations]
-                if unknown:
-                    raise SchemaError(
-                        f"@aws_subscribe on {type_name}.{field.name.value} names "
-                        f"unknown mutations: {', '.join(unknown)}"
-                    )
-                subscriptions[field.name.value] = names
+            mutations = _subscribed_mutations(type_name, field, schema)
+            if mutations is not None:
+                subscriptions[field.name.value] = mutations
     return ApiDefinition(
         sdl=sdl,
         document=document,

@@ -1,0 +1,88 @@
+"""`retro serve`: its options (argparse only, so `retro --help` stays fast) and its run."""
+
+import argparse
+from pathlib import Path
+
+__all__ = ["add_arguments", "run"]
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=_positive, default=4000, help="port (default 4000; 0 = any free port)"
+    )
+    parser.add_argument("--api-key", help="the API key to accept (default: a new one, printed)")
+    parser.add_argument(
+        "--dynamodb-endpoint",
+        metavar="URL",
+        help="use this DynamoDB (DynamoDB Local, AWS) instead of the embedded one; "
+        "the table is created if missing",
+    )
+    parser.add_argument("--demo", action="store_true", help="seed a demo board and print its link")
+    parser.add_argument(
+        "--no-introspection", action="store_true", help="disable introspection, as in production"
+    )
+    parser.add_argument(
+        "--query-depth-limit",
+        type=_positive,
+        default=10,
+        help="most nesting levels per operation (default 10; 0 = none)",
+    )
+    parser.add_argument(
+        "--resolver-count-limit",
+        type=_positive,
+        default=10_000,
+        help="most resolver invocations per request (default 10000; 0 = none)",
+    )
+    parser.add_argument(
+        "--schema", type=Path, help="the AppSync SDL (default schema/schema.graphql)"
+    )
+    parser.add_argument(
+        "--resolvers",
+        type=Path,
+        help="the resolver map (default: resolvers.json beside the schema)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the local AppSync and serve until Ctrl-C or SIGTERM; 0 on a clean stop."""
+    import logging  # noqa: PLC0415 — the server's dependencies load only when it runs
+    import sys  # noqa: PLC0415
+
+    from retro.local.config import ConfigError  # noqa: PLC0415
+    from retro.local.engine import Limits  # noqa: PLC0415
+    from retro.local.sdl import SchemaError  # noqa: PLC0415
+    from retro.local.server import LocalServer, ServerOptions  # noqa: PLC0415
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    options = ServerOptions(
+        host=args.host,
+        port=args.port,
+        api_key=args.api_key,
+        dynamodb_endpoint=args.dynamodb_endpoint,
+        demo=args.demo,
+        limits=Limits(
+            query_depth=args.query_depth_limit,
+            resolver_count=args.resolver_count_limit,
+            introspection=not args.no_introspection,
+        ),
+        schema_path=args.schema,
+        resolvers_path=args.resolvers,
+    )
+    try:
+        LocalServer(options).run_forever()
+    except (SchemaError, ConfigError, OSError) as error:
+        print(f"retro serve: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,74 @@
+"""`retro serve --demo`: a board to look at, made through the API itself.
+
+The only Retro-specific module of the local server. It seeds by running GraphQL mutations
+through the engine — the same path a client takes (API key for `createUser`, then the user's
+token through the authorizer) — so the demo exercises the real handlers and writes nothing
+directly to the table.
+"""
+
+from typing import Any
+
+from retro.local.engine import Engine
+
+__all__ = ["DemoError", "seed"]
+
+_NOTES = (
+    ("GOOD", "Pairing on the release checklist saved us a day"),
+    ("GOOD", "Standups stayed under ten minutes"),
+    ("BAD", "The staging deploy broke twice"),
+    ("BAD", "Too many meetings on Thursday"),
+    ("ACTION", "Automate the staging smoke test"),
+    ("ACTION", "Move the planning meeting to Monday"),
+)
+
+
+class DemoError(RuntimeError):
+    """Seeding failed: the API answered with errors (shown)."""
+
+
+async def _run(
+    engine: Engine, headers: dict[str, str], query: str, variables: dict[str, Any]
+) -> Any:
+    caller = await engine.authenticator.authenticate(headers, query=query, variables=variables)
+    result = await engine.execute(query, variables, None, caller, headers)
+    if result.get("errors"):
+        messages = "; ".join(str(e.get("message")) for e in result["errors"])
+        raise DemoError(f"seeding the demo board failed: {messages}")
+    return result["data"]
+
+
+async def seed(engine: Engine) -> tuple[str, str]:
+    """Create a user, a board with notes in each column and a few votes; (board id, token)."""
+    api_key = {"x-api-key": engine.authenticator.api_key}
+    data = await _run(
+        engine,
+        api_key,
+        "mutation($name: String) { createUser(name: $name) { token user { id } } }",
+        {"name": "Demo facilitator"},
+    )
+    token = data["createUser"]["token"]
+    user = {"authorization": token}
+    data = await _run(
+        engine,
+        user,
+        "mutation($input: CreateBoardInput!) { createBoard(input: $input) { id } }",
+        {"input": {"title": "Demo retro", "settings": {"voteBudget": 5}}},
+    )
+    board = data["createBoard"]["id"]
+    notes: list[str] = []
+    for column, text in _NOTES:
+        data = await _run(
+            engine,
+            user,
+            "mutation($input: AddNoteInput!) { addNote(input: $input) { id boardId } }",
+            {"input": {"boardId": board, "column": column, "text": text}},
+        )
+        notes.append(data["addNote"]["id"])
+    for note in (notes[0], notes[0], notes[2], notes[4]):
+        await _run(
+            engine,
+            user,
+            "mutation($b: ID!, $n: ID!) { vote(boardId: $b, noteId: $n) { id boardId votes } }",
+            {"b": board, "n": note},
+        )
+    return board, token

@@ -1,0 +1,220 @@
+"""AppSync's direct Lambda resolver event, built from graphql-core's resolve info.
+
+The event (APPSYNC.md): `arguments`, `source`, `identity`, `request.headers`, `info` with
+`fieldName`, `parentTypeName`, `variables`, `selectionSetList`, `selectionSetGraphQL`, `prev`
+and `stash`. The selection set is given twice, as AppSync does:
+- `selectionSetList`: every selected field path, nested with `/`, aliased fields under their
+  alias, fields of fragments included, `@skip`/`@include` applied;
+- `selectionSetGraphQL`: the field's selection set printed as GraphQL, with arguments and
+  variables as written. Inline fragments are kept; a named fragment spread is printed as the
+  equivalent inline fragment (`... on Type { ... }`), so the text stands alone and a resolver
+  can parse it without the rest of the document.
+
+Arguments are converted back to JSON: enum members to their names, input objects to dicts
+keyed by GraphQL names; an argument (or input field) the client omitted is absent, one given as
+`null` is `None`.
+"""
+
+import dataclasses
+import enum
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    SelectionNode,
+    SelectionSetNode,
+    print_ast,
+)
+from graphql.execution.values import get_directive_values
+from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
+from strawberry.types.unset import UNSET
+
+__all__ = [
+    "arguments_json",
+    "build_event",
+    "collect_fields",
+    "included",
+    "inline_fragments",
+    "selection_set_graphql",
+    "selection_set_list",
+    "to_json",
+]
+
+
+def included(node: SelectionNode, variables: Mapping[str, Any]) -> bool:
+    """Whether `@skip`/`@include` keep this selection."""
+    skip = get_directive_values(GraphQLSkipDirective, node, variables)  # type: ignore[arg-type]
+    if skip and skip.get("if") is True:
+        return False
+    include = get_directive_values(GraphQLIncludeDirective, node, variables)  # type: ignore[arg-type]
+    return not (include and include.get("if") is False)
+
+
+def collect_fields(
+    selections: Sequence[SelectionNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+) -> list[FieldNode]:
+    """The field nodes of a selection set, fragments flattened (for `selectionSetList`)."""
+    out: list[FieldNode] = []
+    for node in selections:
+        if not included(node, variables):
+            continue
+        if isinstance(node, FieldNode):
+            out.append(node)
+        elif isinstance(node, InlineFragmentNode):
+            out.extend(collect_fields(node.selection_set.selections, fragments, variables))
+        elif isinstance(node, FragmentSpreadNode):
+            fragment = fragments.get(node.name.value)
+            if fragment is not None:
+                out.extend(collect_fields(fragment.selection_set.selections, fragments, variables))
+    return out
+
+
+def selection_set_list(
+    nodes: Sequence[FieldNode],
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def walk(selections: Sequence[SelectionNode], prefix: str) -> None:
+        for field in collect_fields(selections, fragments, variables):
+            if field.name.value == "__typename":
+                continue
+            key = (field.alias or field.name).value
+            path = f"{prefix}{key}"
+            if path not in seen:
+                seen.add(path)
+                out.append(path)
+            if field.selection_set:
+                walk(field.selection_set.selections, f"{path}/")
+
+    for node in nodes:
+        if node.selection_set:
+            walk(node.selection_set.selections, "")
+    return out
+
+
+def inline_fragments(
+    selection_set: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> SelectionSetNode:
+    """The selection set with each named fragment spread replaced by an inline fragment."""
+
+    def convert(node: SelectionNode, depth: int) -> SelectionNode:
+        if depth > 64:  # validation forbids fragment cycles; this only bounds the recursion
+            return node
+        if isinstance(node, FragmentSpreadNode):
+            fragment = fragments.get(node.name.value)
+            if fragment is None:
+                return node
+            return InlineFragmentNode(
+                type_condition=fragment.type_condition,
+                directives=node.directives,
+                selection_set=convert_set(fragment.selection_set, depth + 1),
+            )
+        if isinstance(node, FieldNode | InlineFragmentNode) and node.selection_set:
+            return dataclasses.replace(
+                node, selection_set=convert_set(node.selection_set, depth + 1)
+            )
+        return node
+
+    def convert_set(node: SelectionSetNode, depth: int) -> SelectionSetNode:
+        return SelectionSetNode(selections=tuple(convert(s, depth) for s in node.selections))
+
+    return convert_set(selection_set, 0)
+
+
+def selection_set_graphql(info: GraphQLResolveInfo) -> str:
+    selections: list[SelectionNode] = []
+    for node in info.field_nodes:
+        if node.selection_set:
+            selections.extend(node.selection_set.selections)
+    if not selections:
+        return ""
+    merged = SelectionSetNode(selections=tuple(selections))
+    return print_ast(inline_fragments(merged, info.fragments))
+
+
+def to_json(
+    value: Any, type_: GraphQLInputType, input_fields: Mapping[str, Mapping[str, str]]
+) -> Any:
+    """A coerced argument value (Strawberry's Python objects) as AppSync passes it: JSON."""
+    if value is None:
+        return None
+    if isinstance(type_, GraphQLNonNull):
+        return to_json(value, type_.of_type, input_fields)
+    if isinstance(type_, GraphQLList):
+        items = value if isinstance(value, list | tuple) else [value]
+        return [to_json(v, type_.of_type, input_fields) for v in items]
+    if isinstance(type_, GraphQLEnumType):
+        return value.value if isinstance(value, enum.Enum) else value
+    if isinstance(type_, GraphQLInputObjectType):
+        names = input_fields.get(type_.name, {})
+        out: dict[str, Any] = {}
+        for name, field in type_.fields.items():
+            raw = (
+                value.get(name, UNSET)
+                if isinstance(value, Mapping)
+                else getattr(value, names.get(name, name), UNSET)
+            )
+            if raw is not UNSET:
+                out[name] = to_json(raw, field.type, input_fields)
+        return out
+    return value
+
+
+def arguments_json(
+    info: GraphQLResolveInfo,
+    kwargs: Mapping[str, Any],
+    names: Mapping[str, str],
+    input_fields: Mapping[str, Mapping[str, str]],
+) -> dict[str, Any]:
+    """The field's arguments as JSON, keyed by GraphQL name; omitted ones are absent."""
+    definitions = info.parent_type.fields[info.field_name].args
+    out: dict[str, Any] = {}
+    for python, graphql in names.items():
+        value = kwargs.get(python, UNSET)
+        if value is UNSET:
+            continue
+        out[graphql] = to_json(value, definitions[graphql].type, input_fields)
+    return out
+
+
+def build_event(
+    info: GraphQLResolveInfo,
+    *,
+    arguments: Mapping[str, Any],
+    source: Any,
+    identity: Any,
+    headers: Mapping[str, str],
+    variables: Mapping[str, Any],
+) -> dict[str, Any]:
+    return {
+        "arguments": dict(arguments),
+        "source": source,
+        "identity": identity,
+        "request": {"headers": dict(headers), "domainName": None},
+        "info": {
+            "fieldName": info.field_name,
+            "parentTypeName": info.parent_type.name,
+            "variables": dict(variables),
+            "selectionSetList": selection_set_list(
+                info.field_nodes, info.fragments, info.variable_values
+            ),
+            "selectionSetGraphQL": selection_set_graphql(info),
+        },
+        "prev": None,
+        "stash": {},
+    }

@@ -1,0 +1,92 @@
+"""The GraphQL endpoint over HTTP, as AppSync serves it.
+
+- POST only, with an `application/json` body `{"query", "variables"?, "operationName"?}`; a
+  GET, another content type, a batch (a JSON array) or a malformed body is refused before
+  anything runs, with AppSync's error body.
+- Credentials are checked first: a refusal is HTTP 401 (`UnauthorizedException`).
+- Then the operation runs; GraphQL errors come back with HTTP 200 in AppSync's shape.
+- Every response carries an `x-amzn-RequestId`, and nothing unexpected leaks: a failure of the
+  server itself is logged with a correlation id and answered as `InternalFailure`.
+"""
+
+import json
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from retro.local.engine import Engine
+from retro.local.errors import RequestError, internal_error_message
+
+__all__ = ["MAX_BODY_BYTES", "graphql_endpoint", "parse_request"]
+
+MAX_BODY_BYTES = 1024 * 1024  # far above any real operation; bounds what one request can cost
+
+
+def _malformed(message: str) -> RequestError:
+    return RequestError(400, "MalformedHttpRequestException", message)
+
+
+def parse_request(raw: Any) -> tuple[str, dict[str, Any] | None, str | None]:
+    """`(query, variables, operationName)` from a decoded JSON body, or `RequestError`."""
+    if isinstance(raw, list):
+        raise _malformed("Batched requests (a JSON array) are not supported.")
+    if not isinstance(raw, dict):
+        raise _malformed("The request body must be a JSON object.")
+    query = raw.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise _malformed("The request has no GraphQL query: 'query' must be a non-empty string.")
+    variables = raw.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise _malformed("'variables' must be a JSON object.")
+    operation_name = raw.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise _malformed("'operationName' must be a string.")
+    return query, variables, operation_name
+
+
+async def _read_body(request: Request) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise RequestError(413, "PayloadTooLargeException", "The request body is too large.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _handle(request: Request, engine: Engine) -> Response:
+    if request.method != "POST":
+        raise RequestError(405, "MethodNotAllowedException", "GraphQL requests must use POST.")
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type != "application/json":
+        raise _malformed("The request must have 'Content-Type: application/json'.")
+    body = await _read_body(request)
+    try:
+        raw = json.loads(body)
+    except ValueError:
+        raise _malformed("The request body is not valid JSON.") from None
+    query, variables, operation_name = parse_request(raw)
+    headers = dict(request.headers)
+    caller = await engine.authenticator.authenticate(
+        headers, query=query, operation_name=operation_name, variables=variables
+    )
+    return JSONResponse(await engine.execute(query, variables, operation_name, caller, headers))
+
+
+async def graphql_endpoint(request: Request) -> Response:
+    engine: Engine = request.app.state.engine
+    request_id = str(uuid.uuid4())
+    try:
+        response = await _handle(request, engine)
+    except RequestError as error:
+        response = JSONResponse(error.body(), status_code=error.status)
+    except Exception as error:
+        message = internal_error_message(error, "POST /graphql")
+        response = JSONResponse(
+            {"errors": [{"errorType": "InternalFailure", "message": message}]}, status_code=500
+        )
+    response.headers["x-amzn-RequestId"] = request_id
+    return response

@@ -1,0 +1,291 @@
+"""AppSync's realtime WebSocket protocol (sub-protocol `graphql-ws`, AppSync's messages).
+
+Connection: the authorization headers come base64-encoded, either as the query string
+`?header=<b64 JSON>&payload=e30=` (gql, older Amplify) or as a second sub-protocol
+`header-<base64url JSON>` (current Amplify). They are checked when the socket opens; a refusal is
+a `connection_error` (errorCode 401) and the socket closes.
+
+Messages, client → server: `connection_init` (optional, as in AppSync) → `connection_ack`
+with `connectionTimeoutMs`; `start {id, payload: {data: "<JSON {query, variables}>",
+extensions: {authorization: {...}}}}` → `start_ack` then `data` per event, or `error`;
+`stop {id}` → `complete`. The server sends `ka` periodically.
+
+Errors, as AppSync words them: a duplicate active id is `DuplicatedOperationError`, the 101st
+subscription `MaxSubscriptionsReachedError`, a query or mutation (or an unknown message type)
+`UnsupportedOperation` "<what> not supported through the realtime channel". A `data` message
+over 240 KB is dropped and logged, as AppSync drops it.
+"""
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from retro.local.auth import Caller
+from retro.local.engine import Engine, SubscriptionHandle, operation_type
+from retro.local.errors import UNAUTHORIZED_MESSAGE, RequestError, internal_error_message
+
+__all__ = ["SUBPROTOCOL", "RealtimeSettings", "auth_headers", "serve_appsync"]
+
+log = logging.getLogger("retro.local")
+
+SUBPROTOCOL = "graphql-ws"
+
+
+@dataclass(frozen=True)
+class RealtimeSettings:
+    keepalive_seconds: float = 60.0
+    connection_timeout_ms: int = 300_000
+    max_subscriptions: int = 100
+    max_message_bytes: int = 240 * 1024
+
+
+def _decode(encoded: str) -> dict[str, str] | None:
+    """A base64 (standard or url-safe, padding optional) JSON object of headers, or None."""
+    padded = encoded + "=" * (-len(encoded) % 4)
+    for decode in (base64.urlsafe_b64decode, base64.b64decode):
+        try:
+            value = json.loads(decode(padded))
+        except (ValueError, binascii.Error):
+            continue
+        if isinstance(value, dict):
+            return {str(k).lower(): str(v) for k, v in value.items() if isinstance(v, str | int)}
+    return None
+
+
+def auth_headers(websocket: WebSocket) -> dict[str, str] | None:
+    """The authorization headers a client sent with the handshake, or None."""
+    header = websocket.query_params.get("header")
+    if header:
+        return _decode(header)
+    for protocol in websocket.scope.get("subprotocols", []):
+        if protocol.startswith("header-"):
+            return _decode(protocol[len("header-") :])
+    return None
+
+
+def _error(message: str, error_type: str, op_id: str | None = None, **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": "error",
+        "payload": {"errors": [{"errorType": error_type, "message": message, **extra}]},
+    }
+    if op_id is not None:
+        out["id"] = op_id
+    return out
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, error_type: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.error_type = error_type
+
+
+class _Connection:
+    def __init__(self, websocket: WebSocket, engine: Engine, settings: RealtimeSettings) -> None:
+        self.websocket = websocket
+        self.engine = engine
+        self.settings = settings
+        self.operations: dict[str, asyncio.Task[None]] = {}
+        self.send_lock = asyncio.Lock()
+        self.keepalive: asyncio.Task[None] | None = None
+        self.handshake_headers = {k: v for k, v in websocket.headers.items() if k != "cookie"}
+
+    async def send(self, message: Mapping[str, Any]) -> None:
+        async with self.send_lock:
+            await self.websocket.send_text(json.dumps(message, separators=(",", ":")))
+
+    async def _keepalive(self) -> None:
+        while True:
+            await self.send({"type": "ka"})
+            await asyncio.sleep(self.settings.keepalive_seconds)
+
+    def start_keepalive(self) -> None:
+        if self.keepalive is None:
+            self.keepalive = asyncio.create_task(self._keepalive())
+
+    async def close_all(self) -> None:
+        tasks = [*self.operations.values(), *([self.keepalive] if self.keepalive else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.operations.clear()
+
+    async def run(self, connection_caller: Caller) -> None:
+        del connection_caller  # checked at the handshake; each start is authorized again
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            try:
+                frame = json.loads(text) if text is not None else None
+            except ValueError:
+                frame = None
+            kind = frame.get("type") if isinstance(frame, dict) else None
+            if not isinstance(kind, str):
+                await self.send(
+                    _error(
+                        "unknown not supported through the realtime channel", "UnsupportedOperation"
+                    )
+                )
+                continue
+            assert isinstance(frame, dict)
+            if kind == "connection_init":
+                await self.send(
+                    {
+                        "type": "connection_ack",
+                        "payload": {"connectionTimeoutMs": self.settings.connection_timeout_ms},
+                    }
+                )
+                self.start_keepalive()
+            elif kind == "start":
+                self.start_keepalive()
+                await self.start(frame)
+            elif kind == "stop":
+                await self.stop(frame.get("id"))
+            else:
+                await self.send(
+                    _error(
+                        f"{kind} not supported through the realtime channel", "UnsupportedOperation"
+                    )
+                )
+
+    async def stop(self, op_id: Any) -> None:
+        task = self.operations.pop(op_id, None) if isinstance(op_id, str) else None
+        if task is None:
+            return
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await self.send({"type": "complete", "id": op_id})
+
+    async def start(self, frame: Mapping[str, Any]) -> None:
+        op_id = frame.get("id")
+        if not isinstance(op_id, str) or not op_id:
+            await self.send(_error("A start message needs a string 'id'.", "BadRequestException"))
+            return
+        try:
+            handle = await self._subscribe(op_id, frame)
+        except _Refused as refusal:
+            await self.send(_error(refusal.message, refusal.error_type, op_id))
+            return
+        if handle.errors is not None:
+            await self.send({"type": "error", "id": op_id, "payload": {"errors": handle.errors}})
+            return
+        self.operations[op_id] = asyncio.create_task(self.forward(op_id, handle))
+        await self.send({"type": "start_ack", "id": op_id})
+
+    async def _subscribe(self, op_id: str, frame: Mapping[str, Any]) -> SubscriptionHandle:
+        """Check a `start` message and subscribe; `_Refused` says why not."""
+        if op_id in self.operations:
+            raise _Refused("Duplicate subscription ID.", "DuplicatedOperationError")
+        limit = self.settings.max_subscriptions
+        if len(self.operations) >= limit:
+            raise _Refused(
+                f"Max number of {limit} subscriptions reached.", "MaxSubscriptionsReachedError"
+            )
+        payload = frame.get("payload")
+        payload = payload if isinstance(payload, dict) else {}
+        try:
+            data = json.loads(payload.get("data") or "")
+        except (ValueError, TypeError):
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+            raise _Refused(
+                "'payload.data' must be a JSON string of {query, variables}.", "BadRequestException"
+            )
+        query: str = data["query"]
+        variables = data.get("variables") if isinstance(data.get("variables"), dict) else None
+        name = data.get("operationName") if isinstance(data.get("operationName"), str) else None
+        kind = operation_type(query, name)
+        if kind in {"query", "mutation"}:
+            raise _Refused(
+                f"{kind} not supported through the realtime channel", "UnsupportedOperation"
+            )
+        extensions = payload.get("extensions")
+        authorization = extensions.get("authorization") if isinstance(extensions, dict) else None
+        if not isinstance(authorization, dict):
+            raise _Refused(UNAUTHORIZED_MESSAGE, "UnauthorizedException")
+        headers = {
+            **self.handshake_headers,
+            **{str(k).lower(): str(v) for k, v in authorization.items()},
+        }
+        try:
+            caller = await self.engine.authenticator.authenticate(
+                headers, query=query, operation_name=name, variables=variables
+            )
+        except RequestError as error:
+            raise _Refused(error.message, error.error_type) from None
+        return await self.engine.subscribe(query, variables, name, caller, headers)
+
+    async def forward(self, op_id: str, handle: SubscriptionHandle) -> None:
+        assert handle.payloads is not None
+        payloads = handle.payloads
+        try:
+            async for payload in payloads:
+                text = json.dumps(
+                    {"type": "data", "id": op_id, "payload": payload}, separators=(",", ":")
+                )
+                if len(text.encode()) > self.settings.max_message_bytes:
+                    log.warning(
+                        "subscription %s: dropped a %d-byte message (limit %d bytes)",
+                        op_id,
+                        len(text.encode()),
+                        self.settings.max_message_bytes,
+                    )
+                    continue
+                async with self.send_lock:
+                    await self.websocket.send_text(text)
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        finally:
+            with contextlib.suppress(Exception):
+                await payloads.aclose()  # type: ignore[attr-defined]
+
+
+async def serve_appsync(websocket: WebSocket, engine: Engine, settings: RealtimeSettings) -> None:
+    """Serve one AppSync realtime connection until the client leaves."""
+    headers = auth_headers(websocket)
+    await websocket.accept(subprotocol=SUBPROTOCOL)
+    connection = _Connection(websocket, engine, settings)
+    try:
+        try:
+            if headers is None:
+                raise RequestError(401, "UnauthorizedException", UNAUTHORIZED_MESSAGE)
+            caller = await engine.authenticator.authenticate(
+                {**connection.handshake_headers, **headers}
+            )
+        except RequestError as error:
+            await connection.send(
+                {
+                    "type": "connection_error",
+                    "payload": {
+                        "errors": [
+                            {
+                                "errorType": error.error_type,
+                                "message": error.message,
+                                "errorCode": 401,
+                            }
+                        ]
+                    },
+                }
+            )
+            await websocket.close(code=1000)
+            return
+        await connection.run(caller)
+    except WebSocketDisconnect:
+        pass
+    except Exception as error:
+        message = internal_error_message(error, "realtime connection")
+        with contextlib.suppress(Exception):
+            await connection.send(_error(message, "InternalFailure"))
+            await websocket.close(code=1011)
+    finally:
+        await connection.close_all()

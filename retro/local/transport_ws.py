@@ -1,0 +1,198 @@
+"""graphql-transport-ws (the `graphql-ws` npm library's protocol), for GraphiQL and tools.
+
+AppSync does not speak it; the local server does so GraphiQL's subscriptions work. The same
+engine runs every operation, so authorization is AppSync's: the `connection_init` payload
+carries the headers (`{"x-api-key": ...}` or `{"Authorization": ...}`) and is checked like an
+HTTP request's; the `@aws_*` rules apply per field.
+
+Protocol rules, as the library's PROTOCOL.md fixes them: no `connection_init` within 10 s →
+close 4408; a second one → 4429; `subscribe` before the ack → 4401; refused credentials → 4403;
+a duplicate active id → 4409; an invalid message → 4400. `ping` → `pong`.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from retro.local.auth import Caller
+from retro.local.engine import Engine, operation_type
+from retro.local.errors import RequestError, internal_error_message
+from retro.local.realtime import RealtimeSettings
+
+__all__ = ["SUBPROTOCOL", "serve_transport_ws"]
+
+log = logging.getLogger("retro.local")
+
+SUBPROTOCOL = "graphql-transport-ws"
+_INIT_TIMEOUT_SECONDS = 10.0
+
+
+class _Close(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class _Connection:
+    def __init__(self, websocket: WebSocket, engine: Engine, settings: RealtimeSettings) -> None:
+        self.websocket = websocket
+        self.engine = engine
+        self.settings = settings
+        self.caller: Caller | None = None
+        self.headers: dict[str, str] = {k: v for k, v in websocket.headers.items() if k != "cookie"}
+        self.operations: dict[str, asyncio.Task[None]] = {}
+        self.send_lock = asyncio.Lock()
+
+    async def send(self, message: Mapping[str, Any]) -> None:
+        async with self.send_lock:
+            await self.websocket.send_text(json.dumps(message, separators=(",", ":")))
+
+    async def receive(self) -> dict[str, Any]:
+        message = await self.websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        try:
+            frame = json.loads(message.get("text") or "")
+        except ValueError:
+            frame = None
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            raise _Close(4400, "Invalid message received")
+        return frame
+
+    async def init(self) -> None:
+        try:
+            frame = await asyncio.wait_for(self.receive(), _INIT_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise _Close(4408, "Connection initialisation timeout") from None
+        if frame["type"] == "subscribe":
+            raise _Close(4401, "Unauthorized")
+        if frame["type"] != "connection_init":
+            raise _Close(4400, "Invalid message received")
+        payload = frame.get("payload")
+        params = (
+            {str(k).lower(): str(v) for k, v in payload.items()}
+            if isinstance(payload, dict)
+            else {}
+        )
+        self.headers.update(params)
+        try:
+            self.caller = await self.engine.authenticator.authenticate(self.headers)
+        except RequestError:
+            raise _Close(4403, "Forbidden") from None
+        await self.send({"type": "connection_ack"})
+
+    async def run(self) -> None:
+        await self.init()
+        while True:
+            frame = await self.receive()
+            kind = frame["type"]
+            if kind == "connection_init":
+                raise _Close(4429, "Too many initialisation requests")
+            if kind == "ping":
+                await self.send({"type": "pong"})
+            elif kind == "pong":
+                continue
+            elif kind == "subscribe":
+                await self.subscribe(frame)
+            elif kind == "complete":
+                task = self.operations.pop(str(frame.get("id")), None)
+                if task is not None:
+                    task.cancel()
+            else:
+                raise _Close(4400, f"Invalid message type {kind!r}")
+
+    async def subscribe(self, frame: Mapping[str, Any]) -> None:
+        op_id = frame.get("id")
+        payload = frame.get("payload")
+        if (
+            not isinstance(op_id, str)
+            or not isinstance(payload, dict)
+            or not isinstance(payload.get("query"), str)
+        ):
+            raise _Close(4400, "Invalid subscribe message")
+        if op_id in self.operations:
+            raise _Close(4409, f"Subscriber for {op_id} already exists")
+        limit = self.settings.max_subscriptions
+        if len(self.operations) >= limit:
+            message = f"Max number of {limit} subscriptions reached."
+            error = {"errorType": "MaxSubscriptionsReachedError", "message": message}
+            await self.send({"type": "error", "id": op_id, "payload": [error]})
+            return
+        self.operations[op_id] = asyncio.create_task(self.operate(op_id, payload))
+
+    async def operate(self, op_id: str, payload: Mapping[str, Any]) -> None:
+        assert self.caller is not None
+        query: str = payload["query"]
+        variables = payload.get("variables") if isinstance(payload.get("variables"), dict) else None
+        operation_name = (
+            payload.get("operationName") if isinstance(payload.get("operationName"), str) else None
+        )
+        try:
+            if operation_type(query, operation_name) in {"query", "mutation"}:
+                result = await self.engine.execute(
+                    query, variables, operation_name, self.caller, self.headers
+                )
+                await self.send({"type": "next", "id": op_id, "payload": result})
+                await self.send({"type": "complete", "id": op_id})
+                return
+            handle = await self.engine.subscribe(
+                query, variables, operation_name, self.caller, self.headers
+            )
+            if handle.errors is not None:
+                await self.send({"type": "error", "id": op_id, "payload": handle.errors})
+                return
+            assert handle.payloads is not None
+            payloads = handle.payloads
+            try:
+                async for result in payloads:
+                    text = json.dumps(
+                        {"type": "next", "id": op_id, "payload": result}, separators=(",", ":")
+                    )
+                    if len(text.encode()) > self.settings.max_message_bytes:
+                        log.warning(
+                            "subscription %s: dropped a %d-byte message", op_id, len(text.encode())
+                        )
+                        continue
+                    async with self.send_lock:
+                        await self.websocket.send_text(text)
+            finally:
+                with contextlib.suppress(Exception):
+                    await payloads.aclose()  # type: ignore[attr-defined]
+            await self.send({"type": "complete", "id": op_id})
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        finally:
+            self.operations.pop(op_id, None)
+
+    async def close_all(self) -> None:
+        tasks = list(self.operations.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def serve_transport_ws(
+    websocket: WebSocket, engine: Engine, settings: RealtimeSettings
+) -> None:
+    """Serve one graphql-transport-ws connection until the client leaves."""
+    await websocket.accept(subprotocol=SUBPROTOCOL)
+    connection = _Connection(websocket, engine, settings)
+    try:
+        await connection.run()
+    except _Close as close:
+        with contextlib.suppress(Exception):
+            await websocket.close(code=close.code, reason=close.reason)
+    except WebSocketDisconnect:
+        pass
+    except Exception as error:
+        internal_error_message(error, "graphql-transport-ws connection")
+        with contextlib.suppress(Exception):
+            await websocket.close(code=1011, reason="Internal server error")
+    finally:
+        await connection.close_all()
