@@ -2,6 +2,7 @@
 # may only call createUser; everything else is authorized by the AWS_LAMBDA authorizer.
 
 resource "aws_appsync_graphql_api" "main" {
+  #checkov:skip=CKV2_AWS_78:The attached web ACL has AWS's known-bad-inputs (Log4j) group; the check also demands the anonymous-IP list, which blocks VPN, Tor and cloud-hosted clients: teams behind corporate VPNs and scripted integrators would be locked out.
   name                 = var.name
   authentication_type  = "API_KEY"
   schema               = file("${path.module}/../schema/schema.graphql")

@@ -189,7 +189,7 @@ resource "aws_cloudfront_response_headers_policy" "client" {
     strict_transport_security {
       access_control_max_age_sec = 63072000
       include_subdomains         = true
-      preload                    = false
+      preload                    = true
       override                   = true
     }
 

@@ -1,0 +1,252 @@
+"""The Lambda packages: one zip per function, deterministic, small, and importable.
+
+"Importable" is checked the way Lambda loads the code: the zip extracted into one folder, the
+runtime's boto3 in another, a fresh interpreter that sees nothing else (``-I -S``: no
+environment variables, no site-packages), then ``import`` of each handler module. The zip
+that ships is built for Linux CPython 3.12; it is imported in a CPython 3.12 when this machine
+has one. A build for the interpreter running the tests, made by the same code, is imported
+always.
+"""
+
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retro.packaging import (
+    BuildResult,
+    PackagingError,
+    Target,
+    build,
+    install_wheels,
+    lambda_functions,
+    main,
+    runtime_requirements,
+)
+
+from .conftest import ROOT, WHEEL_CACHE
+
+RESOLVER_MAP = ROOT / "schema" / "resolvers.json"
+MAX_ZIP_BYTES = 5 * 1024 * 1024  # the project's budget (Lambda itself allows 50 MB zipped)
+
+
+def _expected_functions() -> dict[str, str]:
+    spec = json.loads(RESOLVER_MAP.read_text())
+    handlers = {name: entry["handler"] for name, entry in spec["functions"].items()}
+    return {**handlers, "authorizer": spec["authorizer"]["handler"]}
+
+
+def _boto3_requirement() -> str:
+    """boto3 as pyproject.toml requires it: what the Lambda runtime is trusted to provide."""
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    boto3: str = next(
+        d for d in dependencies if re.split(r"[<>=!~\[;\s]", d, maxsplit=1)[0] == "boto3"
+    )
+    return boto3
+
+
+def _local_machine_architecture() -> str:
+    machine = platform.machine().lower()
+    return {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}[machine]
+
+
+def _python(version: str) -> str | None:
+    """A CPython ``version`` interpreter on this machine (PATH, then pyenv), or None."""
+    candidates = [shutil.which(f"python{version}")]
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates += sorted(
+        glob.glob(str(pyenv_root / "versions" / f"{version}.*" / "bin" / "python3"))
+    )
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate
+    return None
+
+
+def _import_handlers(python: str, zip_path: Path, target: Target, workdir: Path) -> dict[str, Any]:
+    """Import every handler of the map from the extracted zip in a clean ``python``.
+
+    Returns where pydantic_core and boto3 were loaded from, for the caller to check.
+    """
+    task = workdir / "task"  # Lambda's /var/task
+    runtime = workdir / "runtime"  # stands in for the runtime's own boto3
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(task)
+    install_wheels([_boto3_requirement()], runtime, target, WHEEL_CACHE)
+    script = f"""
+import importlib, json, sys
+sys.path[:0] = [{str(task)!r}, {str(runtime)!r}]
+handlers = {json.dumps(_expected_functions())!r}
+for function, handler in json.loads(handlers).items():
+    module_name, _, attribute = handler.rpartition(".")
+    module = importlib.import_module(module_name)
+    assert callable(getattr(module, attribute)), handler
+import boto3, pydantic_core
+print(json.dumps({{"pydantic_core": pydantic_core.__file__, "boto3": boto3.__file__,
+                  "local": "retro.local" in sys.modules}}))
+"""
+    result = subprocess.run(
+        [python, "-I", "-S", "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=workdir,
+        env={"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1"},
+    )
+    assert result.returncode == 0, f"importing the handlers failed:\n{result.stderr}"
+    loaded: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_build_writes_one_zip_per_function_of_the_map(production_build: BuildResult) -> None:
+    expected = _expected_functions()
+    assert set(production_build.zips) == set(expected)
+    assert {path.name for path in production_build.zips.values()} == {
+        f"{name}.zip" for name in expected
+    }
+    manifest = json.loads(production_build.manifest.read_text())
+    assert manifest["architecture"] == "x86_64"
+    assert manifest["pythonVersion"] == "3.12"
+    assert {name: entry["handler"] for name, entry in manifest["functions"].items()} == expected
+
+
+def test_each_zip_is_within_the_size_budget(production_build: BuildResult) -> None:
+    for function, path in production_build.zips.items():
+        size = path.stat().st_size
+        assert size <= MAX_ZIP_BYTES, f"{function}.zip is {size} bytes, over {MAX_ZIP_BYTES}"
+
+
+def test_zip_holds_the_code_and_linux_wheels_but_not_boto3_or_local_server(
+    production_build: BuildResult,
+) -> None:
+    with zipfile.ZipFile(production_build.zips["read"]) as archive:
+        names = archive.namelist()
+    tops = {name.split("/")[0] for name in names}
+    assert {"retro", "resolvers", "pydantic", "pydantic_core", "graphql"} <= tops
+    assert not tops & {"boto3", "botocore", "s3transfer"}, "boto3 is the Lambda runtime's"
+    assert not [n for n in names if n.startswith("retro/local/")], "the local server ships"
+    assert "retro/packaging.py" not in names
+    binaries = [n for n in names if n.startswith("pydantic_core/") and n.endswith(".so")]
+    assert binaries, "pydantic_core's compiled module is missing"
+    assert all("cpython-312-x86_64-linux-gnu" in n for n in binaries), binaries
+    for handler in _expected_functions().values():
+        assert handler.rpartition(".")[0].replace(".", "/") + ".py" in names
+
+
+def test_zip_entries_are_normalised(production_build: BuildResult) -> None:
+    with zipfile.ZipFile(production_build.zips["write"]) as archive:
+        infos = archive.infolist()
+    names = [info.filename for info in infos]
+    assert names == sorted(names)
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    records = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
+    assert not [n for n in names if ".dist-info/" in n and n.rsplit("/", 1)[-1] in records]
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {info.external_attr >> 16 for info in infos} == {0o100644}
+
+
+def test_building_twice_from_copied_sources_gives_identical_bytes(
+    production_build: BuildResult, tmp_path: Path
+) -> None:
+    # GIVEN the sources copied elsewhere: new paths, new timestamps, other permissions
+    copy = tmp_path / "checkout"
+    copy.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", copy)
+    for folder in ("schema", "retro", "resolvers"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in copy.rglob("*.py"):
+        path.chmod(0o600)
+    # WHEN it is built again
+    again = build(copy, tmp_path / "dist", Target(), cache=WHEEL_CACHE)
+    # THEN every zip and the build description are byte for byte the same
+    for function, path in production_build.zips.items():
+        assert again.zips[function].read_bytes() == path.read_bytes(), function
+    assert again.manifest.read_bytes() == production_build.manifest.read_bytes()
+
+
+def test_manifest_records_terraforms_hash_of_each_zip(production_build: BuildResult) -> None:
+    import base64
+    import hashlib
+
+    manifest = json.loads(production_build.manifest.read_text())
+    for function, path in production_build.zips.items():
+        digest = base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
+        assert manifest["functions"][function]["sha256"] == digest
+
+
+def test_production_zip_imports_in_a_clean_python_3_12(
+    production_build: BuildResult, tmp_path: Path
+) -> None:
+    if _local_machine_architecture() != production_build.target.architecture:
+        pytest.skip("the production zip is for another CPU architecture than this machine's")
+    python = _python(production_build.target.python_version)
+    if python is None:
+        pytest.skip("no CPython 3.12 on this machine; the local-interpreter build is checked")
+    loaded = _import_handlers(
+        python, production_build.zips["read"], production_build.target, tmp_path
+    )
+    assert loaded["pydantic_core"].startswith(str(tmp_path / "task")), loaded
+    assert loaded["boto3"].startswith(str(tmp_path / "runtime")), loaded
+    assert loaded["local"] is False, "a handler imported the local server"
+
+
+def test_build_for_this_interpreter_imports_in_a_clean_interpreter(tmp_path: Path) -> None:
+    target = Target(
+        architecture=_local_machine_architecture(),
+        python_version=f"{sys.version_info.major}.{sys.version_info.minor}",
+    )
+    result = build(ROOT, tmp_path / "dist", target, cache=WHEEL_CACHE)
+    loaded = _import_handlers(sys.executable, result.zips["authorizer"], target, tmp_path)
+    assert loaded["pydantic_core"].startswith(str(tmp_path / "task")), loaded
+    assert loaded["boto3"].startswith(str(tmp_path / "runtime")), loaded
+
+
+def test_runtime_requirements_leave_boto3_to_lambda() -> None:
+    requirements = runtime_requirements(ROOT / "pyproject.toml")
+    assert requirements, "the project has dependencies to bundle"
+    assert not [r for r in requirements if r.lower().startswith(("boto3", "botocore"))]
+
+
+def test_resolver_map_without_authorizer_is_refused(tmp_path: Path) -> None:
+    broken = tmp_path / "resolvers.json"
+    broken.write_text(json.dumps({"functions": {"read": {"handler": "resolvers.read.handler"}}}))
+    with pytest.raises(PackagingError, match="authorizer"):
+        lambda_functions(broken)
+
+
+def test_unknown_architecture_is_refused() -> None:
+    with pytest.raises(PackagingError, match="s390x"):
+        Target(architecture="s390x")
+
+
+def test_command_reports_a_missing_package_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a checkout whose resolver map names a handler module that does not exist
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    shutil.copytree(ROOT / "schema", tmp_path / "schema")
+    shutil.copytree(ROOT / "retro", tmp_path / "retro")
+    (tmp_path / "resolvers").mkdir()
+    (tmp_path / "resolvers" / "__init__.py").write_text("")
+    # WHEN the command runs
+    status = main(["--root", str(tmp_path), "--cache", str(WHEEL_CACHE)])
+    # THEN it fails, naming the missing handler module, and writes no zip
+    assert status == 1
+    assert "resolvers.read" in capsys.readouterr().err
+    assert not list((tmp_path / "dist").glob("*.zip"))
