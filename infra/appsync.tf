@@ -32,9 +32,10 @@ resource "aws_appsync_graphql_api" "main" {
 resource "aws_appsync_api_key" "public" {
   api_id      = aws_appsync_graphql_api.main.id
   description = "Public key of the browser client (config.json): it can only call createUser."
-  # Counted from the key's creation. Replacing the key (-replace) gives a new key and a new
-  # expiry and rewrites config.json; re-planning alone must not move the date.
-  expires = formatdate("YYYY-MM-DD'T'hh:00:00Z", timeadd(plantimestamp(), "${var.api_key_expiry_days * 24}h"))
+  # Counted from the key's creation (AppSync rounds it down to the hour). Replacing the key
+  # (-replace) gives a new key and a new expiry and rewrites config.json; re-planning alone
+  # must not move the date, or every plan would show a change.
+  expires = timeadd(plantimestamp(), "${var.api_key_expiry_days * 24}h")
 
   lifecycle {
     ignore_changes = [expires]

@@ -1,11 +1,11 @@
 variable "name" {
-  description = "Name of this deployment: the table, functions, API and other resources are named after it. Use a different name for each stack in one account and region."
+  description = "Name of this deployment: the table, functions, API, roles and bucket are named after it. Use a different name for each stack in one AWS account (IAM role names are account-wide)."
   type        = string
   default     = "retro"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{2,30}$", var.name))
-    error_message = "name must be 3-31 characters: lowercase letters, digits and '-', starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]{2,28}$", var.name))
+    error_message = "name must be 3-29 characters (the bucket prefix allows no more): lowercase letters, digits and '-', starting with a letter."
   }
 }
 

@@ -14,9 +14,8 @@ run "api_key_expiry_follows_the_variable" {
 
   assert {
     condition = (
-      timecmp(aws_appsync_api_key.public.expires, timeadd(plantimestamp(), "167h")) >= 0
-      && timecmp(aws_appsync_api_key.public.expires, timeadd(plantimestamp(), "168h")) <= 0
+      timecmp(aws_appsync_api_key.public.expires, timeadd(plantimestamp(), "168h")) == 0
     )
-    error_message = "With api_key_expiry_days = 7 the key must expire in 7 days (rounded down to the hour)."
+    error_message = "With api_key_expiry_days = 7 the key must expire 7 days after it is created."
   }
 }

@@ -234,16 +234,17 @@ run "api_key_lifetime_beyond_appsync_limits_is_refused" {
   expect_failures = [var.api_key_expiry_days]
 }
 
-run "limits_out_of_range_are_refused" {
+run "values_out_of_range_are_refused" {
   command = plan
 
   variables {
+    name                 = "a-name-too-long-for-a-bucket-prefix"
     query_depth_limit    = 0
     resolver_count_limit = 10001
     waf_rate_limit       = 5
   }
 
-  expect_failures = [var.query_depth_limit, var.resolver_count_limit, var.waf_rate_limit]
+  expect_failures = [var.name, var.query_depth_limit, var.resolver_count_limit, var.waf_rate_limit]
 }
 
 run "introspection_can_be_switched_off" {
