@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphql import (
+    BooleanValueNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -33,10 +34,9 @@ from graphql import (
     InlineFragmentNode,
     SelectionNode,
     SelectionSetNode,
+    VariableNode,
     print_ast,
 )
-from graphql.execution.values import get_directive_values
-from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
 from strawberry.types.unset import UNSET
 
 __all__ = [
@@ -51,13 +51,26 @@ __all__ = [
 ]
 
 
+def _condition(node: SelectionNode, name: str, variables: Mapping[str, Any]) -> bool | None:
+    for directive in node.directives or ():
+        if directive.name.value != name:
+            continue
+        for argument in directive.arguments or ():
+            if argument.name.value != "if":
+                continue
+            value = argument.value
+            if isinstance(value, VariableNode):
+                return bool(variables.get(value.name.value))
+            if isinstance(value, BooleanValueNode):
+                return value.value
+    return None
+
+
 def included(node: SelectionNode, variables: Mapping[str, Any]) -> bool:
     """Whether `@skip`/`@include` keep this selection."""
-    skip = get_directive_values(GraphQLSkipDirective, node, variables)  # type: ignore[arg-type]
-    if skip and skip.get("if") is True:
+    if _condition(node, "skip", variables) is True:
         return False
-    include = get_directive_values(GraphQLIncludeDirective, node, variables)  # type: ignore[arg-type]
-    return not (include and include.get("if") is False)
+    return _condition(node, "include", variables) is not False
 
 
 def collect_fields(
@@ -210,9 +223,7 @@ def build_event(
             "fieldName": info.field_name,
             "parentTypeName": info.parent_type.name,
             "variables": dict(variables),
-            "selectionSetList": selection_set_list(
-                info.field_nodes, info.fragments, info.variable_values
-            ),
+            "selectionSetList": selection_set_list(info.field_nodes, info.fragments, variables),
             "selectionSetGraphQL": selection_set_graphql(info),
         },
         "prev": None,

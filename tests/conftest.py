@@ -1,0 +1,158 @@
+"""Shared fixtures: a started local AppSync (`retro serve`) that any test can talk to.
+
+`live_server` runs the real API — `schema/schema.graphql`, `schema/resolvers.json` and the
+real handlers — in a background thread of the test process, on 127.0.0.1 and a free port,
+with moto's DynamoDB in a child process (so no test's `mock_aws` can reset its data). Tests
+reach it over real sockets and can still read its counters in-process
+(`live_server.invocations`, `retro.store.record_requests()`).
+
+Starting it sets `RETRO_DYNAMODB_ENDPOINT` and dummy AWS credentials in `os.environ`, as the
+handlers read them from there; the previous environment is restored when the session ends.
+"""
+
+import json
+import os
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retro.local.engine import Limits
+from retro.local.server import LocalServer, ServerOptions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Response:
+    status: int
+    body: dict[str, Any]
+    headers: Mapping[str, str]  # names lower-cased
+
+
+@dataclass
+class LiveServer:
+    """A started local server and helpers to call it over HTTP."""
+
+    server: LocalServer
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def graphql_url(self) -> str:
+        return self.server.graphql_url
+
+    @property
+    def realtime_url(self) -> str:
+        return self.server.realtime_url
+
+    @property
+    def api_key(self) -> str:
+        return self.server.api_key
+
+    @property
+    def engine(self) -> Any:
+        return self.server.engine
+
+    def invocations(self) -> Counter[str]:
+        """Handler invocations so far, per function name (and "authorizer")."""
+        return Counter(self.server.engine.invoker.counts)  # type: ignore[union-attr]
+
+    def post(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        operation_name: str | None = None,
+    ) -> Response:
+        """POST a GraphQL request: with `token` as Authorization, else with the API key."""
+        if headers is None:
+            headers = {"authorization": token} if token else {"x-api-key": self.api_key}
+        body = {"query": query, "variables": dict(variables or {}), "operationName": operation_name}
+        return self.request(
+            json.dumps(body).encode(), {"content-type": "application/json", **headers}
+        )
+
+    def request(
+        self, data: bytes | None, headers: Mapping[str, str], method: str = "POST"
+    ) -> Response:
+        request = urllib.request.Request(
+            self.graphql_url, data=data, headers=dict(headers), method=method
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return Response(answer.status, json.loads(answer.read()), _lower(answer.headers))
+        except urllib.error.HTTPError as error:
+            return Response(error.code, json.loads(error.read()), _lower(error.headers))
+
+    def data(self, query: str, variables: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+        """The `data` of a request that must succeed (errors fail the test with their text)."""
+        response = self.post(query, variables, **kwargs)
+        assert response.status == 200, response.body
+        assert not response.body.get("errors"), response.body["errors"]
+        return response.body["data"]
+
+    def create_user(self, name: str = "Tester") -> tuple[str, str]:
+        """A new user through `createUser` (API key): (token, user id)."""
+        data = self.data(
+            "mutation($n: String) { createUser(name: $n) { token user { id } } }", {"n": name}
+        )
+        return data["createUser"]["token"], data["createUser"]["user"]["id"]
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}
+
+
+def start_server(options: ServerOptions) -> tuple[LocalServer, dict[str, str]]:
+    """Start a server in a thread; returns it and the environment to restore afterwards."""
+    saved = dict(os.environ)
+    options.port = 0
+    options.moto_in_subprocess = True
+    server = LocalServer(options)
+    try:
+        server.start_in_thread()
+    except BaseException:
+        server.stop()
+        _restore(saved)
+        raise
+    return server, saved
+
+
+def stop_server(server: LocalServer, saved: dict[str, str]) -> None:
+    server.stop()
+    _restore(saved)
+
+
+def _restore(saved: dict[str, str]) -> None:
+    os.environ.clear()
+    os.environ.update(saved)
+    from retro import settings, store  # noqa: PLC0415
+
+    settings.settings.cache_clear()
+    store.default_store.cache_clear()  # its client pointed at the stopped server
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """The real Retro API on the local AppSync, for the whole session."""
+    server, saved = start_server(
+        ServerOptions(
+            schema_path=ROOT / "schema" / "schema.graphql",
+            resolvers_path=ROOT / "schema" / "resolvers.json",
+            limits=Limits(),
+        )
+    )
+    try:
+        yield LiveServer(server)
+    finally:
+        stop_server(server, saved)

@@ -1,0 +1,99 @@
+"""Fixtures of the local server's own tests: a server on the fake API, and protocol helpers.
+
+The fake API (`appsync_fake/`: an SDL, a resolver map and handlers that are not Retro's) proves
+the server is generic and exercises what Retro's schema does not (unions, defaults, AWS
+scalars, `deniedFields`, batch errors...). Its handlers record every event they receive.
+"""
+
+import asyncio
+import base64
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retro.local.engine import Limits
+from retro.local.realtime import RealtimeSettings
+from retro.local.server import ServerOptions
+from tests.conftest import LiveServer, start_server, stop_server
+
+FAKE = Path(__file__).resolve().parent / "appsync_fake"
+API_KEY = "da2-localtestkey00000000000000"
+
+
+def fake_options(**overrides: Any) -> ServerOptions:
+    options = ServerOptions(
+        api_key=API_KEY,
+        schema_path=FAKE / "schema.graphql",
+        resolvers_path=FAKE / "resolvers.json",
+        handler_root=FAKE.parent,
+        realtime=RealtimeSettings(keepalive_seconds=0.2),
+    )
+    for key, value in overrides.items():
+        setattr(options, key, value)
+    return options
+
+
+@pytest.fixture(scope="session")
+def fake_server() -> Iterator[LiveServer]:
+    server, saved = start_server(fake_options())
+    try:
+        yield LiveServer(server)
+    finally:
+        stop_server(server, saved)
+
+
+@pytest.fixture(scope="session")
+def limited_server() -> Iterator[LiveServer]:
+    """The fake API with tight limits and introspection off, as production runs it."""
+    limits = Limits(query_depth=3, resolver_count=3, introspection=False)
+    server, saved = start_server(fake_options(limits=limits))
+    try:
+        yield LiveServer(server)
+    finally:
+        stop_server(server, saved)
+
+
+@pytest.fixture
+def fake() -> Any:
+    """The fake handlers' module (the very object the server calls), reset for the test."""
+    if str(FAKE.parent) not in sys.path:
+        sys.path.insert(0, str(FAKE.parent))
+    import appsync_fake.handlers as handlers  # noqa: PLC0415
+
+    handlers.reset()
+    return handlers
+
+
+def b64(value: dict[str, Any], *, urlsafe: bool = False) -> str:
+    raw = json.dumps(value).encode()
+    if urlsafe:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.b64encode(raw).decode()
+
+
+class Frames:
+    """A WebSocket's incoming JSON frames, read with a timeout, `ka` skipped unless asked."""
+
+    def __init__(self, websocket: Any) -> None:
+        self.websocket = websocket
+
+    async def next(self, *, keepalive: bool = False, timeout: float = 5.0) -> dict[str, Any]:
+        while True:
+            frame = json.loads(await asyncio.wait_for(self.websocket.recv(), timeout))
+            if keepalive or frame.get("type") != "ka":
+                return frame  # type: ignore[no-any-return]
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.websocket.send(json.dumps(frame))
+
+    async def nothing(self, seconds: float = 0.5) -> None:
+        """Assert that no frame (other than `ka`) arrives for a while."""
+        try:
+            frame = await self.next(timeout=seconds)
+        except TimeoutError:
+            return
+        raise AssertionError(f"unexpected frame {frame}")
