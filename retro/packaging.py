@@ -8,8 +8,8 @@ The functions are the ones ``schema/resolvers.json`` names (``functions.*`` plus
 - the runtime dependencies from ``pyproject.toml`` *minus boto3*: the Lambda Python runtime
   ships boto3 and botocore, and bundling them would triple the zip for nothing. They are
   installed as Linux wheels for the target architecture and Python version with
-  ``pip install --platform ... --only-binary=:all: --target ...``, so a build on macOS or
-  Windows produces the same package as one on Linux.
+  ``pip install --platform ... --only-binary=:all: --target ...``, so a build on macOS still
+  produces a package for Lambda's Linux.
 
 The zips are deterministic: the same sources and wheels give the same bytes (entries sorted,
 fixed timestamps and permissions, no ``__pycache__``, none of the install records pip writes

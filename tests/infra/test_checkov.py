@@ -16,8 +16,6 @@ import pytest
 
 from .conftest import INFRA, ROOT, require
 
-pytestmark = pytest.mark.terraform
-
 VENV = ROOT / ".venv-checkov"
 REQUIREMENTS = INFRA / "tests" / "requirements-checkov.txt"
 
