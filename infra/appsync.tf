@@ -17,6 +17,9 @@ resource "aws_appsync_graphql_api" "main" {
     lambda_authorizer_config {
       authorizer_uri                   = aws_lambda_function.function["authorizer"].arn
       authorizer_result_ttl_in_seconds = local.resolver_map.authorizer.ttlSeconds
+      # A user token is "<id>.<secret>" (retro/services/users.py): AppSync refuses anything
+      # else before paying for an authorizer invocation.
+      identity_validation_expression = "^[0-9a-hjkmnp-tv-z]{36}\\.[A-Za-z0-9_-]{43}$"
     }
   }
 

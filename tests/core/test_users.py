@@ -32,3 +32,15 @@ def test_user_names_are_optional_and_validated(store):
     assert services.create_user(store)[0].name is None
     with pytest.raises(Exception, match="name"):
         services.create_user(store, "x" * 81)
+
+
+def test_tokens_match_the_shape_appsync_checks_before_the_authorizer(store):
+    import re
+    from pathlib import Path
+
+    terraform = (Path(__file__).resolve().parents[2] / "infra" / "appsync.tf").read_text()
+    pattern = re.search(r'identity_validation_expression\s*=\s*"(.+)"', terraform).group(1)
+    pattern = pattern.replace("\\\\", "\\")
+    for _ in range(20):
+        assert re.fullmatch(pattern, services.create_user(store)[1])
+    assert not re.fullmatch(pattern, "da2-someapikey")
