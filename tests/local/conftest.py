@@ -82,10 +82,12 @@ class Frames:
         self.websocket = websocket
 
     async def next(self, *, keepalive: bool = False, timeout: float = 5.0) -> dict[str, Any]:
-        while True:
-            frame = json.loads(await asyncio.wait_for(self.websocket.recv(), timeout))
-            if keepalive or frame.get("type") != "ka":
-                return frame  # type: ignore[no-any-return]
+        """The next frame within `timeout` seconds overall (TimeoutError otherwise)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = json.loads(await self.websocket.recv())
+                if keepalive or frame.get("type") != "ka":
+                    return frame  # type: ignore[no-any-return]
 
     async def send(self, frame: dict[str, Any]) -> None:
         await self.websocket.send(json.dumps(frame))
