@@ -136,7 +136,7 @@ def stop_server(server: LocalServer, saved: dict[str, str]) -> None:
 def _restore(saved: dict[str, str]) -> None:
     os.environ.clear()
     os.environ.update(saved)
-    from retro import settings, store  # noqa: PLC0415
+    from retro import settings, store
 
     settings.settings.cache_clear()
     store.default_store.cache_clear()  # its client pointed at the stopped server

@@ -15,6 +15,7 @@ calls a request costs.
 
 import asyncio
 import collections
+import contextvars
 import decimal
 import json
 import time
@@ -107,7 +108,9 @@ class Invoker:
         """Runs in a worker thread: the Lambda invocation proper."""
         event = _across_json(payload)
         try:
-            result = handler(event, self._context(function))
+            # A fresh context per invocation, as each Lambda invocation is its own flow of
+            # control: nothing (context variables included) leaks from the previous one.
+            result = contextvars.Context().run(handler, event, self._context(function))
         except Exception as error:  # a Lambda error, reported as AppSync reports it
             error_type = type(error).__name__
             message = _UNAUTHORIZED if error_type == "UnauthorizedException" else str(error)

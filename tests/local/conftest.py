@@ -62,7 +62,7 @@ def fake() -> Any:
     """The fake handlers' module (the very object the server calls), reset for the test."""
     if str(FAKE.parent) not in sys.path:
         sys.path.insert(0, str(FAKE.parent))
-    import appsync_fake.handlers as handlers  # noqa: PLC0415
+    import appsync_fake.handlers as handlers
 
     handlers.reset()
     return handlers
