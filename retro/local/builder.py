@@ -210,14 +210,14 @@ class _Builder:
     def named(self, name: str) -> Any:
         for table in (_BUILTIN_SCALARS, SCALAR_TYPES, self.enums, self.unions, self.classes):
             if name in table:
-                return table[name]  # type: ignore[operator]
+                return table[name]
         raise SchemaError(f"unknown type {name}")
 
     def default(self, node: InputValueDefinitionNode) -> Any:
         if node.default_value is None:
             return strawberry.UNSET
         value = value_from_ast_untyped(node.default_value)
-        named = node.type
+        named: Any = node.type
         while not isinstance(named, NamedTypeNode):
             named = named.type
         enum_type = self.enums.get(named.name.value)

@@ -75,7 +75,7 @@ def load_resolver_map(path: Path) -> ResolverMap:
             isinstance(handler, str) and "." in handler,
             f"functions.{name}.handler must be 'module.attr'",
         )
-        functions[name] = handler
+        functions[name] = str(handler)
     resolvers: dict[tuple[str, str], FieldResolver] = {}
     for key, spec in (raw.get("resolvers") or {}).items():
         _require(
@@ -95,7 +95,7 @@ def load_resolver_map(path: Path) -> ResolverMap:
         type_name, field_name = key.split(".")
         resolvers[(type_name, field_name)] = FieldResolver(type_name, field_name, function, batch)
     authorizer = raw.get("authorizer")
-    handler = None
+    authorizer_handler: str | None = None
     ttl = 0
     if authorizer is not None:
         _require(isinstance(authorizer, dict), "'authorizer' must be an object")
@@ -103,12 +103,13 @@ def load_resolver_map(path: Path) -> ResolverMap:
         _require(
             isinstance(handler, str) and "." in handler, "authorizer.handler must be 'module.attr'"
         )
+        authorizer_handler = str(handler)
         ttl = authorizer.get("ttlSeconds", 300)
         _require(
             isinstance(ttl, int) and not isinstance(ttl, bool) and 0 <= ttl <= 3600,
             "authorizer.ttlSeconds must be an integer from 0 to 3600",
         )
-    return ResolverMap(functions, resolvers, handler, ttl)
+    return ResolverMap(functions, resolvers, authorizer_handler, ttl)
 
 
 def load_handler(dotted: str) -> Handler:

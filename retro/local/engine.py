@@ -377,7 +377,8 @@ class Engine:
             operation_name=operation_name,
         )
         first = asyncio.ensure_future(anext(stream))
-        await asyncio.wait({first, context.subscribed}, return_when=asyncio.FIRST_COMPLETED)
+        waiting: set[asyncio.Future[Any]] = {first, context.subscribed}
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         if not context.subscribed.done():
             # The stream ended before registering: validation failed or the resolver refused.
             try:

@@ -149,7 +149,7 @@ def inline_fragments(
     return convert_set(selection_set, 0)
 
 
-def selection_set_graphql(info: GraphQLResolveInfo) -> str:
+def selection_set_graphql(info: GraphQLResolveInfo[Any]) -> str:
     selections: list[SelectionNode] = []
     for node in info.field_nodes:
         if node.selection_set:
@@ -189,7 +189,7 @@ def to_json(
 
 
 def arguments_json(
-    info: GraphQLResolveInfo,
+    info: GraphQLResolveInfo[Any],
     kwargs: Mapping[str, Any],
     names: Mapping[str, str],
     input_fields: Mapping[str, Mapping[str, str]],
@@ -206,7 +206,7 @@ def arguments_json(
 
 
 def build_event(
-    info: GraphQLResolveInfo,
+    info: GraphQLResolveInfo[Any],
     *,
     arguments: Mapping[str, Any],
     source: Any,

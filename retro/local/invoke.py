@@ -193,13 +193,13 @@ class BatchLoader:
             return
         if not isinstance(results, list) or len(results) != len(batch):
             got = f"{len(results)} items" if isinstance(results, list) else type(results).__name__
-            error = HandlerError(
+            mismatch = HandlerError(
                 "Lambda:IllegalResponse",
                 f"a batch of {len(batch)} events must be answered by a list of {len(batch)} "
                 f"envelopes; the function returned {got}",
             )
             for p in batch:
-                _settle(p.future, error=error)
+                _settle(p.future, error=mismatch)
             return
         for p, envelope in zip(batch, results, strict=True):
             if not isinstance(envelope, dict):

@@ -359,7 +359,8 @@ def test_graphql_transport_ws_with_gql(fake_server: LiveServer, fake: Any) -> No
                 while not got:
                     await session.execute(
                         gql(
-                            'mutation { addItem(input: {shelfId: "s2", label: "tws"}) { id shelfId label } }'
+                            'mutation { addItem(input: {shelfId: "s2", label: "tws"}) { id '
+                            "shelfId label } }"
                         )
                     )
                     await asyncio.sleep(0.2)

@@ -41,7 +41,8 @@ def _add_notes(server: LiveServer, token: str, board: str, count: int) -> None:
     """Add notes through the API, 50 per request (aliased mutation fields)."""
     for start in range(0, count, 50):
         fields = " ".join(
-            f'n{i}: addNote(input: {{boardId: "{board}", column: {COLUMNS[i % 3]}, text: "note {i}"}}) {{ id }}'
+            f'n{i}: addNote(input: {{boardId: "{board}", column: {COLUMNS[i % 3]}, text: "note '
+            f'{i}"}}) {{ id }}'
             for i in range(start, min(count, start + 50))
         )
         server.data(f"mutation {{ {fields} }}", token=token)
@@ -71,20 +72,23 @@ def test_every_mutation_through_the_local_appsync(live_server: LiveServer) -> No
     guest, _ = live_server.create_user("Guest")
     board = _board(live_server, owner, "Sprint 1")
     updated = live_server.data(
-        'mutation($b: ID!) { updateBoard(input: {id: $b, title: "Sprint 1b", settings: {voteBudget: 4}}) { title settings { voteBudget } } }',
+        'mutation($b: ID!) { updateBoard(input: {id: $b, title: "Sprint 1b", settings: '
+        "{voteBudget: 4}}) { title settings { voteBudget } } }",
         {"b": board},
         token=owner,
     )
     assert updated == {"updateBoard": {"title": "Sprint 1b", "settings": {"voteBudget": 4}}}
     note = live_server.data(
-        'mutation($b: ID!) { addNote(input: {boardId: $b, column: ACTION, text: "ship it"}) { id votes } }',
+        'mutation($b: ID!) { addNote(input: {boardId: $b, column: ACTION, text: "ship it"}) { id '
+        "votes } }",
         {"b": board},
         token=guest,
     )["addNote"]
     assert note["votes"] == 0
     args = {"b": board, "n": note["id"]}
     edited = live_server.data(
-        'mutation($b: ID!, $n: ID!) { updateNote(input: {boardId: $b, id: $n, text: "ship it now"}) { text } }',
+        'mutation($b: ID!, $n: ID!) { updateNote(input: {boardId: $b, id: $n, text: "ship it '
+        'now"}) { text } }',
         args,
         token=guest,
     )
@@ -98,7 +102,8 @@ def test_every_mutation_through_the_local_appsync(live_server: LiveServer) -> No
         token=owner,
     ) == {"unvote": {"votes": 0}}
     version = live_server.data(
-        'mutation($b: ID!) { startNewVersion(input: {boardId: $b, title: "Sprint 2"}) { number title notes { text } } }',
+        'mutation($b: ID!) { startNewVersion(input: {boardId: $b, title: "Sprint 2"}) { number '
+        "title notes { text } } }",
         {"b": board},
         token=owner,
     )["startNewVersion"]
@@ -162,7 +167,8 @@ def test_notes_reach_gql_appsync_subscribers(live_server: LiveServer) -> None:
                 while not got:
                     await asyncio.to_thread(
                         live_server.data,
-                        'mutation($b: ID!) { addNote(input: {boardId: $b, column: GOOD, text: "live"}) { id boardId text column } }',
+                        "mutation($b: ID!) { addNote(input: {boardId: $b, column: GOOD, text: "
+                        '"live"}) { id boardId text column } }',
                         {"b": board},
                         token=token,
                     )
