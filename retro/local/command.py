@@ -56,6 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Start the local AppSync and serve until Ctrl-C or SIGTERM; 0 on a clean stop."""
     import logging  # noqa: PLC0415 — the server's dependencies load only when it runs
+    import signal  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
     from retro.local.config import ConfigError  # noqa: PLC0415
@@ -78,6 +79,11 @@ def run(args: argparse.Namespace) -> int:
         schema_path=args.schema,
         resolvers_path=args.resolvers,
     )
+    def _stop(_signum: int, _frame: object) -> None:
+        # uvicorn shuts down gracefully on SIGTERM, then re-raises it: end as Ctrl-C does.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     try:
         LocalServer(options).run_forever()
     except (SchemaError, ConfigError, OSError) as error:
