@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         schema_path=args.schema,
         resolvers_path=args.resolvers,
     )
+
     def _stop(_signum: int, _frame: object) -> None:
         # uvicorn shuts down gracefully on SIGTERM, then re-raises it: end as Ctrl-C does.
         raise KeyboardInterrupt

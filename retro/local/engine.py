@@ -40,13 +40,20 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 from retro.local.auth import AUTHORIZER_FUNCTION, Authenticator, Caller, FieldAuthorization
 from retro.local.builder import FieldSpec, build_schema
 from retro.local.config import ConfigError, FieldResolver, ResolverMap
-from retro.local.errors import field_error, format_error
+from retro.local.errors import appsync_error, field_error, format_error
 from retro.local.events import arguments_json, build_event, collect_fields
 from retro.local.invoke import BatchLoader, HandlerError, Invoker
 from retro.local.pubsub import Broker, Subscriber
 from retro.local.sdl import ApiDefinition
 
-__all__ = ["Engine", "Limits", "RequestContext", "SubscriptionHandle", "operation_type"]
+__all__ = [
+    "Engine",
+    "Limits",
+    "RequestContext",
+    "SubscriptionHandle",
+    "operation_problem",
+    "operation_type",
+]
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,19 @@ def operation_type(query: str, operation_name: str | None) -> str | None:
     return operation.operation.value if operation else None
 
 
+def operation_problem(query: str, operation_name: str | None) -> str | None:
+    """Why the document has no operation to run, if it parses but names none that exists."""
+    document = _parse(query)
+    if document is None or get_operation_ast(document, operation_name) is not None:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        return f"Unknown operation named '{operation_name}'."
+    if len(operations) > 1:
+        return "Must provide operation name if query contains multiple operations."
+    return "The document contains no operation."
+
+
 def _unalias(
     value: Any,
     selection_set: SelectionSetNode | None,
@@ -316,6 +336,9 @@ class Engine:
         headers: Mapping[str, str],
     ) -> dict[str, Any]:
         """Run a query or mutation; publish what a completed mutation returned."""
+        problem = operation_problem(query, operation_name)
+        if problem is not None:
+            return {"data": None, "errors": [appsync_error(problem, "ValidationError")]}
         context = self.context(caller, headers, variables)
         result = await self.schema.execute(
             query,
@@ -368,6 +391,9 @@ class Engine:
         Returns once the subscription is registered (so no later mutation is missed) or
         refused; `payloads` then yields one AppSync-shaped payload per matching event.
         """
+        problem = operation_problem(query, operation_name)
+        if problem is not None:
+            return SubscriptionHandle(errors=[appsync_error(problem, "ValidationError")])
         context = self.context(caller, headers, variables)
         context.subscribed = asyncio.get_running_loop().create_future()
         stream = await self.schema.subscribe(

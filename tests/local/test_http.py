@@ -372,3 +372,21 @@ def test_introspection_off_and_no_suggestions(limited_server: LiveServer, fake: 
 def test_introspection_on_by_default(fake_server: LiveServer, fake: Any) -> None:
     data = fake_server.data("{ __schema { queryType { name } } }")
     assert data == {"__schema": {"queryType": {"name": "Query"}}}
+
+
+def test_an_unknown_operation_name_is_a_graphql_error(fake_server: LiveServer, fake: Any) -> None:
+    response = fake_server.post("query A { defaultModeOnly }", operation_name="B")
+    assert response.status == 200
+    assert response.body == {
+        "data": None,
+        "errors": [
+            {
+                "path": None,
+                "data": None,
+                "errorType": "ValidationError",
+                "errorInfo": None,
+                "locations": None,
+                "message": "Unknown operation named 'B'.",
+            }
+        ],
+    }
