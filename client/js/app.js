@@ -55,7 +55,8 @@ async function main() {
     view.replaceChildren();
     const mount = route.name === "board" ? mountBoard : mountStart;
     current = mount(view, route, context);
-    view.focus({ preventScroll: true });
+    // Move focus into the new page (for screen readers), unless the view chose a field.
+    if (!view.contains(document.activeElement)) view.focus({ preventScroll: true });
     scrollTo(0, 0);
   };
   addEventListener("hashchange", render);

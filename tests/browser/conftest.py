@@ -6,14 +6,8 @@ without `playwright install`. Without chromium the tests skip, unless RETRO_REQU
 (CI), where a missing browser is a failure.
 """
 
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,47 +45,10 @@ class Server:
     api_key: str
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _config(base_url: str) -> dict[str, Any] | None:
-    try:
-        with urllib.request.urlopen(f"{base_url}/config.json", timeout=1) as response:
-            config: dict[str, Any] = json.load(response)
-            return config
-    except OSError:
-        return None
-
-
 @pytest.fixture(scope="session")
-def server(request: pytest.FixtureRequest) -> Iterator[Server]:
-    """The local server, started once for the session as `retro serve` on a free port."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "retro.cli", "serve", "--port", str(port)]
-    log = ARTIFACTS / "browser-server.log"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        config = None
-        while config is None and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.2)
-            config = _config(base_url)
-        if config is None:
-            pytest.fail(f"`retro serve` did not start; see {log}:\n{log.read_text()[-2000:]}")
-        yield Server(base_url=base_url, api_key=config["apiKey"])
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def server(live_server: Any) -> Server:
+    """The shared `live_server` (tests/conftest.py): `retro serve` with the client at `/`."""
+    return Server(base_url=live_server.url.rstrip("/"), api_key=live_server.api_key)
 
 
 @pytest.fixture(scope="session")

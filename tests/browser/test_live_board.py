@@ -40,7 +40,9 @@ def test_notes_edits_deletes_and_votes_reach_the_other_person_live(new_page: Any
     expect(their_card.get_by_role("button", name="Edit")).to_be_hidden()
 
     # WHEN the owner edits the note, THEN the participant sees the new text
-    mine = note(owner, "GOOD", "Pairing on the flaky tests helped")
+    # (by id: while edited, the card's text is in a textbox, not in its text)
+    note_id = note(owner, "GOOD", "Pairing on the flaky tests helped").get_attribute("data-note-id")
+    mine = owner.locator(f'[data-note-id="{note_id}"]')
     mine.get_by_role("button", name="Edit").click()
     editor = mine.get_by_role("textbox", name="Edit note")
     editor.fill("Pairing on the flaky tests helped a lot")

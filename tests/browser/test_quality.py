@@ -16,6 +16,7 @@ from tests.browser.board_page import (
     open_board,
     token_key,
     vote_count,
+    votes_left,
     wait_until_live,
 )
 from tests.browser.conftest import PHONE
@@ -117,19 +118,6 @@ def test_after_a_lost_connection_the_board_catches_up(new_page: Any) -> None:
     expect(note(member, "ACTION", "Added after you came back")).to_be_visible(timeout=LIVE_MS)
 
 
-def _fill_realistic_board(page: Any) -> None:
-    for column_name, text in [
-        ("GOOD", "Pairing on the payment bug shortened the fix from days to hours"),
-        ("GOOD", "Demo went smoothly"),
-        ("GOOD", "New on-call rota is fair"),
-        ("BAD", "Flaky end-to-end tests blocked two releases"),
-        ("BAD", "Too many meetings on Wednesday"),
-        ("ACTION", "Quarantine flaky tests and fix one per day"),
-        ("ACTION", "Make Wednesday a no-meeting afternoon"),
-    ]:
-        add_note(page, column_name, text)
-
-
 def _assert_no_horizontal_scroll(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"page is {width}px wide at {page.viewport_size}"
@@ -138,24 +126,45 @@ def _assert_no_horizontal_scroll(page: Any) -> None:
 def test_screenshots_of_the_board_at_desktop_and_phone_width(
     new_page: Any, artifacts: Path
 ) -> None:
+    # GIVEN a board in the middle of a retro: notes from two people, some votes
     owner = new_page()
     url = create_board(owner, "Team Falcon — Sprint 14", votes=5)
-    _fill_realistic_board(owner)
+    for column_name, text in [
+        ("GOOD", "Pairing on the payment bug shortened the fix from days to hours"),
+        ("GOOD", "Demo went smoothly"),
+        ("BAD", "Flaky end-to-end tests blocked two releases"),
+        ("ACTION", "Quarantine flaky tests and fix one per day"),
+    ]:
+        add_note(owner, column_name, text)
     member = open_board(new_page, url)
-    for text in ("Flaky end-to-end tests", "Flaky end-to-end tests", "Too many meetings"):
-        note(member, "BAD", text).get_by_role("button", name="Vote for this note").click()
+    for column_name, text in [
+        ("GOOD", "New on-call rota is fair"),
+        ("BAD", "Too many meetings on Wednesday"),
+        ("ACTION", "Make Wednesday a no-meeting afternoon"),
+    ]:
+        add_note(member, column_name, text)
+    for text in ("Flaky end-to-end tests", "Flaky end-to-end tests", "Pairing on the payment"):
+        column_name = "BAD" if text.startswith("Flaky") else "GOOD"
+        note(member, column_name, text).get_by_role("button", name="Vote for this note").click()
+    expect(votes_left(member)).to_contain_text("2 of 5 votes left")
     expect(vote_count(note(owner, "BAD", "Flaky end-to-end"))).to_have_text("2", timeout=LIVE_MS)
-    owner.locator("body").click(position={"x": 5, "y": 5})  # no focus ring in the picture
+    member.locator("h1").click()  # no focus ring in the picture
 
-    owner.screenshot(path=artifacts / "board-desktop.png", full_page=True)
-    _assert_no_horizontal_scroll(owner)
+    # THEN it reads well at desktop width, as the participant sees it
+    member.screenshot(path=artifacts / "board-desktop.png", full_page=True)
+    _assert_no_horizontal_scroll(member)
+    # ... and at phone width, for a third person, without sideways scrolling
     phone = open_board(new_page, url, viewport=PHONE)
     expect(column(phone, "ACTION").locator(".note")).to_have_count(2)
     phone.screenshot(path=artifacts / "board-phone.png", full_page=True)
     _assert_no_horizontal_scroll(phone)
+    owner.set_viewport_size(PHONE)
+    owner.locator("h1").click()
+    owner.screenshot(path=artifacts / "board-phone-owner.png", full_page=True)
+    _assert_no_horizontal_scroll(owner)
     start = new_page(viewport=PHONE)
-    expect(start.get_by_label("Board title")).to_be_visible()
+    expect(start.get_by_text("Boards you create appear here.")).to_be_visible()
     start.screenshot(path=artifacts / "start-phone.png", full_page=True)
     _assert_no_horizontal_scroll(start)
-    assert (artifacts / "board-desktop.png").stat().st_size > 10_000
-    assert (artifacts / "board-phone.png").stat().st_size > 10_000
+    for name in ("board-desktop.png", "board-phone.png", "start-phone.png"):
+        assert (artifacts / name).stat().st_size > 10_000

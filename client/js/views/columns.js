@@ -126,9 +126,16 @@ function createColumn(column, store) {
     h("label", { for: inputId, class: "sr-only" }, `New note in ${name}`),
     input,
     h(
-      "p",
-      { id: `${inputId}-hint`, class: "composer-hint" },
-      "Enter adds · Shift+Enter for a new line",
+      "div",
+      { class: "composer-row" },
+      h("p", { id: `${inputId}-hint`, class: "composer-hint" }, "Shift+Enter for a new line"),
+      // Enter is the fast way; the button is the obvious one (and the one on touch screens).
+      h("button", {
+        type: "submit",
+        class: "button button--small composer-add",
+        textContent: "Add",
+        "aria-label": `Add note to ${name}`,
+      }),
     ),
   );
   const list = h("ol", { class: "notes", "aria-labelledby": headingId, dataset: { empty: "yes" } });

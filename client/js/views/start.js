@@ -107,7 +107,11 @@ export function mountStart(root, _route, { api, navigate }) {
   });
   link.addEventListener("input", () => link.setCustomValidity(""));
 
-  const mine = h("ul", { class: "board-list", "aria-busy": "true" });
+  const mine = h(
+    "ul",
+    { class: "board-list", "aria-busy": "true" },
+    h("li", { class: "empty" }, "Loading…"),
+  );
   const more = h(
     "button",
     { type: "button", class: "button button--quiet", hidden: true },
@@ -139,6 +143,7 @@ export function mountStart(root, _route, { api, navigate }) {
       const data = await api.request(MY_BOARDS, { nextToken });
       if (!alive) return;
       const page = data.me?.boards ?? { items: [], nextToken: null };
+      if (!nextToken) mine.replaceChildren();
       mine.append(...page.items.map((b) => boardLink(b, `updated ${formatAgo(b.updatedAt)}`)));
       if (!mine.children.length) {
         mine.append(h("li", { class: "empty" }, "Boards you create appear here."));
@@ -146,7 +151,9 @@ export function mountStart(root, _route, { api, navigate }) {
       more.hidden = !page.nextToken;
       more.onclick = () => loadMine(page.nextToken);
     } catch (error) {
-      if (alive) showError(error);
+      if (!alive) return;
+      mine.replaceChildren(h("li", { class: "empty" }, "Your boards could not be loaded."));
+      showError(error);
     } finally {
       mine.removeAttribute("aria-busy");
     }
