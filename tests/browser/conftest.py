@@ -94,11 +94,17 @@ def new_page(browser: Any, server: Server, watch: Watch) -> Iterator[Callable[..
     """
     contexts: list[Any] = []
 
-    def open_page(path: str = "/#/", viewport: dict[str, int] | None = None) -> Any:
+    def open_page(
+        path: str = "/#/",
+        viewport: dict[str, int] | None = None,
+        before: Callable[[Any], None] | None = None,
+    ) -> Any:
         context = browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True)
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.base_url)
         contexts.append(context)
         page = context.new_page()
+        if before is not None:
+            before(page)  # e.g. routes that must exist before the first request
         page.on("request", watch.on_request)
         page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
         page.goto(server.base_url + path)

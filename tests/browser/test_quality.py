@@ -1,6 +1,7 @@
 """Keyboard-only use, user text never parsed as HTML, identity and connection recovery, and
 screenshots of the board at desktop and phone width (written to tests/artifacts/)."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,36 @@ def test_after_a_lost_connection_the_board_catches_up(new_page: Any) -> None:
     # and live updates flow again
     add_note(owner, "ACTION", "Added after you came back")
     expect(note(member, "ACTION", "Added after you came back")).to_be_visible(timeout=LIVE_MS)
+
+
+def test_when_the_server_drops_the_connection_the_client_reconnects_and_catches_up(
+    new_page: Any,
+) -> None:
+    owner = new_page()
+    url = create_board(owner, "Dropped sockets")
+    sockets: list[Any] = []
+
+    def pass_through(route: Any) -> None:
+        route.connect_to_server()  # the real server; the test keeps a handle to cut it
+        sockets.append(route)
+
+    def intercept(page: Any) -> None:
+        page.route_web_socket(re.compile(r"/graphql(/realtime)?$"), pass_through)
+
+    member = open_board(new_page, url, before=intercept)
+    status = member.locator('[data-retro="connection"]')
+    assert len(sockets) == 1
+
+    # WHEN the server side closes the socket (a deploy, a load balancer, a restart)
+    sockets[0].close(code=1012, reason="service restart")
+    # THEN the client says so, backs off, reconnects, and loads what it missed
+    expect(status).not_to_have_attribute("data-state", "live", timeout=LIVE_MS)
+    add_note(owner, "GOOD", "Written while the socket was down")
+    wait_until_live(member)
+    expect(note(member, "GOOD", "Written while the socket was down")).to_be_visible(timeout=LIVE_MS)
+    assert len(sockets) == 2
+    add_note(owner, "GOOD", "Written after the reconnect")
+    expect(note(member, "GOOD", "Written after the reconnect")).to_be_visible(timeout=LIVE_MS)
 
 
 def _assert_no_horizontal_scroll(page: Any) -> None:

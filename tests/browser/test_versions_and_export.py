@@ -136,3 +136,21 @@ def test_export_downloads_the_version_as_markdown_and_csv(new_page: Any, tmp_pat
     older = _download(owner, "Markdown", tmp_path)
     assert "Clear sprint goal" in older
     assert (tmp_path / "export-me-v1.md").exists()
+
+
+def test_deleting_the_board_tells_everyone_and_a_dead_link_says_so(new_page: Any) -> None:
+    owner = new_page()
+    url = create_board(owner, "Short-lived")
+    member = open_board(new_page, url)
+    owner.get_by_role("button", name="Board settings").click()
+    dialog = owner.get_by_role("dialog", name="Board settings")
+    dialog.get_by_role("button", name="Delete board…").click()
+    dialog.get_by_role("button", name="Delete for everyone").click()
+    # The owner lands on the start page, the participant is told, live
+    expect(owner.get_by_role("heading", name="Start a retro")).to_be_visible()
+    expect(member.get_by_role("heading", name="This board was deleted")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    # Opening the link afterwards explains instead of spinning
+    later = new_page(url[url.index("/#/") :])
+    expect(later.get_by_role("heading", name="This board doesn't exist")).to_be_visible()
