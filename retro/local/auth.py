@@ -13,8 +13,6 @@
 Field-level rules (`@aws_*`) are enforced per field at resolution (`FieldAuthorization`).
 """
 
-import asyncio
-import json
 import secrets
 import string
 import time
@@ -96,7 +94,6 @@ class Authenticator:
         self._api_id = api_id
         self._account = account_id
         self._cache: dict[str, _Cached] = {}
-        self._lock = asyncio.Lock()
 
     async def authenticate(
         self,
@@ -206,7 +203,3 @@ class FieldAuthorization(SchemaExtension):
 
 def _refusal(field_name: str, parent: str) -> GraphQLError:
     return field_error(f"Not Authorized to access {field_name} on type {parent}", "Unauthorized")
-
-
-def describe(caller: Caller) -> str:
-    return json.dumps({"mode": caller.mode, "identity": caller.identity})

@@ -339,6 +339,10 @@ class Engine:
         problem = operation_problem(query, operation_name)
         if problem is not None:
             return {"data": None, "errors": [appsync_error(problem, "ValidationError")]}
+        if operation_type(query, operation_name) == "subscription":
+            # Subscriptions live on the realtime endpoint (the mirror of its refusal of queries).
+            message = "subscription not supported over HTTP: use the realtime endpoint"
+            return {"data": None, "errors": [appsync_error(message, "UnsupportedOperation")]}
         context = self.context(caller, headers, variables)
         result = await self.schema.execute(
             query,

@@ -66,7 +66,7 @@ async def _handle(request: Request, engine: Engine) -> Response:
     body = await _read_body(request)
     try:
         raw = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the decoder goes
         raise _malformed("The request body is not valid JSON.") from None
     query, variables, operation_name = parse_request(raw)
     headers = dict(request.headers)

@@ -53,7 +53,7 @@ def _decode(encoded: str) -> dict[str, str] | None:
     for decode in (base64.urlsafe_b64decode, base64.b64decode):
         try:
             value = json.loads(decode(padded))
-        except (ValueError, binascii.Error):
+        except (ValueError, RecursionError, binascii.Error):
             continue
         if isinstance(value, dict):
             return {str(k).lower(): str(v) for k, v in value.items() if isinstance(v, str | int)}
@@ -127,7 +127,7 @@ class _Connection:
             text = message.get("text")
             try:
                 frame = json.loads(text) if text is not None else None
-            except ValueError:
+            except (ValueError, RecursionError):  # too deep to decode is malformed too
                 frame = None
             kind = frame.get("type") if isinstance(frame, dict) else None
             if not isinstance(kind, str):
@@ -195,7 +195,7 @@ class _Connection:
         payload = payload if isinstance(payload, dict) else {}
         try:
             data = json.loads(payload.get("data") or "")
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("query"), str):
             raise _Refused(

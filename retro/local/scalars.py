@@ -61,7 +61,7 @@ def _json_in(value: Any) -> Any:
         raise ScalarError("AWSJSON: expected a JSON string")
     try:
         return json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ScalarError("AWSJSON: the string is not valid JSON") from None
 
 

@@ -59,7 +59,7 @@ class _Connection:
             raise WebSocketDisconnect(message.get("code", 1000))
         try:
             frame = json.loads(message.get("text") or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep to decode is invalid too
             frame = None
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             raise _Close(4400, "Invalid message received")
