@@ -1,0 +1,115 @@
+"""Defects the hardening suite found, each pinned by a test named after what it broke.
+
+Every one of these was a reachable server failure (HTTP 500 with a masked `InternalFailure`, or a
+realtime connection closed with 1011) caused by client input alone.
+"""
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+import websockets
+
+from tests.conftest import LiveServer
+from tests.local.conftest import Frames
+from tests.local.test_realtime import appsync_url, start
+
+from .conftest import User, create_board, new_user, raw_request
+
+NESTED_ARRAY = "[" * 100_000 + "]" * 100_000  # deeper than Python's JSON decoder can recurse
+
+
+@pytest.fixture(scope="module")
+def user(live_server: LiveServer) -> User:
+    return new_user(live_server, "Regressions")
+
+
+def test_deeply_nested_json_body_is_a_malformed_request_not_a_server_failure(
+    live_server: LiveServer, user: User
+) -> None:
+    headers = {"content-type": "application/json", "authorization": user.token}
+    bodies = [
+        NESTED_ARRAY.encode(),
+        b'{"query": "{ me { id } }", "variables": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    ]
+    for body in bodies:
+        response = raw_request(live_server, body, headers)
+        assert response.status == 400, response.text
+        assert response.json() == {
+            "errors": [
+                {
+                    "errorType": "MalformedHttpRequestException",
+                    "message": "The request body is not valid JSON.",
+                }
+            ]
+        }
+
+
+def test_subscription_sent_over_http_is_refused_not_a_server_failure(
+    live_server: LiveServer, user: User
+) -> None:
+    board = create_board(live_server, user.token)
+    response = live_server.post(
+        "subscription($b: ID!) { onNoteAdded(boardId: $b) { id } }", {"b": board}, token=user.token
+    )
+    assert response.status == 200, response.body
+    assert response.body["data"] is None
+    (error,) = response.body["errors"]
+    assert error["errorType"] == "UnsupportedOperation"
+    assert "realtime" in error["message"]
+
+
+def test_deeply_nested_realtime_frames_get_appsyncs_error_not_a_closed_connection(
+    live_server: LiveServer, user: User
+) -> None:
+    board = create_board(live_server, user.token)
+    auth = {"host": "local", "Authorization": user.token}
+
+    async def scenario() -> None:
+        url = appsync_url(live_server, auth)
+        async with websockets.connect(url, subprotocols=["graphql-ws"], max_size=None) as ws:
+            frames = Frames(ws)
+            await ws.send(NESTED_ARRAY)  # the frame itself
+            frame = await frames.next()
+            assert frame["type"] == "error"
+            assert frame["payload"]["errors"][0]["errorType"] == "UnsupportedOperation"
+            await frames.send(  # the JSON string inside a start
+                {
+                    "type": "start",
+                    "id": "deep",
+                    "payload": {"data": NESTED_ARRAY, "extensions": {"authorization": auth}},
+                }
+            )
+            frame = await frames.next()
+            assert (frame["type"], frame["id"]) == ("error", "deep")
+            assert frame["payload"]["errors"][0]["errorType"] == "BadRequestException"
+            # the connection still serves
+            query = "subscription($b: ID!) { onNoteAdded(boardId: $b) { id } }"
+            await frames.send(start("ok", query, {"b": board}, auth=auth))
+            assert await frames.next() == {"type": "start_ack", "id": "ok"}
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+def test_deeply_nested_graphql_transport_ws_frame_closes_4400_not_1011(
+    live_server: LiveServer,
+) -> None:
+    async def scenario() -> Any:
+        url = f"ws://127.0.0.1:{live_server.server.port}/graphql"
+        async with websockets.connect(
+            url, subprotocols=["graphql-transport-ws"], max_size=None
+        ) as ws:
+            await ws.send(
+                json.dumps(
+                    {"type": "connection_init", "payload": {"x-api-key": live_server.api_key}}
+                )
+            )
+            assert json.loads(await ws.recv()) == {"type": "connection_ack"}
+            await ws.send(NESTED_ARRAY)
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 10)
+            return closed.value.rcvd
+
+    received = asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert received is not None and received.code == 4400
