@@ -4,9 +4,10 @@ The handlers create their boto3 client from Retro's settings, exactly as in Lamb
 faithful way to point them somewhere is the environment: `RETRO_DYNAMODB_ENDPOINT` (and, for
 moto, dummy credentials) is set before any handler is imported.
 
-- Embedded (default): moto's DynamoDB server on 127.0.0.1 and a free port, in this process
-  (`ThreadedMotoServer`), or in a child process (`in_subprocess=True`: moto keeps its data in
-  process-global state, which a test's own `mock_aws` would reset).
+- Embedded (default): moto's DynamoDB server on 127.0.0.1 and a free port, in this process,
+  or in a child process (`in_subprocess=True`: moto keeps its data in process-global state,
+  which a test's own `mock_aws` would reset). Either way it answers one request at a time,
+  as DynamoDB's per-request atomicity requires (`retro/local/moto_atomic.py`).
 - `--dynamodb-endpoint URL`: DynamoDB Local or AWS itself; nothing is changed but the endpoint.
 
 Either way the table is created if missing, with exactly the keys and index `infra/` declares
@@ -14,7 +15,6 @@ Either way the table is created if missing, with exactly the keys and index `inf
 """
 
 import contextlib
-import logging
 import os
 import socket
 import subprocess
@@ -65,19 +65,18 @@ class EmbeddedDynamoDB:
         host = "127.0.0.1"
         if self.in_subprocess:
             port = _free_port(host)
-            self._process = subprocess.Popen(  # noqa: S603 — our own interpreter and moto's module
-                [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+            self._process = subprocess.Popen(  # noqa: S603 — our own interpreter and module
+                [sys.executable, "-m", "retro.local.moto_atomic", host, str(port)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             _wait_for_port(host, port, self._process)
         else:
-            from moto.server import ThreadedMotoServer  # noqa: PLC0415 — moto loads on demand
+            from retro.local.moto_atomic import AtomicMotoServer  # noqa: PLC0415 — loads moto
 
-            logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access line per request
-            self._thread_server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
-            self._thread_server.start()
-            host, port = self._thread_server.get_host_and_port()
+            self._thread_server = AtomicMotoServer(host)
+            self.endpoint = self._thread_server.start()
+            return self.endpoint
         self.endpoint = f"http://{host}:{port}"
         return self.endpoint
 

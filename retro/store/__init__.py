@@ -28,6 +28,7 @@ from retro.store.records import (
 from retro.store.table import (
     TABLE_DEFINITION,
     Action,
+    Condition,
     ConditionFailed,
     Page,
     RequestLog,
@@ -354,57 +355,54 @@ class Store:
     # -- votes -------------------------------------------------------------------------------
     def vote(self, note: Note, voter: str, budget: int) -> None:
         """Spend one of `voter`'s votes on `note`, within `budget`, atomically."""
+        self._count_vote(
+            note,
+            voter,
+            +1,
+            ballot_guard=keys.below("used", budget),
+            refused=f"no votes left: all {budget} are spent on this version",
+        )
+
+    def unvote(self, note: Note, voter: str) -> None:
+        """Take back one of `voter`'s votes on `note`."""
+        self._count_vote(
+            note,
+            voter,
+            -1,
+            ballot_guard=keys.positive("used"),
+            refused=f"note {note.id}: you have no vote on it to take back",
+        )
+
+    def _count_vote(
+        self, note: Note, voter: str, step: int, *, ballot_guard: Condition, refused: str
+    ) -> None:
+        """Move one vote between `voter`'s ballot and `note`, in one transaction of four.
+
+        The ballot counts the votes spent on the version (guarded by the budget, or by having
+        one to take back); the vote item counts them per note; the note's count moves with
+        them; and the version must still be live.
+        """
+        counted = keys.exists() if step > 0 else keys.positive("count")
         try:
             self.table.transact(
                 [
                     Action(
                         "Update",
                         key=keys.ballot(note.version_id, voter),
-                        add={"used": 1},
-                        condition=keys.below("used", budget),
+                        add={"used": step},
+                        condition=ballot_guard,
                     ),
-                    Action(
-                        "Update", key=keys.vote(note.version_id, voter, note.id), add={"count": 1}
-                    ),
-                    Action(
-                        "Update",
-                        key=keys.note(note.version_id, note.id),
-                        add={"votes": 1},
-                        condition=keys.exists(),
-                    ),
-                    Action(
-                        "ConditionCheck",
-                        key=keys.version(note.board_id, note.version_id),
-                        condition=keys.is_live(),
-                    ),
-                ]
-            )
-        except TransactionFailed as failure:
-            if failure.failed(0):
-                raise ConflictError(
-                    f"no votes left: all {budget} are spent on this version"
-                ) from failure
-            if failure.failed(2):
-                raise NotFoundError("note", note.id) from failure
-            raise _frozen(note.version_id) from failure
-
-    def unvote(self, note: Note, voter: str) -> None:
-        """Take back one of `voter`'s votes on `note`."""
-        try:
-            self.table.transact(
-                [
                     Action(
                         "Update",
                         key=keys.vote(note.version_id, voter, note.id),
-                        add={"count": -1},
-                        condition=keys.positive("count"),
+                        add={"count": step},
+                        condition=None if step > 0 else counted,
                     ),
-                    Action("Update", key=keys.ballot(note.version_id, voter), add={"used": -1}),
                     Action(
                         "Update",
                         key=keys.note(note.version_id, note.id),
-                        add={"votes": -1},
-                        condition=keys.positive("votes"),
+                        add={"votes": step},
+                        condition=keys.exists() if step > 0 else keys.positive("votes"),
                     ),
                     Action(
                         "ConditionCheck",
@@ -414,10 +412,8 @@ class Store:
                 ]
             )
         except TransactionFailed as failure:
-            if failure.failed(0):
-                raise ConflictError(
-                    f"note {note.id}: you have no vote on it to take back"
-                ) from failure
+            if failure.failed(0) or failure.failed(1):
+                raise ConflictError(refused) from failure
             if failure.failed(2):
                 raise NotFoundError("note", note.id) from failure
             raise _frozen(note.version_id) from failure

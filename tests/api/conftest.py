@@ -1,27 +1,20 @@
 """Fixtures for the API tier: the real handlers, AppSync-shaped events, moto underneath."""
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from string import Template
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from retro import services
 from retro.settings import settings
-from retro.store import RequestLog, Store, default_store, record_requests
+from retro.store import RequestLog, Store, default_store
+from tests.moto_dynamodb import atomic_mock_aws, set_dummy_credentials, spied_requests
 
 EVENTS = Path(__file__).parent / "events"
-
-for _name, _value in {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}.items():
-    os.environ.setdefault(_name, _value)
+set_dummy_credentials()
 
 
 def load_event(name: str, **values: Any) -> Any:
@@ -62,9 +55,8 @@ def make_event(
 
 @pytest.fixture
 def requests() -> Iterator[RequestLog]:
-    with record_requests() as log:
+    with spied_requests() as log:
         yield log
-    assert "Scan" not in log.operations
 
 
 @pytest.fixture
@@ -74,7 +66,7 @@ def store(requests: RequestLog, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sto
     monkeypatch.delenv("RETRO_DYNAMODB_ENDPOINT", raising=False)
     settings.cache_clear()
     default_store.cache_clear()
-    with mock_aws():
+    with atomic_mock_aws():
         store = default_store()
         store.table.create()
         yield store

@@ -1,0 +1,68 @@
+"""moto's DynamoDB server, answering one request at a time as DynamoDB's atomicity requires.
+
+DynamoDB applies each request — a conditional write, a whole transaction — atomically. moto's
+server handles requests in threads without a lock, so two concurrent transactions can both
+pass a condition that only one should (a vote budget overspent). Here every request runs under
+one lock: requests from many clients still interleave, their insides do not.
+
+Run as `python -m retro.local.moto_atomic HOST PORT` (the local server's child process), or
+start in a thread with `AtomicMotoServer`.
+"""
+
+import logging
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
+
+__all__ = ["AtomicMotoServer", "main"]
+
+
+class _OneAtATime:
+    """A WSGI app that lets one request in at a time, its response read in full."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with self._lock:
+            return list(self._app(environ, start_response))
+
+
+def _server(host: str, port: int) -> BaseWSGIServer:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access line per request
+    app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
+    return make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
+
+
+class AtomicMotoServer:
+    """The server in a daemon thread of this process; `start()` returns its endpoint."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = _server(host, port)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> str:
+        self._thread.start()
+        return f"http://{self._server.host}:{self._server.port}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> None:
+    host, port = (argv or sys.argv[1:])[:2]
+    _server(host, int(port)).serve_forever()
+
+
+if __name__ == "__main__":
+    main()
