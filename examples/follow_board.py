@@ -8,9 +8,10 @@ token going in the `Authorization` header (`AppSyncJWTAuthentication` sends any 
 The realtime endpoint is derived from the GraphQL URL; give `--realtime-url` (env
 RETRO_REALTIME_URL) for a custom domain, or use `terraform output realtime_url`.
 
-Order matters for not missing a note: this script subscribes first, waits until the API has
-acknowledged every subscription, and only then reads the board — so a note added meanwhile
-shows up in the read, in an event, or in both (printed once).
+Order matters for not missing a note: after checking the token and the board over HTTP, this
+script subscribes, waits until the API has acknowledged every subscription, and only then
+reads the board's notes — so a note added meanwhile shows up in the read, in an event, or in
+both (printed once).
 """
 
 import argparse
@@ -122,8 +123,19 @@ async def listen(
         await events.put(("error", error))
 
 
+def read_board(api: Connection, board_id: str) -> Any:
+    with api.user_client() as client:
+        board = call(client, BOARD, {"id": board_id})["board"]
+    if board is None:
+        raise ApiError("NotFoundError", f"board {board_id} not found")
+    return board
+
+
 async def follow(api: Connection, args: argparse.Namespace) -> int:
     token = api.user_token()
+    # Fail early, in plain words: over HTTP a refused token or a missing board is one clear
+    # error, where the realtime endpoint would only drop the connection or refuse each start.
+    await asyncio.to_thread(read_board, api, args.board_id)
     auth = AppSyncJWTAuthentication(host=urlsplit(api.url).netloc, jwt=token)
     transport = AcknowledgedTransport(
         url=args.realtime_url or realtime_url(api.url),
@@ -180,13 +192,7 @@ async def follow_events(
     for early in await subscribed(transport, events):
         events.put_nowait(early)
 
-    def read_board() -> Any:
-        with api.user_client() as client:
-            return call(client, BOARD, {"id": args.board_id})["board"]
-
-    board = await asyncio.to_thread(read_board)
-    if board is None:
-        raise ApiError("NotFoundError", f"board {args.board_id} not found")
+    board = await asyncio.to_thread(read_board, api, args.board_id)
     version = board["currentVersion"]
     print(
         f"following {board['title']!r}, version {version['number']}: "
