@@ -15,6 +15,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -616,3 +617,35 @@ def test_the_documents_python_programs_run_against_the_local_server(
     )
     assert all(title in pagination for title in titles)
     assert errors == "ValidationError - title: must not be empty\n"
+
+
+def test_the_documents_curl_commands_authenticate_as_written(
+    live_server: LiveServer, owner: str
+) -> None:
+    if shutil.which("curl") is None:
+        if os.environ.get("RETRO_REQUIRE_ALL") == "1":
+            pytest.fail("curl is required when RETRO_REQUIRE_ALL=1")
+        pytest.skip("curl is not installed")
+    text = (ROOT / "docs" / "API.md").read_text()
+    commands = [
+        " ".join(body.replace("\\\n", " ").split())
+        for body in re.findall(r"^ *```sh\n(.*?)^ *```", text, re.MULTILINE | re.DOTALL)
+        if body.lstrip().startswith("curl ")
+    ]
+    assert len(commands) == 2  # create a user with the API key, then call as that user
+    answers = []
+    for command in commands:
+        done = subprocess.run(
+            ["bash", "-c", command],
+            env=environment(live_server, owner),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        answers.append(json.loads(done.stdout))
+    created, me = answers
+    token = created["data"]["createUser"]["token"]
+    assert token.startswith(created["data"]["createUser"]["user"]["id"] + ".")
+    assert me["data"]["me"]["name"] == "Owner"  # RETRO_TOKEN is the owner's
