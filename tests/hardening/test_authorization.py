@@ -1,0 +1,316 @@
+"""The authorization matrix: every field of the API, for every kind of caller → what must happen.
+
+Callers:
+- `none`: no credential at all;
+- `api_key`: the public app's API key only (the key every browser has);
+- `stranger`: a real user who holds the board's link but has done nothing on it — the link is
+  the invitation (DESIGN §5), so reading and joining are allowed, owning and authoring are not;
+- `participant`: the user who wrote the probed note and put a vote on it;
+- `owner`: the user who created the board.
+
+Outcomes: `ok` (the field has a value), `401` (HTTP 401 `UnauthorizedException`, nothing runs;
+over the realtime channel a `connection_error` with errorCode 401), `unauthorized` (the field is
+refused by AppSync's `@aws_*` rules: `Unauthorized`), `forbidden` (`ForbiddenError`: known
+caller, not allowed), `conflict` (`ConflictError`, e.g. no vote of yours to take back).
+
+The rows cover every Query, Mutation and Subscription field of `schema/schema.graphql` and every
+nested field `schema/resolvers.json` resolves; a field added to either without a row here fails
+`test_every_field_has_a_row`. Each mutation cell runs on a fresh board; a refused one must leave
+the board exactly as it was. Subscriptions go over AppSync's realtime protocol.
+"""
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import websockets
+
+from retro.local.sdl import load_api
+from tests.conftest import LiveServer
+from tests.local.conftest import Frames
+from tests.local.test_realtime import appsync_url, start
+
+from .conftest import ROOT, User, World, board_state, new_user, new_world, raw_request
+
+OK, R401, UNAUTHORIZED, FORBIDDEN, CONFLICT = "ok", "401", "unauthorized", "forbidden", "conflict"
+CALLERS = ("none", "api_key", "stranger", "participant", "owner")
+
+# fmt: off
+MATRIX: dict[str, tuple[str, str, str, str, str]] = {
+    # field                        none  api_key       stranger   participant owner
+    "Query.board":                 (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Query.me":                    (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Query.participation":         (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "User.boards":                 (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Board.version":               (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "BoardVersion.export":         (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Mutation.createUser":         (R401, OK,           UNAUTHORIZED, UNAUTHORIZED, UNAUTHORIZED),
+    "Mutation.createBoard":        (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Mutation.updateBoard":        (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
+    "Mutation.deleteBoard":        (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
+    "Mutation.startNewVersion":    (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
+    "Mutation.addNote":            (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Mutation.updateNote":         (R401, UNAUTHORIZED, FORBIDDEN, OK,        FORBIDDEN),
+    "Mutation.deleteNote":         (R401, UNAUTHORIZED, FORBIDDEN, OK,        FORBIDDEN),
+    "Mutation.vote":               (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Mutation.unvote":             (R401, UNAUTHORIZED, CONFLICT,  OK,        CONFLICT),
+    "Subscription.onNoteAdded":    (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Subscription.onNoteUpdated":  (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Subscription.onNoteDeleted":  (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Subscription.onBoardUpdated": (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Subscription.onBoardDeleted": (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Subscription.onVersionStarted": (R401, UNAUTHORIZED, OK,      OK,        OK),
+}
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How a field is exercised: a document, its variables, and where its value lands."""
+
+    document: str
+    path: tuple[str, ...]
+    variables: Callable[[World], dict[str, Any]] = lambda w: {"b": w.board, "n": w.note}
+    # the API key cannot reach a nested field through `me`/`board`: another entry point
+    api_key_document: str | None = None
+
+
+BOARD_ARGS = "query($b: ID!)"
+PROBES: dict[str, Probe] = {
+    "Query.board": Probe(f"{BOARD_ARGS} {{ board(id: $b) {{ id title }} }}", ("board",)),
+    "Query.me": Probe("{ me { id } }", ("me",), lambda w: {}),
+    "Query.participation": Probe(
+        f"{BOARD_ARGS} {{ participation(boardId: $b) {{ boardId votesLeft }} }}",
+        ("participation",),
+    ),
+    "User.boards": Probe(
+        "{ me { boards { items { id } } } }",
+        ("me", "boards"),
+        lambda w: {},
+        api_key_document='mutation { createUser(name: "p") { user { boards { items { id } } } } }',
+    ),
+    "Board.version": Probe(
+        f"{BOARD_ARGS} {{ board(id: $b) {{ version(number: 1) {{ id }} }} }}", ("board", "version")
+    ),
+    "BoardVersion.export": Probe(
+        f"{BOARD_ARGS} {{ board(id: $b) {{ currentVersion {{ export(format: CSV) }} }} }}",
+        ("board", "currentVersion", "export"),
+    ),
+    "Mutation.createUser": Probe(
+        'mutation { createUser(name: "probe") { token } }', ("createUser",), lambda w: {}
+    ),
+    "Mutation.createBoard": Probe(
+        'mutation { createBoard(input: {title: "probe"}) { id } }', ("createBoard",), lambda w: {}
+    ),
+    "Mutation.updateBoard": Probe(
+        'mutation($b: ID!) { updateBoard(input: {id: $b, title: "renamed"}) { id title } }',
+        ("updateBoard",),
+    ),
+    "Mutation.deleteBoard": Probe(
+        "mutation($b: ID!) { deleteBoard(id: $b) { id } }", ("deleteBoard",)
+    ),
+    "Mutation.startNewVersion": Probe(
+        "mutation($b: ID!) { startNewVersion(input: {boardId: $b}) { id number } }",
+        ("startNewVersion",),
+    ),
+    "Mutation.addNote": Probe(
+        'mutation($b: ID!) { addNote(input: {boardId: $b, column: BAD, text: "probe"}) { id } }',
+        ("addNote",),
+    ),
+    "Mutation.updateNote": Probe(
+        'mutation($b: ID!, $n: ID!) { updateNote(input: {boardId: $b, id: $n, text: "x"}) { id } }',
+        ("updateNote",),
+    ),
+    "Mutation.deleteNote": Probe(
+        "mutation($b: ID!, $n: ID!) { deleteNote(boardId: $b, id: $n) { id } }", ("deleteNote",)
+    ),
+    "Mutation.vote": Probe(
+        "mutation($b: ID!, $n: ID!) { vote(boardId: $b, noteId: $n) { id votes } }", ("vote",)
+    ),
+    "Mutation.unvote": Probe(
+        "mutation($b: ID!, $n: ID!) { unvote(boardId: $b, noteId: $n) { id votes } }", ("unvote",)
+    ),
+}
+SUBSCRIPTION_ARGUMENT = {"onBoardUpdated": "id", "onBoardDeleted": "id"}
+
+ERROR_OUTCOMES = {
+    "Unauthorized": UNAUTHORIZED,
+    "UnauthorizedError": UNAUTHORIZED,
+    "UnauthorizedException": UNAUTHORIZED,
+    "ForbiddenError": FORBIDDEN,
+    "ConflictError": CONFLICT,
+    "NotFoundError": "not found",
+}
+
+
+def required_fields() -> set[str]:
+    """Every root field of the SDL and every field resolvers.json maps."""
+    schema = load_api((ROOT / "schema" / "schema.graphql").read_text(encoding="utf-8")).schema
+    fields = set()
+    for root in (schema.query_type, schema.mutation_type, schema.subscription_type):
+        assert root is not None
+        fields |= {f"{root.name}.{name}" for name in root.fields}
+    resolvers = json.loads((ROOT / "schema" / "resolvers.json").read_text(encoding="utf-8"))
+    return fields | set(resolvers["resolvers"])
+
+
+def test_every_field_has_a_row() -> None:
+    required = required_fields()
+    assert set(MATRIX) == required, {
+        "no row": sorted(required - set(MATRIX)),
+        "no such field": sorted(set(MATRIX) - required),
+    }
+    for field in MATRIX:
+        assert field.startswith("Subscription.") or field in PROBES, f"{field} has no probe"
+
+
+@pytest.fixture(scope="module")
+def users(live_server: LiveServer) -> dict[str, User]:
+    return {
+        "owner": new_user(live_server, "Owner"),
+        "participant": new_user(live_server, "Participant"),
+        "stranger": new_user(live_server, "Stranger"),
+    }
+
+
+@pytest.fixture(scope="module")
+def shared_world(live_server: LiveServer, users: dict[str, User]) -> World:
+    """For the cells that change nothing (queries, subscriptions)."""
+    return new_world(live_server, users["owner"], users["participant"], users["stranger"])
+
+
+def _headers(server: LiveServer, caller: str, users: dict[str, User]) -> dict[str, str]:
+    headers = {"content-type": "application/json"}
+    if caller == "api_key":
+        headers["x-api-key"] = server.api_key
+    elif caller in users:
+        headers["authorization"] = users[caller].token
+    return headers
+
+
+def _value(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def outcome_over_http(
+    server: LiveServer, probe: Probe, caller: str, users: dict[str, User], world: World
+) -> str:
+    document = (
+        probe.api_key_document if caller == "api_key" and probe.api_key_document else probe.document
+    )
+    body = json.dumps({"query": document, "variables": probe.variables(world)}).encode()
+    response = raw_request(server, body, _headers(server, caller, users))
+    answer = response.json()
+    if response.status == 401:
+        assert answer["errors"][0]["errorType"] == "UnauthorizedException", answer
+        return R401
+    assert response.status == 200, response.text
+    errors = answer.get("errors") or []
+    if errors:
+        error_type = errors[0]["errorType"]
+        assert error_type in ERROR_OUTCOMES, errors
+        assert errors[0]["message"], errors  # a refusal says why
+        return ERROR_OUTCOMES[error_type]
+    assert _value(answer["data"], probe.path) is not None, answer
+    return OK
+
+
+CELLS = [
+    (field, caller, expected)
+    for field, row in MATRIX.items()
+    if not field.startswith("Subscription.")
+    for caller, expected in zip(CALLERS, row, strict=True)
+]
+
+
+@pytest.mark.parametrize(("field", "caller", "expected"), CELLS)
+def test_http_field(
+    live_server: LiveServer,
+    users: dict[str, User],
+    shared_world: World,
+    field: str,
+    caller: str,
+    expected: str,
+) -> None:
+    probe = PROBES[field]
+    mutation = field.startswith("Mutation.")
+    world = (
+        new_world(live_server, users["owner"], users["participant"], users["stranger"])
+        if mutation
+        else shared_world
+    )
+    owner = users["owner"].token
+    before = board_state(live_server, owner, world.board)
+    assert outcome_over_http(live_server, probe, caller, users, world) == expected
+    if expected != OK or not mutation:
+        # refused (or a read): the board is exactly as it was
+        assert board_state(live_server, owner, world.board) == before
+
+
+SUBSCRIPTION_CELLS = [
+    (field.split(".")[1], caller, expected)
+    for field, row in MATRIX.items()
+    if field.startswith("Subscription.")
+    for caller, expected in zip(CALLERS, row, strict=True)
+]
+
+
+async def outcome_over_realtime(
+    server: LiveServer, field: str, caller: str, users: dict[str, User], board: str
+) -> str:
+    if caller == "none":
+        url = f"ws://127.0.0.1:{server.server.port}/graphql/realtime"
+        auth: dict[str, str] | None = None
+    else:
+        credential = (
+            {"x-api-key": server.api_key}
+            if caller == "api_key"
+            else {"Authorization": users[caller].token}
+        )
+        auth = {"host": f"127.0.0.1:{server.server.port}", **credential}
+        url = appsync_url(server, auth, path="/graphql/realtime")
+    async with websockets.connect(url, subprotocols=["graphql-ws"]) as ws:
+        frames = Frames(ws)
+        if auth is None:
+            frame = await frames.next()
+            assert frame["type"] == "connection_error", frame
+            (error,) = frame["payload"]["errors"]
+            assert (error["errorType"], error["errorCode"]) == ("UnauthorizedException", 401)
+            return R401
+        await frames.send({"type": "connection_init"})
+        assert (await frames.next())["type"] == "connection_ack"
+        argument = SUBSCRIPTION_ARGUMENT.get(field, "boardId")
+        query = f"subscription($b: ID!) {{ {field}({argument}: $b) {{ id }} }}"
+        await frames.send(start("probe", query, {"b": board}, auth=auth))
+        frame = await frames.next()
+        assert frame.get("id") == "probe", frame
+        if frame["type"] == "start_ack":
+            return OK
+        assert frame["type"] == "error", frame
+        error_type = frame["payload"]["errors"][0]["errorType"]
+        assert error_type in ERROR_OUTCOMES, frame
+        return ERROR_OUTCOMES[error_type]
+
+
+@pytest.mark.parametrize(("field", "caller", "expected"), SUBSCRIPTION_CELLS)
+def test_subscription_field(
+    live_server: LiveServer,
+    users: dict[str, User],
+    shared_world: World,
+    field: str,
+    caller: str,
+    expected: str,
+) -> None:
+    outcome = asyncio.run(
+        asyncio.wait_for(
+            outcome_over_realtime(live_server, field, caller, users, shared_world.board), 30
+        )
+    )
+    assert outcome == expected
