@@ -24,8 +24,10 @@ export class BoardStore extends EventTarget {
   older = null;
   #api;
   #loads = 0;
-  #loadsStarted = 0;
+  /** Every read gets a number; an answer older than what is shown must not replace it. */
+  #reads = 0;
   #loadApplied = 0;
+  #participationFrom = 0;
   #pending = [];
   #deleted = new Set();
 
@@ -66,7 +68,7 @@ export class BoardStore extends EventTarget {
   /** Loads the live board and the caller's participation in one request. */
   async load() {
     this.#loads += 1;
-    const sequence = ++this.#loadsStarted;
+    const sequence = ++this.#reads;
     try {
       const data = await this.#api.request(ops.BOARD_PAGE, { id: this.boardId }).catch((error) => {
         // No such board: `participation` is refused, `board` is null. Same meaning.
@@ -76,7 +78,7 @@ export class BoardStore extends EventTarget {
       // Two loads may overlap (first load, resubscribe); an older answer must not win.
       if (sequence > this.#loadApplied) {
         this.#loadApplied = sequence;
-        this.#takeLoad(data);
+        this.#takeLoad(data, sequence);
       }
     } finally {
       this.#loads -= 1;
@@ -85,23 +87,31 @@ export class BoardStore extends EventTarget {
     this.#emit(this.status === "ready" ? "board" : "status");
   }
 
-  #takeLoad(data) {
+  #takeLoad(data, sequence) {
     if (!data.board) {
       this.status = "missing";
       return;
     }
     this.board = data.board;
     this.notes = new Map(data.board.currentVersion.notes.map((note) => [note.id, note]));
-    this.participation = data.participation;
+    this.#takeParticipation(data.participation, sequence);
     this.versions = data.board.versions.items;
     this.status = "ready";
     if (data.board.versions.nextToken) this.#moreVersions(data.board.versions.nextToken);
   }
 
   async refreshParticipation() {
+    const sequence = ++this.#reads;
     const data = await this.#api.request(ops.PARTICIPATION, { boardId: this.boardId });
-    this.participation = data.participation;
-    this.#emit("participation");
+    if (this.#takeParticipation(data.participation, sequence)) this.#emit("participation");
+  }
+
+  /** E.g. a load sent before my vote must not undo the refresh sent after it. */
+  #takeParticipation(participation, sequence) {
+    if (sequence < this.#participationFrom) return false;
+    this.#participationFrom = sequence;
+    this.participation = participation;
+    return true;
   }
 
   async #moreVersions(nextToken) {
