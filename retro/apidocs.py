@@ -191,6 +191,14 @@ def _type_link(name: str) -> str:
     return f"[`{name}`](#type-{name.lower()})"
 
 
+def _type_cell(graphql_type: Any) -> str:
+    """The type as code, linked to its section when it has one (not a scalar)."""
+    named = get_named_type(graphql_type)
+    if isinstance(named, GraphQLObjectType | GraphQLInputObjectType | GraphQLEnumType):
+        return f"[`{graphql_type}`](#type-{named.name.lower()})"
+    return f"`{graphql_type}`"
+
+
 def _argument_lines(args: Mapping[str, GraphQLArgument]) -> list[str]:
     """Arguments worth a line: those with a description, and input objects (linked)."""
     lines: list[str] = []
@@ -289,7 +297,7 @@ def _object_section(
         arguments = ", ".join(f"{n}: {a.type}" for n, a in field.args.items())
         shown = f"{name}({arguments})" if arguments else name
         note = _field_note(named.name, name, field, resolved)
-        lines.append(f"| `{shown}` | `{field.type}` | {_cell(field.description)}{note} |")
+        lines.append(f"| `{shown}` | {_type_cell(field.type)} | {_cell(field.description)}{note} |")
     lines.append("")
     for name, field in named.fields.items():
         example = examples.get(f"{named.name}.{name}")
@@ -311,7 +319,8 @@ def _type_section(
     elif isinstance(named, GraphQLInputObjectType):
         lines += ["| field | type | meaning |", "|---|---|---|"]
         lines += [
-            f"| `{n}` | `{f.type}` | {_cell(f.description)} |" for n, f in named.fields.items()
+            f"| `{n}` | {_type_cell(f.type)} | {_cell(f.description)} |"
+            for n, f in named.fields.items()
         ]
         lines.append("")
     return lines
