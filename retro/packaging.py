@@ -70,7 +70,13 @@ RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
 #: Project packages copied into every zip, and paths inside them that Lambda does not need:
 #: the local AppSync and this build tool.
 PROJECT_PACKAGES = ("retro", "resolvers")
-EXCLUDED_PROJECT_PATHS = (PurePosixPath("retro/local"), PurePosixPath("retro/packaging.py"))
+# Build and local tools: nothing a Lambda function imports.
+EXCLUDED_PROJECT_PATHS = (
+    PurePosixPath("retro/local"),
+    PurePosixPath("retro/packaging.py"),
+    PurePosixPath("retro/apidocs.py"),
+    PurePosixPath("retro/apidocs_examples.py"),
+)
 
 #: Files pip writes into ``*.dist-info`` that describe the installation rather than the
 #: package; some vary between machines (RECORD lists compiled files, INSTALLER names the tool).

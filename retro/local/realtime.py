@@ -250,6 +250,9 @@ class _Connection:
                 await payloads.aclose()  # type: ignore[attr-defined]
 
 
+_REFUSAL_GRACE_SECONDS = 2.0
+
+
 async def serve_appsync(websocket: WebSocket, engine: Engine, settings: RealtimeSettings) -> None:
     """Serve one AppSync realtime connection until the client leaves."""
     headers = auth_headers(websocket)
@@ -263,6 +266,11 @@ async def serve_appsync(websocket: WebSocket, engine: Engine, settings: Realtime
                 {**connection.handshake_headers, **headers}
             )
         except RequestError as error:
+            # AppSync answers `connection_init` with the refusal, then closes; closing at once
+            # would make a client that sends its init next fail on a closed socket instead
+            # of reading why it was refused.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(websocket.receive_text(), _REFUSAL_GRACE_SECONDS)
             await connection.send(
                 {
                     "type": "connection_error",
