@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test setup lint format typecheck unit package bench clean
+.PHONY: run test setup lint format typecheck package bench apidocs clean
 
 run: setup              ## set up and start the local AppSync with the client
 	$(BIN)/retro serve $(ARGS)
@@ -40,6 +40,9 @@ package: setup          ## build dist/<function>.zip for every Lambda function
 
 bench: setup            ## run the benchmark suite and print its table
 	$(BIN)/python -m bench
+
+apidocs: setup          ## regenerate the reference part of docs/API.md from the schema
+	$(BIN)/python -m retro.apidocs
 
 clean:
 	rm -rf $(VENV) node_modules dist
