@@ -51,7 +51,9 @@ def server(live_server: Any) -> Server:
     return Server(base_url=live_server.url.rstrip("/"), api_key=live_server.api_key)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync API is started it keeps an event loop
+# running in the main thread, and every later test calling asyncio.run() would fail.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         _missing(f"chromium not found at {CHROMIUM}")
