@@ -22,6 +22,8 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from retro.local import moto_rollback
+
 __all__ = ["AtomicMotoServer", "main"]
 
 
@@ -39,6 +41,7 @@ class _OneAtATime:
 
 def _server(host: str, port: int) -> BaseWSGIServer:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access line per request
+    moto_rollback.install()  # transactions cost what they touch, not the table's size
     app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
     return make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
 

@@ -113,3 +113,81 @@ def test_deeply_nested_graphql_transport_ws_frame_closes_4400_not_1011(
 
     received = asyncio.run(asyncio.wait_for(scenario(), 30))
     assert received is not None and received.code == 4400
+
+
+def test_embedded_dynamodb_transactions_roll_back_with_item_level_backups(
+    live_server: LiveServer,
+) -> None:
+    """Each transaction of the embedded DynamoDB deep-copied the whole table (a write cost that
+    grew with everything stored: 1,000 notes took minutes). It now backs up only the items it
+    touches; a failed transaction must still leave every one of them as it was."""
+    import boto3
+
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=live_server.server.dynamodb_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    name = "rollback-check"
+    client.create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "pid", "KeyType": "HASH"},
+            {"AttributeName": "cid", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pid", "AttributeType": "S"},
+            {"AttributeName": "cid", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    try:
+
+        def key(cid: str) -> dict[str, Any]:
+            return {"pid": {"S": "P"}, "cid": {"S": cid}}
+
+        client.put_item(TableName=name, Item={**key("a"), "n": {"N": "1"}})
+        client.put_item(TableName=name, Item={**key("b"), "n": {"N": "2"}})
+        before = client.query(
+            TableName=name,
+            KeyConditionExpression="pid = :p",
+            ExpressionAttributeValues={":p": {"S": "P"}},
+        )["Items"]
+        writes = [
+            {
+                "Update": {
+                    "TableName": name,
+                    "Key": key("a"),
+                    "UpdateExpression": "SET n = n + :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}},
+                }
+            },
+            {"Delete": {"TableName": name, "Key": key("b")}},
+            {"Put": {"TableName": name, "Item": {**key("c"), "n": {"N": "3"}}}},
+        ]
+        failing = {
+            "ConditionCheck": {
+                "TableName": name,
+                "Key": key("zzz"),
+                "ConditionExpression": "attribute_exists(pid)",
+            }
+        }
+        with pytest.raises(client.exceptions.TransactionCanceledException):
+            client.transact_write_items(TransactItems=[*writes, failing])
+        after = client.query(
+            TableName=name,
+            KeyConditionExpression="pid = :p",
+            ExpressionAttributeValues={":p": {"S": "P"}},
+        )["Items"]
+        assert after == before  # the update, the delete and the put were all undone
+        client.transact_write_items(TransactItems=writes)  # and without the failing check:
+        applied = client.query(
+            TableName=name,
+            KeyConditionExpression="pid = :p",
+            ExpressionAttributeValues={":p": {"S": "P"}},
+        )["Items"]
+        assert {(i["cid"]["S"], i["n"]["N"]) for i in applied} == {("a", "2"), ("c", "3")}
+    finally:
+        client.delete_table(TableName=name)
