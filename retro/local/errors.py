@@ -78,6 +78,13 @@ def internal_error_message(error: BaseException | None, where: str) -> str:
     return f"An internal failure occurred (correlation id {correlation})."
 
 
+def _is_non_null_violation(error: BaseException) -> bool:
+    """graphql-core raises this TypeError when a non-null field's value is null."""
+    return isinstance(error, TypeError) and str(error).startswith(
+        "Cannot return null for non-nullable field"
+    )
+
+
 def format_error(error: GraphQLError, default_type: str | None = None) -> dict[str, Any]:
     """One graphql-core error in AppSync's shape; unexpected exceptions are masked."""
     extensions: Mapping[str, Any] = error.extensions or {}
@@ -89,6 +96,10 @@ def format_error(error: GraphQLError, default_type: str | None = None) -> dict[s
     )
     path = list(error.path) if error.path else None
     if original is not None and not isinstance(original, GraphQLError | ScalarError):
+        if _is_non_null_violation(original):
+            # A null where the schema says non-null (e.g. a subscriber selected a field the
+            # mutation did not): GraphQL's own report about the value, shown as AppSync does.
+            return appsync_error(error.message, default_type, path=path, locations=locations)
         where = ".".join(str(p) for p in path) if path else "execution"
         return appsync_error(
             internal_error_message(original, where),

@@ -191,3 +191,39 @@ def test_embedded_dynamodb_transactions_roll_back_with_item_level_backups(
         assert {(i["cid"]["S"], i["n"]["N"]) for i in applied} == {("a", "2"), ("c", "3")}
     finally:
         client.delete_table(TableName=name)
+
+
+def test_subscriber_selecting_a_field_the_mutation_did_not_is_told_so_not_an_internal_failure(
+    live_server: LiveServer, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    """AppSync sends subscribers the mutation's selection set: a non-null field the mutation
+    did not select is null, which GraphQL reports as a non-null violation. That is the
+    client's selection, not a server failure: it was masked as `InternalFailure` and logged as
+    an internal failure with a stack trace."""
+    board = create_board(live_server, user.token)
+    auth = {"host": "local", "Authorization": user.token}
+
+    async def scenario() -> dict[str, Any]:
+        url = appsync_url(live_server, auth)
+        async with websockets.connect(url, subprotocols=["graphql-ws"]) as ws:
+            frames = Frames(ws)
+            query = "subscription($b: ID!) { onNoteAdded(boardId: $b) { id text } }"
+            await frames.send(start("s", query, {"b": board}, auth=auth))
+            assert await frames.next() == {"type": "start_ack", "id": "s"}
+            await asyncio.to_thread(
+                live_server.data,
+                'mutation($b: ID!) { addNote(input: {boardId: $b, column: GOOD, text: "t"}) '
+                "{ id boardId } }",  # text not selected
+                {"b": board},
+                token=user.token,
+            )
+            return await frames.next()
+
+    with caplog.at_level("ERROR", logger="retro.local"):
+        frame = asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert frame["type"] == "data" and frame["payload"]["data"] == {"onNoteAdded": None}
+    (error,) = frame["payload"]["errors"]
+    assert error["errorType"] != "InternalFailure", error
+    assert error["message"] == "Cannot return null for non-nullable field Note.text."
+    assert error["path"] == ["onNoteAdded", "text"]
+    assert not [r for r in caplog.records if "internal failure" in r.getMessage()]
