@@ -45,6 +45,17 @@ def test_a_participant_sees_no_owner_controls_and_the_server_refuses_them(
     expect(owner.locator("h1.board-title")).to_have_text("Owner only")
 
 
+def test_the_board_link_is_copied_with_one_click(new_page: Any) -> None:
+    owner = new_page()
+    url = create_board(owner, "Share me")
+    owner.get_by_role("button", name="Copy link").click()
+    expect(owner.get_by_role("button", name="Link copied")).to_be_visible()
+    assert owner.evaluate("navigator.clipboard.readText()") == url
+    # ... and the link is the way in, for someone else
+    member = open_board(new_page, url)
+    expect(member.locator("h1.board-title")).to_have_text("Share me")
+
+
 def test_the_owner_renames_the_board_and_everyone_sees_it(new_page: Any) -> None:
     owner = new_page()
     url = create_board(owner, "Working title")
