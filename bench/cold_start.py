@@ -1,0 +1,301 @@
+"""Benchmark 3: cold start — importing each Lambda handler vs `import boto3`, and the zips.
+
+Budgets (issue 3): importing a handler module in a fresh interpreter takes at most 1.3 times
+the time of `import boto3` alone (median of 10, same machine, same run); each
+`dist/<function>.zip` is at most 5 MB.
+
+Four measurements, each in fresh interpreters (`python -c`), the targets interleaved round by
+round so that drift on a shared machine hits them alike:
+
+1. **import**: the import statement alone, timed inside the interpreter — the budgeted ratio;
+   next to it the import's CPU time (steadier when other processes share the machine).
+2. **process**: the whole `python -c "import X"` process (interpreter start included).
+3. **zip layout**: the import from a copy of the zip's contents without `__pycache__`, with
+   bytecode writing off — what Lambda does, since a zip carries no .pyc and /var/task is
+   read-only, so every cold start compiles the bundled sources. boto3 stays compiled, as the
+   runtime's own copy is. (The zip targets Python 3.12; this machine runs 3.11, so the
+   compiled `pydantic_core` comes from the venv — same version — and the rest from the zip.)
+4. **first invocation**: import, then the first and a second invocation against moto's server
+   on 127.0.0.1. The first pays what the import deferred: the boto3 client (service model
+   load), the first validations, the thread pool. That sum is what a real cold start costs.
+
+`python -m bench.cold_start` prints the figures.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.common import PAGE_SELECTION, ROOT, Row, appsync_event, median, print_table
+
+__all__ = ["HANDLERS", "MAX_RATIO", "MAX_ZIP_BYTES", "run"]
+
+HANDLERS = ("resolvers.read", "resolvers.write", "resolvers.authorizer")
+BASELINE = "boto3"
+MAX_RATIO = 1.3
+MAX_ZIP_BYTES = 5 * 1024 * 1024
+ROUNDS = 10  # the budget's "median of 10"
+ZIP_ROUNDS = FIRST_CALL_ROUNDS = 5
+
+_TIMED_IMPORT = (
+    "import time; start, cpu = time.perf_counter(), time.process_time(); import {module}; "
+    "print(time.perf_counter() - start, time.process_time() - cpu)"
+)
+
+
+def _python(code: str, *, env: Mapping[str, str] | None = None, cwd: Path = ROOT) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{code!r} failed:\n{done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def import_times(
+    modules: tuple[str, ...], rounds: int, env: Mapping[str, str] | None = None, cwd: Path = ROOT
+) -> dict[str, dict[str, list[float]]]:
+    """Per module, `rounds` each: seconds of the import statement ("import"), its CPU time
+    ("cpu": less sensitive to other processes on a shared machine) and the whole process."""
+    from bench.common import clock  # noqa: PLC0415
+
+    found = {m: {"import": [], "cpu": [], "process": []} for m in modules}
+    for _ in range(rounds):
+        for module in modules:
+            start = clock()
+            inside, cpu = _python(_TIMED_IMPORT.format(module=module), env=env, cwd=cwd).split()
+            found[module]["process"].append(clock() - start)
+            found[module]["import"].append(float(inside))
+            found[module]["cpu"].append(float(cpu))
+    return found
+
+
+# -- the zips ------------------------------------------------------------------------------------
+def build_zips() -> dict[str, int] | None:
+    """Run the packaging command (if it exists) and return each zip's size in bytes."""
+    if not (ROOT / "retro" / "packaging.py").exists():
+        return None
+    subprocess.run(
+        [sys.executable, "-m", "retro.packaging"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return {path.stem: path.stat().st_size for path in sorted((ROOT / "dist").glob("*.zip"))}
+
+
+@contextmanager
+def zip_layout(zip_path: Path) -> Iterator[Path]:
+    """The zip's contents in a temporary folder, with this interpreter's compiled extensions.
+
+    Sources come from the zip as they are (no __pycache__). Packages with compiled extensions
+    for another Python (the zip's pydantic_core) are swapped for the venv's copy of the same
+    package, without its __pycache__.
+    """
+    site = Path(next(p for p in sys.path if p.endswith("site-packages")))
+    with tempfile.TemporaryDirectory(prefix="retro-zip-") as folder:
+        target = Path(folder)
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(target)
+        for package in [p for p in target.iterdir() if p.is_dir()]:
+            if any(package.rglob("*.so")) and (site / package.name).is_dir():
+                shutil.rmtree(package)
+                shutil.copytree(
+                    site / package.name, package, ignore=shutil.ignore_patterns("__pycache__")
+                )
+        for cache in list(target.rglob("__pycache__")):
+            shutil.rmtree(cache)
+        yield target
+
+
+# -- the first invocation -------------------------------------------------------------------------
+_FIRST_CALL = """
+import json, sys, time
+event = json.loads(sys.argv[1]) if len(sys.argv) > 1 else None
+start = time.perf_counter()
+import {module} as handler_module
+imported = time.perf_counter()
+handler_module.handler(event)
+first = time.perf_counter()
+handler_module.handler(event)
+second = time.perf_counter()
+print(json.dumps([imported - start, first - imported, second - first]))
+"""
+
+
+def _first_call(module: str, event: Any, env: Mapping[str, str]) -> list[float]:
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_CALL.format(module=module), json.dumps(event)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module}: first invocation failed:\n{done.stderr[-2000:]}")
+    values: list[float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return values
+
+
+def first_invocations() -> dict[str, list[list[float]]]:
+    """Per handler, FIRST_CALL_ROUNDS of [import, 1st invocation, 2nd invocation] in seconds."""
+    from moto.server import ThreadedMotoServer  # noqa: PLC0415
+
+    from bench.common import seed_board  # noqa: PLC0415
+    from retro import settings as settings_module  # noqa: PLC0415
+    from retro.store import default_store  # noqa: PLC0415
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    env = {
+        "RETRO_DYNAMODB_ENDPOINT": f"http://{host}:{port}",
+        "RETRO_TABLE": "retro-bench-cold",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "RETRO_LOG_LEVEL": "ERROR",
+    }
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    settings_module.settings.cache_clear()
+    default_store.cache_clear()
+    try:
+        store = default_store()
+        store.table.create()
+        seeded = seed_board(store, 100, 1)
+        events = {
+            "resolvers.read": appsync_event(
+                "Query.board",
+                {"id": seeded.board_id},
+                user=seeded.user_id,
+                selection=PAGE_SELECTION,
+                variables={"id": seeded.board_id},
+            ),
+            "resolvers.write": appsync_event(
+                "Mutation.addNote",
+                {"input": {"boardId": seeded.board_id, "column": "GOOD", "text": "cold"}},
+                user=seeded.user_id,
+                selection="{\n  id\n  text\n  votes\n}",
+            ),
+            "resolvers.authorizer": {
+                "authorizationToken": seeded.token,
+                "requestContext": {"apiId": "local", "accountId": "000000000000"},
+                "requestHeaders": {"authorization": seeded.token},
+            },
+        }
+        found: dict[str, list[list[float]]] = {m: [] for m in HANDLERS}
+        for _ in range(FIRST_CALL_ROUNDS):
+            for module in HANDLERS:
+                found[module].append(_first_call(module, events[module], env))
+        return found
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        settings_module.settings.cache_clear()
+        default_store.cache_clear()
+        server.stop()
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def run() -> list[Row]:
+    rows: list[Row] = []
+    bench = "3 cold start"
+    sizes = build_zips()
+    if sizes is None:
+        rows.append(Row(bench, "zips", "size", "not measured yet (no packaging command)"))
+    else:
+        rows += [
+            Row(
+                bench,
+                f"dist/{name}.zip",
+                "size",
+                f"{size / 1024 / 1024:.2f} MB",
+                "<= 5 MB",
+                size <= MAX_ZIP_BYTES,
+            )
+            for name, size in sizes.items()
+        ]
+
+    times = import_times((BASELINE, *HANDLERS), ROUNDS)
+    base = {kind: median(values) for kind, values in times[BASELINE].items()}
+    rows.append(
+        Row(
+            bench,
+            f"import {BASELINE}",
+            f"import | CPU | process, median of {ROUNDS}",
+            f"{_ms(base['import'])} | {_ms(base['cpu'])} | {_ms(base['process'])}",
+        )
+    )
+    for module in HANDLERS:
+        found = {kind: median(values) for kind, values in times[module].items()}
+        ratio = {kind: found[kind] / base[kind] for kind in found}
+        rows.append(
+            Row(
+                bench,
+                f"import {module}",
+                f"import | CPU | process, median of {ROUNDS}",
+                f"{_ms(found['import'])} = {ratio['import']:.2f}x | {ratio['cpu']:.2f}x"
+                f" | {ratio['process']:.2f}x",
+                f"<= {MAX_RATIO}x",
+                ratio["import"] <= MAX_RATIO,
+            )
+        )
+
+    if sizes:
+        for module in HANDLERS:
+            name = module.rsplit(".", 1)[-1]
+            with zip_layout(ROOT / "dist" / f"{name}.zip") as folder:
+                cold = import_times(
+                    (module,), ZIP_ROUNDS, env={"PYTHONDONTWRITEBYTECODE": "1"}, cwd=folder
+                )
+            inside = median(cold[module]["import"])
+            rows.append(
+                Row(
+                    bench,
+                    f"import {module}",
+                    f"from the zip, no .pyc (as on Lambda), median of {ZIP_ROUNDS}",
+                    f"{_ms(inside)} = {inside / base['import']:.2f}x",
+                )
+            )
+
+    for module, samples in first_invocations().items():
+        imported = median([s[0] for s in samples])
+        first = median([s[1] for s in samples])
+        second = median([s[2] for s in samples])
+        rows.append(
+            Row(
+                bench,
+                f"import {module}",
+                f"+ 1st (2nd) invocation, median of {FIRST_CALL_ROUNDS}",
+                f"{_ms(imported)} + {_ms(first)} ({_ms(second)}) = {_ms(imported + first)}",
+            )
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    print_table(run(), "Benchmark 3: cold start (fresh interpreters) and zip sizes")
