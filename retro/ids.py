@@ -35,4 +35,4 @@ def new_id(now_ms: int | None = None) -> str:
 
 def is_id(value: str) -> bool:
     """Whether `value` has the shape of an id made by `new_id`."""
-    return bool(ID_PATTERN.match(value))
+    return ID_PATTERN.fullmatch(value) is not None  # fullmatch: `$` alone allows a final "\n"

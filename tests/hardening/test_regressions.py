@@ -227,3 +227,19 @@ def test_subscriber_selecting_a_field_the_mutation_did_not_is_told_so_not_an_int
     assert error["message"] == "Cannot return null for non-nullable field Note.text."
     assert error["path"] == ["onNoteAdded", "text"]
     assert not [r for r in caplog.records if "internal failure" in r.getMessage()]
+
+
+def test_an_id_with_a_trailing_newline_is_refused_as_invalid(
+    live_server: LiveServer, user: User
+) -> None:
+    """`^…$` let "<a valid id>\\n" through the id check (`$` also matches before a final
+    newline), so it went on to the table as a key instead of being refused as invalid."""
+    board = create_board(live_server, user.token)
+    for query in (
+        "query($b: ID!) { participation(boardId: $b) { boardId } }",
+        "query($b: ID!) { board(id: $b) { id } }",
+    ):
+        response = live_server.post(query, {"b": board + "\n"}, token=user.token)
+        (error,) = response.body["errors"]
+        assert error["errorType"] == "ValidationError", error
+        assert error["message"].endswith(": is not a valid id"), error
