@@ -279,6 +279,7 @@ async def outcome_over_realtime(
     async with websockets.connect(url, subprotocols=["graphql-ws"]) as ws:
         frames = Frames(ws)
         if auth is None:
+            await frames.send({"type": "connection_init"})  # refused connections answer it
             frame = await frames.next()
             assert frame["type"] == "connection_error", frame
             (error,) = frame["payload"]["errors"]

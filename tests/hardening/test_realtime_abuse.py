@@ -227,6 +227,7 @@ async def start_before_connection_init(server: LiveServer, user: User, board: st
     # and a handshake without credentials never gets that far
     url = f"ws://127.0.0.1:{server.server.port}/graphql/realtime"
     async with websockets.connect(url, subprotocols=["graphql-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init"}))
         frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
         assert frame["type"] == "connection_error"
         assert frame["payload"]["errors"][0]["errorCode"] == 401
