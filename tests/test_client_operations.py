@@ -27,27 +27,13 @@ from graphql import (
     validate,
 )
 
+from retro.local.sdl import PRELUDE
+
 ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS_JS = ROOT / "client" / "js" / "operations.js"
 SCHEMA = ROOT / "schema" / "schema.graphql"
 
-APPSYNC_PRELUDE = """
-scalar AWSDate
-scalar AWSTime
-scalar AWSDateTime
-scalar AWSTimestamp
-scalar AWSEmail
-scalar AWSJSON
-scalar AWSURL
-scalar AWSPhone
-scalar AWSIPAddress
-directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION
-directive @aws_api_key on OBJECT | FIELD_DEFINITION
-directive @aws_lambda on OBJECT | FIELD_DEFINITION
-directive @aws_iam on OBJECT | FIELD_DEFINITION
-directive @aws_oidc on OBJECT | FIELD_DEFINITION
-directive @aws_cognito_user_pools(cognito_groups: [String]) on OBJECT | FIELD_DEFINITION
-"""
+APPSYNC_PRELUDE = PRELUDE  # AppSync's scalars and directives, declared for graphql-core
 
 _CONST = re.compile(r"^(export )?const ([A-Z][A-Z0-9_]*) = `([^`]*)`;", re.MULTILINE)
 _INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")

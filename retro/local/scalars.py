@@ -16,6 +16,7 @@ import strawberry
 from strawberry.types.scalar import ScalarDefinition, ScalarWrapper
 
 from retro.local.errors import ScalarError
+from retro.local.sdl import APPSYNC_SCALARS
 
 __all__ = ["SCALAR_MAP", "SCALAR_TYPES"]
 
@@ -75,18 +76,7 @@ def _json_out(value: Any) -> str:
 # One NewType per scalar: Strawberry maps Python types to GraphQL scalars through them.
 _new_type: Any = NewType  # called with computed names, which linters misread as annotations
 SCALAR_TYPES: Mapping[str, Any] = {
-    name: _new_type(name, int if name == "AWSTimestamp" else str)
-    for name in (
-        "AWSDate",
-        "AWSTime",
-        "AWSDateTime",
-        "AWSTimestamp",
-        "AWSEmail",
-        "AWSJSON",
-        "AWSURL",
-        "AWSPhone",
-        "AWSIPAddress",
-    )
+    name: _new_type(name, int if name == "AWSTimestamp" else str) for name in APPSYNC_SCALARS
 }
 
 

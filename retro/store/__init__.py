@@ -260,11 +260,7 @@ class Store:
                 [
                     *once,
                     Action("Put", item=note_item(note), condition=keys.not_exists()),
-                    Action(
-                        "ConditionCheck",
-                        key=keys.version(note.board_id, note.version_id),
-                        condition=keys.is_live(),
-                    ),
+                    _version_is_live(note),
                 ]
             )
         except TransactionFailed as failure:
@@ -284,11 +280,7 @@ class Store:
                         set_=changes,
                         condition=keys.is_author(caller),
                     ),
-                    Action(
-                        "ConditionCheck",
-                        key=keys.version(note.board_id, note.version_id),
-                        condition=keys.is_live(),
-                    ),
+                    _version_is_live(note),
                 ]
             )
         except TransactionFailed as failure:
@@ -335,11 +327,7 @@ class Store:
             self.table.transact(
                 [
                     Action("Delete", key=keys.note(note.version_id, note.id), condition=condition),
-                    Action(
-                        "ConditionCheck",
-                        key=keys.version(note.board_id, note.version_id),
-                        condition=keys.is_live(),
-                    ),
+                    _version_is_live(note),
                     *first,
                 ]
             )
@@ -404,11 +392,7 @@ class Store:
                         add={"votes": step},
                         condition=keys.exists() if step > 0 else keys.positive("votes"),
                     ),
-                    Action(
-                        "ConditionCheck",
-                        key=keys.version(note.board_id, note.version_id),
-                        condition=keys.is_live(),
-                    ),
+                    _version_is_live(note),
                 ]
             )
         except TransactionFailed as failure:
@@ -428,6 +412,13 @@ class Store:
         used = int(ballot.get("used", 0)) if ballot else 0
         per_note = {keys.stem(str(v["cid"])): int(v["count"]) for v in votes if int(v["count"]) > 0}
         return used, per_note
+
+
+def _version_is_live(note: Note) -> Action:
+    """The transaction step that refuses any write to a note of a frozen version."""
+    return Action(
+        "ConditionCheck", key=keys.version(note.board_id, note.version_id), condition=keys.is_live()
+    )
 
 
 def _frozen(version_id: str) -> ConflictError:

@@ -6,8 +6,6 @@ without `playwright install`. Without chromium the tests skip, unless RETRO_REQU
 (CI), where a missing browser is a failure.
 """
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,26 +13,12 @@ from typing import Any
 
 import pytest
 
+from tests.chromium import launched_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("RETRO_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-def _missing(what: str) -> None:
-    if os.environ.get("RETRO_REQUIRE_ALL") == "1":
-        pytest.fail(f"{what} (RETRO_REQUIRE_ALL=1: browser tests must run)")
-    pytest.skip(f"{what}; install Debian's chromium to run the browser tests")
 
 
 @dataclass(frozen=True)
@@ -55,17 +39,8 @@ def server(live_server: Any) -> Server:
 # running in the main thread, and every later test calling asyncio.run() would fail.
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        _missing(f"chromium not found at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright package is not installed")
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @dataclass

@@ -4,41 +4,19 @@ Every request the page makes that is not to 127.0.0.1 is aborted and recorded: t
 if there is any, which proves GraphiQL needs no CDN and no network.
 """
 
-import os
-import shutil
 import time
 from typing import Any
 
 import pytest
 
+from tests.chromium import launched_chromium
 from tests.conftest import LiveServer
-
-CHROMIUM = os.environ.get("RETRO_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
 def page() -> Any:
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        if os.environ.get("RETRO_REQUIRE_ALL") == "1":
-            pytest.fail(f"{CHROMIUM} is missing (RETRO_REQUIRE_ALL=1: browser tests must run)")
-        pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium to run the GraphiQL test")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        yield browser.new_page()
 
 
 def _run(page: Any, query: str) -> None:
