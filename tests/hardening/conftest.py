@@ -40,9 +40,14 @@ RESOLVER_COUNT_LIMIT = infra_default("resolver_count_limit")
 QUERY_DEPTH_LIMIT = 5
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def limited_server() -> Iterator[LiveServer]:
-    """Retro's API with production limits: infra's resolver count, introspection off."""
+    """Retro's API with production limits: infra's resolver count, introspection off.
+
+    Module-scoped on purpose: the handlers run in this process and follow the environment,
+    which a started server points at its own DynamoDB; stopping it points them back at the
+    session's `live_server` before any other module runs.
+    """
     server, saved = start_server(
         ServerOptions(
             schema_path=ROOT / "schema" / "schema.graphql",
