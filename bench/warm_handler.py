@@ -165,7 +165,7 @@ _PARTS = (
         ("to_board", "to_version", "to_note", "to_user"),
     ),
     ("render views (resolvers/views.py)", "resolvers/views.py", ("note", "_board", "_version")),
-    ("parse selection (graphql-core)", "resolvers/selection.py", ("parse_selection",)),
+    ("parse selection (resolvers.document)", "resolvers/selection.py", ("parse_selection",)),
     ("check arguments (pydantic)", "resolvers/arguments.py", ("parse",)),
 )
 _WITHIN = ("  of which text checks (models.clean_text)", "retro/models.py", ("clean_text",))

@@ -9,27 +9,27 @@ its versions) in the same invocation — one Lambda call and parallel DynamoDB r
 call per nesting level. A field without a resolver is filled by AppSync from the parent's
 property of the same name, whatever its alias, so a field that is prefetched must be selected
 with one set of arguments; `Selection.one` refuses two that differ.
+
+The text is read by `resolvers.document`, not graphql-core: same results, a fraction of the
+cold start (docs/PERFORMANCE.md).
 """
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    parse,
-    value_from_ast_untyped,
+from resolvers.document import (
+    DocumentError,
+    Field,
+    FragmentSpread,
+    InlineFragment,
+    Node,
+    Variable,
+    parse_document,
 )
-
 from retro.errors import ValidationError
 
-__all__ = ["Selected", "Selection", "parse_selection"]
+__all__ = ["Selected", "Selection", "Undefined", "parse_selection"]
 
 
 @dataclass(frozen=True)
@@ -72,52 +72,75 @@ class Selection:
 _EMPTY = Selection()
 
 
+class _UndefinedType:
+    """A variable the selection names but the request does not give (graphql-core's Undefined).
+
+    Equal to None and to itself, false in a boolean test: argument values keep exactly the
+    meaning they had when graphql-core read the selection.
+    """
+
+    def __repr__(self) -> str:
+        return "Undefined"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return other is self or other is None
+
+    def __hash__(self) -> int:
+        return hash(_UndefinedType)
+
+
+Undefined = _UndefinedType()
+
+
 def parse_selection(text: str, variables: Mapping[str, Any]) -> Selection:
     """Parse AppSync's `selectionSetGraphQL` (a bare `{ ... }`, maybe followed by fragments)."""
     if not text.strip():
         return _EMPTY
     try:
-        document = parse(text, no_location=True)
-    except GraphQLError as error:
-        raise ValidationError("selection", f"cannot be read: {error.message}") from error
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if not operations:
+        document = parse_document(text)
+    except DocumentError as error:
+        raise ValidationError("selection", f"cannot be read: {error}") from error
+    if not document.operations:
         return _EMPTY
-    return _convert(operations[0].selection_set, fragments, variables)
+    return _convert(document.operations[0], document.fragments, dict(variables))
+
+
+def _value(value: Any, variables: Mapping[str, Any]) -> Any:
+    """An argument's value with its variables filled in (Undefined if not given)."""
+    if isinstance(value, Variable):
+        return variables.get(value.name, Undefined) if variables else Undefined
+    if isinstance(value, list):
+        return [_value(item, variables) for item in value]
+    if isinstance(value, dict):
+        return {name: _value(item, variables) for name, item in value.items()}
+    return value
 
 
 def _convert(
-    node: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
+    nodes: tuple[Node, ...] | None,
+    fragments: Mapping[str, tuple[Node, ...]],
     variables: Mapping[str, Any],
     seen: frozenset[str] = frozenset(),
 ) -> Selection:
-    if node is None:
+    if nodes is None:
         return _EMPTY
     found: list[Selected] = []
-    for item in node.selections:
-        if isinstance(item, FieldNode):
-            arguments = {
-                a.name.value: value_from_ast_untyped(a.value, dict(variables))
-                for a in item.arguments or ()
-            }
+    for item in nodes:
+        if isinstance(item, Field):
+            arguments = {name: _value(value, variables) for name, value in item.arguments}
             found.append(
                 Selected(
-                    item.name.value,
-                    arguments,
-                    _convert(item.selection_set, fragments, variables, seen),
+                    item.name, arguments, _convert(item.selections, fragments, variables, seen)
                 )
             )
-        elif isinstance(item, InlineFragmentNode):
-            found.extend(_convert(item.selection_set, fragments, variables, seen).fields)
-        elif isinstance(item, FragmentSpreadNode) and item.name.value not in seen:
-            fragment = fragments.get(item.name.value)
+        elif isinstance(item, InlineFragment):
+            found.extend(_convert(item.selections, fragments, variables, seen).fields)
+        elif isinstance(item, FragmentSpread) and item.name not in seen:
+            fragment = fragments.get(item.name)
             if fragment is not None:
-                inner = _convert(
-                    fragment.selection_set, fragments, variables, seen | {item.name.value}
-                )
+                inner = _convert(fragment, fragments, variables, seen | {item.name})
                 found.extend(inner.fields)
     return Selection(tuple(found))
