@@ -34,7 +34,9 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: an invocation checks one or two of these ~20 models, so each builds its
+    # validator when first used instead of all at import (docs/PERFORMANCE.md, cold start).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SettingsInput(_Args):
