@@ -35,12 +35,12 @@ MAX_SEQUENTIAL = 3
 _REPEATS = 2  # the counts must not change from one call to the next
 
 
-def measure(notes: int, versions: int) -> dict[str, Any]:
+def measure(notes: int, versions: int, text_length: int = 0) -> dict[str, Any]:
     """The page's costs for one board size (a fresh moto table each time)."""
     from resolvers import read  # noqa: PLC0415 — imported once moto is in place
 
     with moto_store() as store:
-        seeded = seed_board(store, notes, versions)
+        seeded = seed_board(store, notes, versions, text_length)
         event = appsync_event(
             "Query.board",
             {"id": seeded.board_id},
@@ -71,11 +71,18 @@ def measure(notes: int, versions: int) -> dict[str, Any]:
     }
 
 
+# Beyond the issue's sizes: one Query answers at most 1 MB, so a version whose notes weigh more
+# (here 600 notes of 2,000 characters, the longest allowed: about 1.4 MB) takes a second page.
+LARGE_TEXT = (600, 1, 2000)
+
+
 def run() -> list[Row]:
     rows: list[Row] = []
-    for notes, versions in SIZES:
+    for notes, versions, text_length in [(n, v, 0) for n, v in SIZES] + [LARGE_TEXT]:
         case = f"{notes} notes x {versions} version{'s' if versions > 1 else ''}"
-        found = measure(notes, versions)
+        if text_length:
+            case = f"{notes} notes of {text_length:,} chars"
+        found = measure(notes, versions, text_length)
         ops = ", ".join(f"{n} {op}" for op, n in sorted(found["operations"].items()))
         rows += [
             Row(

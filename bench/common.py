@@ -175,8 +175,10 @@ _TEXTS = (
 )
 
 
-def seed_board(store: Store, notes: int, versions: int) -> Seeded:
+def seed_board(store: Store, notes: int, versions: int, text_length: int = 0) -> Seeded:
     """A board with `versions` versions (the last one live), each holding `notes` notes.
+
+    Note texts are short sentences, or `text_length` characters each if given.
 
     Versions go through the services (as an owner would start them); notes are written straight
     to the table in batches of 25, so 10,000 notes take seconds instead of minutes.
@@ -198,7 +200,7 @@ def seed_board(store: Store, notes: int, versions: int) -> Seeded:
                     board_id=board.id,
                     version_id=version_id,
                     column=_COLUMNS[i % 3],
-                    text=f"{_TEXTS[i % len(_TEXTS)]} (#{i})",
+                    text=f"{_TEXTS[i % len(_TEXTS)]} (#{i})".ljust(text_length, "."),
                     votes=i % 4,
                     author_id=user.id,
                     created_at=moment,
