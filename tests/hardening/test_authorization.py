@@ -29,9 +29,8 @@ import pytest
 import websockets
 
 from retro.local.sdl import load_api
+from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
-from tests.local.conftest import Frames
-from tests.local.test_realtime import appsync_url, start
 
 from .conftest import ROOT, User, World, board_state, new_user, new_world, raw_request
 

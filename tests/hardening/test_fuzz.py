@@ -29,9 +29,8 @@ from hypothesis_graphql import Mode, from_schema, queries
 from hypothesis_graphql import nodes as gql_nodes
 
 from retro.local.sdl import load_api
+from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
-from tests.local.conftest import Frames
-from tests.local.test_realtime import appsync_url, start
 
 from .conftest import ROOT, Raw, User, add_note, create_board, leaks, new_user, raw_request
 

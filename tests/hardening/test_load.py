@@ -23,9 +23,8 @@ import pytest
 import websockets
 
 from retro.local.server import ServerOptions
+from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer, start_server, stop_server
-from tests.local.conftest import Frames
-from tests.local.test_realtime import appsync_url, start
 
 from .conftest import ROOT, create_board, new_user
 

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 import websockets
 
+from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
-from tests.local.conftest import Frames
-from tests.local.test_realtime import appsync_url, start
 
 from .conftest import User, create_board, new_user, raw_request
 

@@ -1,13 +1,10 @@
-"""Fixtures of the local server's own tests: a server on the fake API, and protocol helpers.
+"""Fixtures of the local server's own tests: a server on the fake API.
 
 The fake API (`appsync_fake/`: an SDL, a resolver map and handlers that are not Retro's) proves
 the server is generic and exercises what Retro's schema does not (unions, defaults, AWS
 scalars, `deniedFields`, batch errors...). Its handlers record every event they receive.
 """
 
-import asyncio
-import base64
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,10 +15,10 @@ import pytest
 from retro.local.engine import Limits
 from retro.local.realtime import RealtimeSettings
 from retro.local.server import ServerOptions
+from tests.appsync_realtime import API_KEY
 from tests.conftest import LiveServer, start_server, stop_server
 
 FAKE = Path(__file__).resolve().parent / "appsync_fake"
-API_KEY = "da2-localtestkey00000000000000"
 
 
 def fake_options(**overrides: Any) -> ServerOptions:
@@ -66,36 +63,3 @@ def fake() -> Any:
 
     handlers.reset()
     return handlers
-
-
-def b64(value: dict[str, Any], *, urlsafe: bool = False) -> str:
-    raw = json.dumps(value).encode()
-    if urlsafe:
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-    return base64.b64encode(raw).decode()
-
-
-class Frames:
-    """A WebSocket's incoming JSON frames, read with a timeout, `ka` skipped unless asked."""
-
-    def __init__(self, websocket: Any) -> None:
-        self.websocket = websocket
-
-    async def next(self, *, keepalive: bool = False, timeout: float = 5.0) -> dict[str, Any]:
-        """The next frame within `timeout` seconds overall (TimeoutError otherwise)."""
-        async with asyncio.timeout(timeout):
-            while True:
-                frame = json.loads(await self.websocket.recv())
-                if keepalive or frame.get("type") != "ka":
-                    return frame  # type: ignore[no-any-return]
-
-    async def send(self, frame: dict[str, Any]) -> None:
-        await self.websocket.send(json.dumps(frame))
-
-    async def nothing(self, seconds: float = 0.5) -> None:
-        """Assert that no frame (other than `ka`) arrives for a while."""
-        try:
-            frame = await self.next(timeout=seconds)
-        except TimeoutError:
-            return
-        raise AssertionError(f"unexpected frame {frame}")

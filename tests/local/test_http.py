@@ -5,9 +5,8 @@ from typing import Any
 
 import pytest
 
+from tests.appsync_realtime import API_KEY
 from tests.conftest import LiveServer
-
-from .conftest import API_KEY
 
 ERROR_KEYS = {"path", "data", "errorType", "errorInfo", "locations", "message"}
 

@@ -14,32 +14,14 @@ from gql.transport.appsync_auth import AppSyncApiKeyAuthentication, AppSyncJWTAu
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from gql.transport.websockets import WebsocketsTransport
 
+from tests.appsync_realtime import API_KEY, Frames, appsync_url, b64, start
 from tests.conftest import LiveServer
-
-from .conftest import API_KEY, Frames, b64
 
 ADD = "mutation($i: ItemInput!) { addItem(input: $i) { %s } }"
 
 
 def run(coroutine: Awaitable[Any]) -> Any:
     return asyncio.run(asyncio.wait_for(coroutine, 60))  # type: ignore[arg-type]
-
-
-def appsync_url(
-    server: LiveServer, headers: dict[str, str] | None = None, path: str = "/graphql"
-) -> str:
-    auth = headers if headers is not None else {"host": "local", "x-api-key": API_KEY}
-    return f"ws://127.0.0.1:{server.server.port}{path}?header={b64(auth)}&payload=e30="
-
-
-def start(
-    op_id: str, query: str, variables: dict[str, Any] | None = None, auth: Any = "key"
-) -> dict[str, Any]:
-    authorization = {"host": "local", "x-api-key": API_KEY} if auth == "key" else auth
-    payload: dict[str, Any] = {"data": json.dumps({"query": query, "variables": variables or {}})}
-    if authorization is not None:
-        payload["extensions"] = {"authorization": authorization}
-    return {"id": op_id, "type": "start", "payload": payload}
 
 
 async def add(server: LiveServer, fields: str, **item: Any) -> dict[str, Any]:

@@ -1,0 +1,67 @@
+"""A test client's side of AppSync's realtime protocol: URLs, frames, `start` messages.
+
+Shared by the local server's tests and the hardening tests; kept small and literal so that a
+test reads like the protocol (APPSYNC.md, "Realtime WebSocket protocol").
+"""
+
+import asyncio
+import base64
+import json
+from typing import Any
+
+from tests.conftest import LiveServer
+
+__all__ = ["API_KEY", "Frames", "appsync_url", "b64", "start"]
+
+# The API key of the servers the local tests start on the fake API.
+API_KEY = "da2-localtestkey00000000000000"
+
+
+def b64(value: dict[str, Any], *, urlsafe: bool = False) -> str:
+    raw = json.dumps(value).encode()
+    if urlsafe:
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.b64encode(raw).decode()
+
+
+def appsync_url(
+    server: LiveServer, headers: dict[str, str] | None = None, path: str = "/graphql"
+) -> str:
+    auth = headers if headers is not None else {"host": "local", "x-api-key": API_KEY}
+    return f"ws://127.0.0.1:{server.server.port}{path}?header={b64(auth)}&payload=e30="
+
+
+def start(
+    op_id: str, query: str, variables: dict[str, Any] | None = None, auth: Any = "key"
+) -> dict[str, Any]:
+    authorization = {"host": "local", "x-api-key": API_KEY} if auth == "key" else auth
+    payload: dict[str, Any] = {"data": json.dumps({"query": query, "variables": variables or {}})}
+    if authorization is not None:
+        payload["extensions"] = {"authorization": authorization}
+    return {"id": op_id, "type": "start", "payload": payload}
+
+
+class Frames:
+    """A WebSocket's incoming JSON frames, read with a timeout, `ka` skipped unless asked."""
+
+    def __init__(self, websocket: Any) -> None:
+        self.websocket = websocket
+
+    async def next(self, *, keepalive: bool = False, timeout: float = 5.0) -> dict[str, Any]:
+        """The next frame within `timeout` seconds overall (TimeoutError otherwise)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = json.loads(await self.websocket.recv())
+                if keepalive or frame.get("type") != "ka":
+                    return frame  # type: ignore[no-any-return]
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        await self.websocket.send(json.dumps(frame))
+
+    async def nothing(self, seconds: float = 0.5) -> None:
+        """Assert that no frame (other than `ka`) arrives for a while."""
+        try:
+            frame = await self.next(timeout=seconds)
+        except TimeoutError:
+            return
+        raise AssertionError(f"unexpected frame {frame}")
