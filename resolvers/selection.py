@@ -10,26 +10,20 @@ call per nesting level. A field without a resolver is filled by AppSync from the
 property of the same name, whatever its alias, so a field that is prefetched must be selected
 with one set of arguments; `Selection.one` refuses two that differ.
 
-The text is read by `resolvers.document`, not graphql-core: same results, a fraction of the
-cold start (docs/PERFORMANCE.md).
+Reading: a selection of plain field names — no arguments, aliases, fragments, directives or
+comments, which is what the board page and most calls send — is read here in a few lines;
+anything else by graphql-core, imported on first need. graphql-core's import is about half of
+a cold start's extra cost (docs/PERFORMANCE.md), and most containers never pay it.
 """
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from resolvers.document import (
-    DocumentError,
-    Field,
-    FragmentSpread,
-    InlineFragment,
-    Node,
-    Variable,
-    parse_document,
-)
 from retro.errors import ValidationError
 
-__all__ = ["Selected", "Selection", "Undefined", "parse_selection"]
+__all__ = ["Selected", "Selection", "parse_selection"]
 
 
 @dataclass(frozen=True)
@@ -72,75 +66,100 @@ class Selection:
 _EMPTY = Selection()
 
 
-class _UndefinedType:
-    """A variable the selection names but the request does not give (graphql-core's Undefined).
-
-    Equal to None and to itself, false in a boolean test: argument values keep exactly the
-    meaning they had when graphql-core read the selection.
-    """
-
-    def __repr__(self) -> str:
-        return "Undefined"
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __eq__(self, other: object) -> bool:
-        return other is self or other is None
-
-    def __hash__(self) -> int:
-        return hash(_UndefinedType)
+# Only names, braces, commas and white space: nothing that needs GraphQL's grammar.
+_PLAIN_TEXT = re.compile(r"[\sA-Za-z0-9_,{}]*")
+_PLAIN_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[{}]|\S+")
 
 
-Undefined = _UndefinedType()
+class _NotPlain(Exception):
+    """Not plain field names after all: graphql-core reads the text."""
 
 
 def parse_selection(text: str, variables: Mapping[str, Any]) -> Selection:
     """Parse AppSync's `selectionSetGraphQL` (a bare `{ ... }`, maybe followed by fragments)."""
     if not text.strip():
         return _EMPTY
+    if _PLAIN_TEXT.fullmatch(text):
+        try:
+            return _read_plain(_PLAIN_TOKEN.findall(text))
+        except _NotPlain:
+            pass  # e.g. a name starting with a digit: graphql-core says what is wrong
+    return _read_with_graphql_core(text, variables)
+
+
+def _read_plain(tokens: list[str]) -> Selection:
+    selection, end = _plain_set(tokens, 0)
+    if end != len(tokens):
+        raise _NotPlain
+    return selection
+
+
+def _plain_set(tokens: list[str], at: int) -> tuple[Selection, int]:
+    """`{ name name { ... } ... }` starting at `tokens[at]`; returns it and where it ends."""
+    if at >= len(tokens) or tokens[at] != "{":
+        raise _NotPlain
+    at += 1
+    found: list[Selected] = []
+    while at < len(tokens) and tokens[at] != "}":
+        name = tokens[at]
+        if not (name[0].isalpha() or name[0] == "_") or not name.isidentifier():
+            raise _NotPlain
+        at += 1
+        inner = _EMPTY
+        if at < len(tokens) and tokens[at] == "{":
+            inner, at = _plain_set(tokens, at)
+        found.append(Selected(name, {}, inner))
+    if at >= len(tokens) or not found:
+        raise _NotPlain  # unclosed, or an empty selection set: not valid GraphQL
+    return Selection(tuple(found)), at + 1
+
+
+def _read_with_graphql_core(text: str, variables: Mapping[str, Any]) -> Selection:
+    import graphql  # noqa: PLC0415 — ~90 ms of import, paid only by selections that need it
+
     try:
-        document = parse_document(text)
-    except DocumentError as error:
-        raise ValidationError("selection", f"cannot be read: {error}") from error
-    if not document.operations:
+        document = graphql.parse(text, no_location=True)
+    except graphql.GraphQLError as error:
+        raise ValidationError("selection", f"cannot be read: {error.message}") from error
+    fragments = {
+        d.name.value: d
+        for d in document.definitions
+        if isinstance(d, graphql.FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, graphql.OperationDefinitionNode)]
+    if not operations:
         return _EMPTY
-    return _convert(document.operations[0], document.fragments, dict(variables))
-
-
-def _value(value: Any, variables: Mapping[str, Any]) -> Any:
-    """An argument's value with its variables filled in (Undefined if not given)."""
-    if isinstance(value, Variable):
-        return variables.get(value.name, Undefined) if variables else Undefined
-    if isinstance(value, list):
-        return [_value(item, variables) for item in value]
-    if isinstance(value, dict):
-        return {name: _value(item, variables) for name, item in value.items()}
-    return value
+    return _convert(operations[0].selection_set, fragments, dict(variables))
 
 
 def _convert(
-    nodes: tuple[Node, ...] | None,
-    fragments: Mapping[str, tuple[Node, ...]],
-    variables: Mapping[str, Any],
+    node: Any,
+    fragments: Mapping[str, Any],
+    variables: dict[str, Any],
     seen: frozenset[str] = frozenset(),
 ) -> Selection:
-    if nodes is None:
+    """graphql-core's selection set as a `Selection`: fragments merged, variables filled in."""
+    import graphql  # noqa: PLC0415 — loaded by now
+
+    if node is None:
         return _EMPTY
     found: list[Selected] = []
-    for item in nodes:
-        if isinstance(item, Field):
-            arguments = {name: _value(value, variables) for name, value in item.arguments}
-            found.append(
-                Selected(
-                    item.name, arguments, _convert(item.selections, fragments, variables, seen)
-                )
-            )
-        elif isinstance(item, InlineFragment):
-            found.extend(_convert(item.selections, fragments, variables, seen).fields)
-        elif isinstance(item, FragmentSpread) and item.name not in seen:
-            fragment = fragments.get(item.name)
+    for item in node.selections:
+        if isinstance(item, graphql.FieldNode):
+            arguments = {}
+            for argument in item.arguments or ():
+                value = graphql.value_from_ast_untyped(argument.value, variables)
+                if value is not graphql.Undefined:  # a variable not given: as if not written
+                    arguments[argument.name.value] = value
+            inner = _convert(item.selection_set, fragments, variables, seen)
+            found.append(Selected(item.name.value, arguments, inner))
+        elif isinstance(item, graphql.InlineFragmentNode):
+            found.extend(_convert(item.selection_set, fragments, variables, seen).fields)
+        elif isinstance(item, graphql.FragmentSpreadNode) and item.name.value not in seen:
+            fragment = fragments.get(item.name.value)
             if fragment is not None:
-                inner = _convert(fragment, fragments, variables, seen | {item.name})
+                inner = _convert(
+                    fragment.selection_set, fragments, variables, seen | {item.name.value}
+                )
                 found.extend(inner.fields)
     return Selection(tuple(found))

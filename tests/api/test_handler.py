@@ -414,3 +414,18 @@ def test_a_field_of_the_other_function_is_refused(store, people):
     owner, _ = people["owner"]
     with pytest.raises(RetroError, match="not resolved by the read function"):
         call(read.handler, "Mutation.addNote", {}, user=owner)
+
+
+def test_an_omitted_variable_is_an_omitted_argument(store, people, board):
+    owner, _ = people["owner"]
+    services.add_note(store, owner, board.id, "GOOD", "g")
+    services.add_note(store, owner, board.id, "BAD", "b")
+    page = call(
+        read.handler,
+        "Query.board",
+        {"id": board.id},
+        user=owner,
+        selection="{ currentVersion { notes(column: $c) { text } } }",
+        variables={},
+    )
+    assert [n["text"] for n in page["currentVersion"]["notes"]] == ["g", "b"]
