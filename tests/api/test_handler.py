@@ -70,7 +70,12 @@ def test_board_page_comes_nested_from_one_invocation_in_3_round_trips(
     assert len(requests.calls) == 4  # index, board, notes, versions
 
 
-def test_notes_filtered_by_column_through_variables(store, people, board):
+@pytest.mark.parametrize(
+    ("variables", "texts"),
+    [({"c": "BAD"}, ["b"]), ({"c": None}, ["g", "b"]), ({}, ["g", "b"])],
+    ids=["a column", "null: every column", "omitted: as if not written"],
+)
+def test_notes_filtered_by_column_through_variables(store, people, board, variables, texts):
     owner, _ = people["owner"]
     services.add_note(store, owner, board.id, "GOOD", "g")
     services.add_note(store, owner, board.id, "BAD", "b")
@@ -80,9 +85,9 @@ def test_notes_filtered_by_column_through_variables(store, people, board):
         {"id": board.id},
         user=owner,
         selection="{ currentVersion { notes(column: $c) { text } } }",
-        variables={"c": "BAD"},
+        variables=variables,
     )
-    assert [n["text"] for n in page["currentVersion"]["notes"]] == ["b"]
+    assert [n["text"] for n in page["currentVersion"]["notes"]] == texts
 
 
 def test_conflicting_aliases_of_a_prefetched_field_are_refused(store, people, board):
@@ -414,18 +419,3 @@ def test_a_field_of_the_other_function_is_refused(store, people):
     owner, _ = people["owner"]
     with pytest.raises(RetroError, match="not resolved by the read function"):
         call(read.handler, "Mutation.addNote", {}, user=owner)
-
-
-def test_an_omitted_variable_is_an_omitted_argument(store, people, board):
-    owner, _ = people["owner"]
-    services.add_note(store, owner, board.id, "GOOD", "g")
-    services.add_note(store, owner, board.id, "BAD", "b")
-    page = call(
-        read.handler,
-        "Query.board",
-        {"id": board.id},
-        user=owner,
-        selection="{ currentVersion { notes(column: $c) { text } } }",
-        variables={},
-    )
-    assert [n["text"] for n in page["currentVersion"]["notes"]] == ["g", "b"]
