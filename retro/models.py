@@ -135,6 +135,9 @@ class Note(_Model):
     column: Column
     text: NoteText
     votes: int = Field(default=0, ge=0)
+    # Grows by one with every vote and unvote, never shrinks: deleting a note refunds the votes
+    # it read only while this is unchanged (a vote and an unvote can leave `votes` as it was).
+    vote_moves: int = Field(default=0, ge=0)
     author_id: str
     created_at: datetime
     updated_at: datetime

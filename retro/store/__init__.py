@@ -295,8 +295,10 @@ class Store:
     def delete_note(self, note: Note, caller: str) -> None:
         """Delete a note of a live version, if `caller` wrote it, and give its votes back.
 
-        The note's vote count is part of the condition: a vote landing between reading the
-        votes and deleting cancels the delete (ConflictError) instead of leaking a vote.
+        `note` must have been read (consistently) before this reads the votes on it: the delete
+        is conditioned on the note's vote count and vote moves being what `note` shows, so a
+        vote or unvote landing after that read cancels the delete (ConflictError) instead of
+        refunding votes that were taken back or keeping ones that were spent on it.
         """
         pid = keys.version_pid(note.version_id)
         votes = [
@@ -304,7 +306,6 @@ class Store:
             for v in self.table.children(pid, keys.VOTE, consistent=True).items
             if keys.stem(str(v["cid"])) == note.id and int(v.get("count", 0)) > 0
         ]
-        counted = sum(int(v["count"]) for v in votes)
         refunds: list[Action] = []
         for vote in votes:
             voter = str(vote["cid"]).split("#")[1]
@@ -316,12 +317,7 @@ class Store:
                     add={"used": -int(vote["count"])},
                 )
             )
-        condition = keys.is_author(caller)
-        condition = type(condition)(
-            condition.expression + " AND votes = :votes",
-            condition.names,
-            {**condition.values, ":votes": counted},
-        )
+        condition = keys.is_untouched_own_note(caller, note.votes, note.vote_moves)
         first, rest = refunds[:_TRANSACTION_ROOM], refunds[_TRANSACTION_ROOM:]
         try:
             self.table.transact(
@@ -389,7 +385,7 @@ class Store:
                     Action(
                         "Update",
                         key=keys.note(note.version_id, note.id),
-                        add={"votes": step},
+                        add={"votes": step, "vote_moves": 1},
                         condition=keys.exists() if step > 0 else keys.positive("votes"),
                     ),
                     _version_is_live(note),

@@ -31,6 +31,7 @@ __all__ = [
     "idempotency",
     "is_live",
     "is_owner",
+    "is_untouched_own_note",
     "not_exists",
     "note",
     "owner_pid",
@@ -124,6 +125,18 @@ def is_owner(user_id: str) -> Condition:
 
 def is_author(user_id: str) -> Condition:
     return Condition("attribute_exists(pid) AND author_id = :me", values={":me": user_id})
+
+
+def is_untouched_own_note(user_id: str, votes: int, vote_moves: int) -> Condition:
+    """A note `user_id` wrote whose votes have not moved since it showed `votes`, `vote_moves`.
+
+    `votes` alone is not enough: an unvote and another person's vote leave it as it was.
+    """
+    return Condition(
+        "attribute_exists(pid) AND author_id = :me AND votes = :votes"
+        " AND (attribute_not_exists(vote_moves) OR vote_moves = :moves)",
+        values={":me": user_id, ":votes": votes, ":moves": vote_moves},
+    )
 
 
 def is_current(version_id: str) -> Condition:

@@ -111,6 +111,7 @@ def note_item(note: Note) -> Item:
         "column": note.column.value,
         "text": note.text,
         "votes": note.votes,
+        "vote_moves": note.vote_moves,
         "author_id": note.author_id,
         "created_at": iso(note.created_at),
         "updated_at": iso(note.updated_at),

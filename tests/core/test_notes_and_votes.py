@@ -109,3 +109,33 @@ def test_add_note_retries_with_one_key_add_once(store, member, board):
         ids = set(pool.map(add, range(10)))
     assert len(ids) == 1
     assert len(services.notes_of(store, board.current_version.id)) == 1
+
+
+def test_deleting_a_note_while_an_unvote_and_a_vote_cancel_out_refunds_no_one_wrongly(
+    store, owner, member, board
+):
+    """An unvote and another person's vote between reading the votes and deleting leave the
+    note's count as it was: the delete must still notice, or it refunds the vote taken back
+    (more votes than the budget) and keeps the one just spent (a vote lost on a deleted note)."""
+    note = services.add_note(store, owner, board.id, "GOOD", "contested")
+    services.vote(store, member, board.id, note.id)
+    third = services.create_user(store, "Third")[0].id
+    read_votes = store.table.children
+
+    def children_then_race(*args, **kwargs):
+        page = read_votes(*args, **kwargs)
+        if args[1].startswith("VOTE#"):
+            store.table.children = read_votes  # once
+            services.unvote(store, member, board.id, note.id)
+            services.vote(store, third, board.id, note.id)
+        return page
+
+    store.table.children = children_then_race
+    with pytest.raises(ConflictError, match="please retry"):
+        services.delete_note(store, owner, board.id, note.id)
+    store.table.children = read_votes
+    assert services.notes_of(store, board.current_version.id)[0].votes == 1
+    services.delete_note(store, owner, board.id, note.id)  # the retry refunds the right voter
+    for person in (member, third):
+        mine = services.participation(store, person, board.id)
+        assert (mine.votes_used, mine.votes_left, mine.my_votes) == (0, 5, {})
