@@ -216,12 +216,23 @@ def encode_token(pid: str, last_key: Mapping[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_token(pid: str, token: str) -> dict[str, Any]:
-    """The ExclusiveStartKey inside `token`, if it was issued for this very partition."""
+def decode_token(pid: str, prefix: str, token: str) -> dict[str, Any]:
+    """The ExclusiveStartKey inside `token`, if it was issued for this very list.
+
+    Its `cid` must be one the list could have returned: DynamoDB refuses a start key outside
+    the key condition (another prefix), empty, or longer than a sort key may be (1,024 bytes)
+    with a ValidationException, which would reach the client as an InternalError.
+    """
     try:
         raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        if raw["p"] == pid and isinstance(raw["c"], str):
-            return _key((pid, raw["c"]))
+        cid = raw["c"]
+        if (
+            raw["p"] == pid
+            and isinstance(cid, str)
+            and cid.startswith(prefix)
+            and 0 < len(cid.encode()) <= 1024
+        ):
+            return _key((pid, cid))
     except (ValueError, KeyError, TypeError, binascii.Error):
         pass
     raise ValidationError("nextToken", "is not a token issued for this list")
@@ -337,7 +348,7 @@ class Table:
             "ConsistentRead": consistent,
         }
         if next_token:
-            args["ExclusiveStartKey"] = decode_token(pid, next_token)
+            args["ExclusiveStartKey"] = decode_token(pid, prefix, next_token)
         items: list[Item] = []
         while True:
             if limit is not None:

@@ -1,3 +1,5 @@
+import base64
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -76,3 +78,24 @@ def test_concurrent_retries_with_one_key_create_one_board(store, owner):
         ids = set(pool.map(create, range(10)))
     assert len(ids) == 1
     assert len(services.boards_of(store, owner)[0]) == 1
+
+
+def _token(pid: str, cid: str) -> str:
+    raw = json.dumps({"p": pid, "c": cid})
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cid",
+    ["U#someone", "N#x", "", "B#" + "x" * 1023, "B#\ud800"],
+    ids=["other-kind", "other-prefix", "empty", "too-long", "lone-surrogate"],
+)
+def test_a_forged_next_token_outside_the_list_is_refused_naming_next_token(store, owner, cid):
+    """A token for the right partition but a key the list never returns: DynamoDB refuses such
+    a start key (outside the key condition, empty, over 1,024 bytes) with a ValidationException
+    that would reach the client as an InternalError. Moto accepts them: the check is ours."""
+    board = services.create_board(store, owner, "b")
+    with pytest.raises(ValidationError, match="nextToken"):
+        services.boards_of(store, owner, limit=1, next_token=_token(f"U#{owner}", cid))
+    with pytest.raises(ValidationError, match="nextToken"):
+        services.versions_of(store, board.id, limit=1, next_token=_token(f"B#{board.id}", cid))
