@@ -34,6 +34,7 @@ def create_user(call: Call) -> dict[str, Any]:
 @router.resolver("Mutation.createBoard")
 def create_board(call: Call) -> dict[str, Any]:
     data = parse(CreateBoardArgs, call.arguments).input
+    views.check_board_selection(call.selection)
     budget = data.settings.voteBudget if data.settings else None
     board = services.create_board(
         default_store(), call.caller, data.title, budget, data.clientRequestId
@@ -44,6 +45,7 @@ def create_board(call: Call) -> dict[str, Any]:
 @router.resolver("Mutation.updateBoard")
 def update_board(call: Call) -> dict[str, Any]:
     data = parse(UpdateBoardArgs, call.arguments).input
+    views.check_board_selection(call.selection)
     budget = data.settings.voteBudget if data.settings else None
     board = services.update_board(default_store(), call.caller, data.id, data.title, budget)
     return views.boards(default_store(), [board], call.selection)[0]
@@ -62,6 +64,7 @@ def delete_board(call: Call) -> dict[str, Any]:
 @router.resolver("Mutation.startNewVersion")
 def start_new_version(call: Call) -> dict[str, Any]:
     data = parse(StartVersionArgs, call.arguments).input
+    views.check_version_selection(call.selection)
     version = services.start_new_version(
         default_store(), call.caller, data.boardId, data.title, data.clientRequestId
     )

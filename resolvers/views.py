@@ -14,10 +14,20 @@ from typing import Any
 from resolvers.selection import Selected, Selection
 from retro import services
 from retro.models import Board, BoardVersion, Note, Participation, User, VersionRef
+from retro.services import checks
 from retro.store import Store
 from retro.store.records import iso
 
-__all__ = ["EMBEDDED", "boards", "note", "participation", "user", "versions"]
+__all__ = [
+    "EMBEDDED",
+    "boards",
+    "check_board_selection",
+    "check_version_selection",
+    "note",
+    "participation",
+    "user",
+    "versions",
+]
 
 View = dict[str, Any]
 
@@ -114,6 +124,30 @@ def _versions_load(store: Store, view: View, selected: Selected) -> Load:
 def _run(store: Store, loads: Sequence[Load]) -> None:
     if loads:
         store.parallel(*loads)
+
+
+def check_version_selection(selection: Selection) -> None:
+    """Raise now the ValidationError `versions` would raise for `selection` once loading.
+
+    A mutation calls this before it writes: an error found while rendering its result would
+    come after the write, and a client retrying the "failed" call would write twice.
+    """
+    selected = selection.one("notes")
+    if selected and selected.arguments.get("column") is not None:
+        checks.column(selected.arguments["column"])
+
+
+def check_board_selection(selection: Selection) -> None:
+    """Raise now the ValidationError `boards` would raise for `selection` (see above)."""
+    current = selection.one("currentVersion")
+    if current:
+        check_version_selection(current.selection)
+    listed = selection.one("versions")
+    if listed:
+        checks.page_size(listed.arguments.get("limit"))
+        items = listed.selection.one("items")
+        if items:
+            check_version_selection(items.selection)
 
 
 def boards(store: Store, found: Sequence[Board], selection: Selection) -> list[View]:

@@ -103,6 +103,50 @@ def test_conflicting_aliases_of_a_prefetched_field_are_refused(store, people, bo
         )
 
 
+@pytest.mark.parametrize(
+    ("field", "arguments", "selection", "message"),
+    [
+        (
+            "Mutation.createBoard",
+            {"input": {"title": "Twice?"}},
+            "{ id versions(limit: 500) { items { id } } }",
+            "limit: must be from 1 to 100",
+        ),
+        (
+            "Mutation.createBoard",
+            {"input": {"title": "Twice?"}},
+            "{ id a: currentVersion { notes(column: GOOD) { id } } "
+            "b: currentVersion { notes(column: BAD) { id } } }",
+            "notes: is selected more than once",
+        ),
+        (
+            "Mutation.updateBoard",
+            {"input": {"id": "$board", "title": "Renamed?"}},
+            "{ id versions(limit: 0) { items { id } } }",
+            "limit: must be from 1 to 100",
+        ),
+        (
+            "Mutation.startNewVersion",
+            {"input": {"boardId": "$board"}},
+            "{ id g: notes(column: GOOD) { id } all: notes { id } }",
+            "notes: is selected more than once",
+        ),
+    ],
+)
+def test_a_mutation_whose_selection_is_refused_writes_nothing(
+    store, people, board, field, arguments, selection, message
+):
+    """What AppSync lets through (an Int out of range, the prefetch rule) is refused before the
+    write: refused after it, the client sees an error for a change that was made and retries."""
+    owner, _ = people["owner"]
+    arguments = json.loads(json.dumps(arguments).replace("$board", board.id))
+    with pytest.raises(RetroError, match=message) as caught:
+        call(write.handler, field, arguments, user=owner, selection=selection)
+    assert caught.value.error_type == "ValidationError"
+    assert services.boards_of(store, owner)[0] == [board]
+    assert services.get_board(store, board.id) == board
+
+
 def test_missing_board_is_null_and_a_malformed_id_names_the_field(store, people):
     owner, _ = people["owner"]
     assert call(read.handler, "Query.board", {"id": "0" * 36}, user=owner) is None
