@@ -1,7 +1,8 @@
 """Versions: one board link serves a team's retros sprint after sprint.
 
 Starting a new version freezes the live one (it becomes read-only history) and carries its
-ACTION notes over: open action items follow the team into the next retro. Carried notes keep
+ACTION notes over: open action items follow the team into the next retro — including one added
+in the instant before the freeze (read again after it). Carried notes keep
 their text, column and author (so the author can still edit them), start with no votes, and
 remember the note they came from. GOOD and BAD notes stay with the version they belong to.
 """
@@ -37,25 +38,40 @@ def start_new_version(
         title=checks.title(title) if title is not None else None,
         created_at=moment,
     )
-    carried = [
+    frozen_id = board.current_version.id
+    carried = _carry(store.notes(frozen_id, Column.ACTION), new)
+    version_id = store.start_version(
+        board, new, carried, (caller, "startNewVersion", key) if key else None
+    )
+    if version_id != new.id:
+        return _version(store, board.id, version_id)
+    # An action note added (or moved to ACTION) between reading them and the freeze landed in
+    # the now frozen version. Nothing can land there any more: read again, carry the late ones.
+    already = {note.carried_from for note in carried}
+    late = [
+        n for n in store.notes(frozen_id, Column.ACTION, consistent=True) if n.id not in already
+    ]
+    store.put_notes(_carry(late, new))
+    return new
+
+
+def _carry(notes: list[Note], new: BoardVersion) -> list[Note]:
+    """Copies of `notes` for the version `new`: same text and author, no votes, a new id."""
+    return [
         Note(
             id=new_id(),
-            board_id=board.id,
+            board_id=new.board_id,
             version_id=new.id,
             column=Column.ACTION,
             text=note.text,
             votes=0,
             author_id=note.author_id,
-            created_at=moment,
-            updated_at=moment,
+            created_at=new.created_at,
+            updated_at=new.created_at,
             carried_from=note.id,
         )
-        for note in store.notes(board.current_version.id, Column.ACTION)
+        for note in notes
     ]
-    version_id = store.start_version(
-        board, new, carried, (caller, "startNewVersion", key) if key else None
-    )
-    return new if version_id == new.id else _version(store, board.id, version_id)
 
 
 def _version(store: Store, board_id: str, version_id: str) -> BoardVersion:

@@ -230,15 +230,24 @@ class Store:
             raise ConflictError(
                 f"board {board.id}: version {current.number} is no longer the live version"
             ) from failure
-        for note in later:  # beyond one transaction's room; each put is idempotent by key
-            self.table.put(note_item(note))
+        self.put_notes(later)  # beyond one transaction's room
         return new.id
 
+    def put_notes(self, notes: Sequence[Note]) -> None:
+        """Write notes outright (carried notes beyond a transaction's room, or carried late).
+
+        Each put is keyed by the note's own new id, so writing one twice changes nothing.
+        """
+        for note in notes:
+            self.table.put(note_item(note))
+
     # -- notes -------------------------------------------------------------------------------
-    def notes(self, version_id: str, column: Column | None = None) -> list[Note]:
-        notes = [
-            to_note(i) for i in self.table.children(keys.version_pid(version_id), keys.NOTE).items
-        ]
+    def notes(
+        self, version_id: str, column: Column | None = None, *, consistent: bool = False
+    ) -> list[Note]:
+        pid = keys.version_pid(version_id)
+        items = self.table.children(pid, keys.NOTE, consistent=consistent).items
+        notes = [to_note(i) for i in items]
         return [n for n in notes if column is None or n.column == column]
 
     def get_note(self, version_id: str, note_id: str, *, consistent: bool = False) -> Note | None:

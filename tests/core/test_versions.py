@@ -79,3 +79,18 @@ def test_start_version_retries_with_one_key_start_one_version(store, owner, boar
 
 def test_version_by_number_is_none_when_missing(store, board):
     assert services.version_by_number(store, board.id, 7) is None
+
+
+def test_an_action_added_just_before_the_freeze_is_still_carried_over(store, owner, member, board):
+    services.add_note(store, member, board.id, "ACTION", "early")
+    freeze = store.start_version
+
+    def freeze_after_a_late_note(*args, **kwargs):
+        # GIVEN the notes to carry were read, WHEN an action lands before the freeze...
+        services.add_note(store, member, board.id, "ACTION", "late")
+        return freeze(*args, **kwargs)
+
+    store.start_version = freeze_after_a_late_note
+    second = services.start_new_version(store, owner, board.id)
+    # ...THEN it is carried too, once
+    assert sorted(n.text for n in services.notes_of(store, second.id)) == ["early", "late"]
