@@ -1,6 +1,6 @@
 """Input checks shared by the services: each failure names the field it is about."""
 
-from typing import Any, TypeVar
+from typing import Any
 
 import pydantic
 
@@ -20,7 +20,6 @@ __all__ = [
     "title",
 ]
 
-T = TypeVar("T")
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 

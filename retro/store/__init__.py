@@ -12,7 +12,7 @@ from typing import Any
 
 from retro.errors import ConflictError, NotFoundError
 from retro.models import Board, BoardVersion, Column, Note, User
-from retro.settings import Settings, settings
+from retro.settings import settings
 from retro.store import keys
 from retro.store.records import (
     board_item,
@@ -434,7 +434,3 @@ def _frozen(version_id: str) -> ConflictError:
 def default_store() -> Store:
     """The process's store, on the table the settings name (made on first use, then kept)."""
     return Store(Table(settings()))
-
-
-def make_store(config: Settings, client: Any = None) -> Store:
-    return Store(Table(config, client))
