@@ -179,8 +179,7 @@ def first_invocations() -> dict[str, list[list[float]]]:
     2nd invocation] in seconds."""
     from moto.server import ThreadedMotoServer  # noqa: PLC0415
 
-    from bench.common import seed_board  # noqa: PLC0415
-    from retro import settings as settings_module  # noqa: PLC0415
+    from bench.common import environment, seed_board  # noqa: PLC0415
     from retro.store import default_store  # noqa: PLC0415
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
@@ -194,48 +193,38 @@ def first_invocations() -> dict[str, list[list[float]]]:
         "AWS_DEFAULT_REGION": "us-east-1",
         "RETRO_LOG_LEVEL": "ERROR",
     }
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    settings_module.settings.cache_clear()
-    default_store.cache_clear()
     try:
-        store = default_store()
-        store.table.create()
-        seeded = seed_board(store, 10, 1)  # small: moto's time is not what is measured
-        events = {
-            "resolvers.read": appsync_event(
-                "Query.board",
-                {"id": seeded.board_id},
-                user=seeded.user_id,
-                selection=PAGE_SELECTION,
-                variables={"id": seeded.board_id},
-            ),
-            "resolvers.write": appsync_event(
-                "Mutation.addNote",
-                {"input": {"boardId": seeded.board_id, "column": "GOOD", "text": "cold"}},
-                user=seeded.user_id,
-                selection="{\n  id\n  text\n  votes\n}",
-            ),
-            "resolvers.authorizer": {
-                "authorizationToken": seeded.token,
-                "requestContext": {"apiId": "local", "accountId": "000000000000"},
-                "requestHeaders": {"authorization": seeded.token},
-            },
-        }
-        events[BASELINE_CLIENT] = None
-        found: dict[str, list[list[float]]] = {m: [] for m in events}
-        for _ in range(FIRST_CALL_ROUNDS):
-            for module, event in events.items():
-                found[module].append(_first_call(module, event, env))
-        return found
+        with environment(env):
+            store = default_store()
+            store.table.create()
+            seeded = seed_board(store, 10, 1)  # small: moto's time is not what is measured
+            events = {
+                "resolvers.read": appsync_event(
+                    "Query.board",
+                    {"id": seeded.board_id},
+                    user=seeded.user_id,
+                    selection=PAGE_SELECTION,
+                    variables={"id": seeded.board_id},
+                ),
+                "resolvers.write": appsync_event(
+                    "Mutation.addNote",
+                    {"input": {"boardId": seeded.board_id, "column": "GOOD", "text": "cold"}},
+                    user=seeded.user_id,
+                    selection="{\n  id\n  text\n  votes\n}",
+                ),
+                "resolvers.authorizer": {
+                    "authorizationToken": seeded.token,
+                    "requestContext": {"apiId": "local", "accountId": "000000000000"},
+                    "requestHeaders": {"authorization": seeded.token},
+                },
+            }
+            events[BASELINE_CLIENT] = None
+            found: dict[str, list[list[float]]] = {m: [] for m in events}
+            for _ in range(FIRST_CALL_ROUNDS):
+                for module, event in events.items():
+                    found[module].append(_first_call(module, event, env))
+            return found
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        settings_module.settings.cache_clear()
-        default_store.cache_clear()
         server.stop()
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "Seeded",
     "appsync_event",
     "appsync_invocations",
+    "environment",
     "fresh_context",
     "median",
     "moto_store",
@@ -130,25 +131,37 @@ def moto_store(table: str = "retro-bench") -> Iterator[Store]:
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
         "RETRO_TABLE": table,
+        "RETRO_DYNAMODB_ENDPOINT": None,
     }
-    saved = {name: os.environ.get(name) for name in [*wanted, "RETRO_DYNAMODB_ENDPOINT"]}
-    os.environ.update(wanted)
-    os.environ.pop("RETRO_DYNAMODB_ENDPOINT", None)
+    with environment(wanted), mock_aws():
+        store = default_store()
+        store.table.create()
+        yield store
+
+
+@contextmanager
+def environment(values: Mapping[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, remove) these environment variables, and put them back afterwards.
+
+    `settings()` and `default_store()` are cached from the environment, so both are cleared on
+    the way in (to read the new values) and on the way out (to forget them).
+    """
+    saved = {name: os.environ.get(name) for name in values}
+    _apply(values)
+    try:
+        yield
+    finally:
+        _apply(saved)
+
+
+def _apply(values: Mapping[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     settings.cache_clear()
     default_store.cache_clear()
-    try:
-        with mock_aws():
-            store = default_store()
-            store.table.create()
-            yield store
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        settings.cache_clear()
-        default_store.cache_clear()
 
 
 @dataclass(frozen=True)
