@@ -43,8 +43,6 @@ def add_note(
         updated_at=moment,
     )
     key = checks.idempotency_key(client_request_id)
-    if key and (earlier := store.replayed(caller, "addNote", key)):
-        return _earlier_note(store, earlier)
     note_id = store.add_note(note, (caller, "addNote", key) if key else None)
     return note if note_id == note.id else _earlier_note(store, note_id)
 

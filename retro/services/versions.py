@@ -28,8 +28,6 @@ def start_new_version(
     board = require_board(store, board_id)
     require_owner(board, caller, "start a new version")
     key = checks.idempotency_key(client_request_id)
-    if key and (earlier := store.replayed(caller, "startNewVersion", key)):
-        return _version(store, board.id, earlier)
     moment = now()
     new = BoardVersion(
         id=new_id(),
