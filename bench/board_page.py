@@ -16,13 +16,12 @@ from typing import Any
 
 from bench.common import (
     PAGE_QUERY,
-    PAGE_SELECTION,
     SIZES,
     Row,
-    appsync_event,
     appsync_invocations,
     fresh_context,
     moto_store,
+    page_event,
     print_table,
     seed_board,
 )
@@ -41,13 +40,7 @@ def measure(notes: int, versions: int, text_length: int = 0) -> dict[str, Any]:
 
     with moto_store() as store:
         seeded = seed_board(store, notes, versions, text_length)
-        event = appsync_event(
-            "Query.board",
-            {"id": seeded.board_id},
-            user=seeded.user_id,
-            selection=PAGE_SELECTION,
-            variables={"id": seeded.board_id},
-        )
+        event = page_event(seeded)
         seen: list[tuple[int, int, tuple[str, ...]]] = []
         page: Any = None
         for _ in range(_REPEATS):

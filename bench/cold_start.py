@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.common import PAGE_SELECTION, ROOT, Row, appsync_event, median, print_table
+from bench.common import ROOT, Row, appsync_event, median, page_event, print_table
 
 __all__ = ["HANDLERS", "MAX_RATIO", "MAX_ZIP_BYTES", "run"]
 
@@ -199,13 +199,7 @@ def first_invocations() -> dict[str, list[list[float]]]:
             store.table.create()
             seeded = seed_board(store, 10, 1)  # small: moto's time is not what is measured
             events = {
-                "resolvers.read": appsync_event(
-                    "Query.board",
-                    {"id": seeded.board_id},
-                    user=seeded.user_id,
-                    selection=PAGE_SELECTION,
-                    variables={"id": seeded.board_id},
-                ),
+                "resolvers.read": page_event(seeded),
                 "resolvers.write": appsync_event(
                     "Mutation.addNote",
                     {"input": {"boardId": seeded.board_id, "column": "GOOD", "text": "cold"}},

@@ -44,6 +44,7 @@ __all__ = [
     "fresh_context",
     "median",
     "moto_store",
+    "page_event",
     "percentile",
     "print_table",
     "seed_board",
@@ -256,6 +257,17 @@ def appsync_event(
         "prev": None,
         "stash": {},
     }
+
+
+def page_event(seeded: Seeded) -> dict[str, Any]:
+    """The board page's `Query.board` event for a seeded board, asked by its owner."""
+    return appsync_event(
+        "Query.board",
+        {"id": seeded.board_id},
+        user=seeded.user_id,
+        selection=PAGE_SELECTION,
+        variables={"id": seeded.board_id},
+    )
 
 
 @cache

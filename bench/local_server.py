@@ -42,15 +42,14 @@ from typing import Any
 
 from bench.common import (
     PAGE_QUERY,
-    PAGE_SELECTION,
     ROOT,
     SIZES,
     Row,
     Seeded,
-    appsync_event,
     clock,
     fresh_context,
     median,
+    page_event,
     percentile,
     print_table,
     seed_board,
@@ -256,13 +255,7 @@ def _overhead(url: str, seeded: Seeded) -> tuple[float, float]:
     """Median seconds of the page through the server and of the handler called directly."""
     from resolvers import read  # noqa: PLC0415
 
-    event = appsync_event(
-        "Query.board",
-        {"id": seeded.board_id},
-        user=seeded.user_id,
-        selection=PAGE_SELECTION,
-        variables={"id": seeded.board_id},
-    )
+    event = page_event(seeded)
     variables = {"id": seeded.board_id}
     through, direct = [], []
     for _ in range(3):  # warm both paths: clients, caches, the authorizer's answer

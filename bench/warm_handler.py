@@ -24,12 +24,11 @@ from typing import Any
 from unittest import mock
 
 from bench.common import (
-    PAGE_SELECTION,
     Row,
-    appsync_event,
     clock,
     median,
     moto_store,
+    page_event,
     percentile,
     print_table,
     seed_board,
@@ -123,13 +122,7 @@ def replayed_page(notes: int = NOTES) -> Iterator[tuple[Callable[[], Any], _Repl
         config: Settings = settings()
         recording = _Recording(store.table.client)
         recorded = Store(Table(config, recording))
-        event = appsync_event(
-            "Query.board",
-            {"id": seeded.board_id},
-            user=seeded.user_id,
-            selection=PAGE_SELECTION,
-            variables={"id": seeded.board_id},
-        )
+        event = page_event(seeded)
         with mock.patch.object(queries, "default_store", _returning(recorded)):
             expected = read.handler(event)
     replaying = _Replaying(recording.responses)
