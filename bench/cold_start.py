@@ -34,7 +34,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, Row, appsync_event, median, page_event, print_table
+from bench.common import (
+    ROOT,
+    Row,
+    appsync_event,
+    clock,
+    environment,
+    median,
+    page_event,
+    print_table,
+    seed_board,
+)
+from retro.store import default_store
 
 __all__ = ["HANDLERS", "MAX_RATIO", "MAX_ZIP_BYTES", "run"]
 
@@ -71,8 +82,6 @@ def import_times(
 ) -> dict[str, dict[str, list[float]]]:
     """Per module, `rounds` each: seconds of the import statement ("import"), its CPU time
     ("cpu": less sensitive to other processes on a shared machine) and the whole process."""
-    from bench.common import clock  # noqa: PLC0415
-
     found = {m: {"import": [], "cpu": [], "process": []} for m in modules}
     for _ in range(rounds):
         for module in modules:
@@ -178,9 +187,6 @@ def first_invocations() -> dict[str, list[list[float]]]:
     """Per handler (and the boto3 baseline), FIRST_CALL_ROUNDS of [import, 1st invocation,
     2nd invocation] in seconds."""
     from moto.server import ThreadedMotoServer  # noqa: PLC0415
-
-    from bench.common import environment, seed_board  # noqa: PLC0415
-    from retro.store import default_store  # noqa: PLC0415
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
