@@ -18,22 +18,18 @@ import pytest
 from graphql import (
     DocumentNode,
     FieldNode,
-    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    build_schema,
     parse,
     validate,
 )
 
-from retro.local.sdl import PRELUDE
+from retro.local.sdl import ApiDefinition, load_api
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS_JS = ROOT / "client" / "js" / "operations.js"
 SCHEMA = ROOT / "schema" / "schema.graphql"
-
-APPSYNC_PRELUDE = PRELUDE  # AppSync's scalars and directives, declared for graphql-core
 
 _CONST = re.compile(r"^(export )?const ([A-Z][A-Z0-9_]*) = `([^`]*)`;", re.MULTILINE)
 _INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
@@ -60,8 +56,9 @@ def _backticks_in_comments(source: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def schema() -> GraphQLSchema:
-    return build_schema(APPSYNC_PRELUDE + SCHEMA.read_text(encoding="utf-8"))
+def api() -> ApiDefinition:
+    """The schema as the local server reads it: AppSync's prelude, `@aws_subscribe` mutations."""
+    return load_api(SCHEMA.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +82,9 @@ def test_the_client_sends_every_kind_of_operation(documents: dict[str, DocumentN
 
 @pytest.mark.parametrize("name", sorted(_client_documents()))
 def test_client_operation_is_valid_against_the_schema(
-    name: str, schema: GraphQLSchema, documents: dict[str, DocumentNode]
+    name: str, api: ApiDefinition, documents: dict[str, DocumentNode]
 ) -> None:
-    errors = validate(schema, documents[name])
+    errors = validate(api.schema, documents[name])
     assert [e.message for e in errors] == []
 
 
@@ -108,20 +105,8 @@ def _root_field(document: DocumentNode) -> FieldNode:
     return field
 
 
-def _triggers(schema: GraphQLSchema, subscription_field: str) -> list[str]:
-    subscription_type = schema.subscription_type
-    assert subscription_type is not None
-    node = subscription_type.fields[subscription_field].ast_node
-    assert node is not None
-    for directive in node.directives:
-        if directive.name.value == "aws_subscribe":
-            (argument,) = directive.arguments
-            return [value.value for value in argument.value.values]  # type: ignore[attr-defined]
-    raise AssertionError(f"{subscription_field} has no @aws_subscribe")
-
-
 def test_mutations_select_what_their_subscribers_need(
-    schema: GraphQLSchema, documents: dict[str, DocumentNode]
+    api: ApiDefinition, documents: dict[str, DocumentNode]
 ) -> None:
     mutations = {
         _root_field(doc).name.value: _paths(_root_field(doc).selection_set)
@@ -136,7 +121,7 @@ def test_mutations_select_what_their_subscribers_need(
         needed = _paths(field.selection_set)
         # AppSync filters on the argument's namesake field of the mutation result.
         needed |= {argument.name.value for argument in field.arguments}
-        for mutation in _triggers(schema, field.name.value):
+        for mutation in api.subscriptions[field.name.value]:
             if mutation not in mutations:
                 continue  # the client never sends it; an integrator's own selection applies
             missing = needed - mutations[mutation]
