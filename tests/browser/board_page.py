@@ -82,16 +82,16 @@ def token_key(page: Any) -> str:
 def graphql_as(page: Any, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     """Sends a GraphQL request from the page with the person's own token, as a script could."""
     answer: dict[str, Any] = page.evaluate(
-        """async ([key, query, variables]) => {
+        f"""async ([query, variables]) => {{
             const config = await (await fetch('/config.json')).json();
-            const response = await fetch(config.graphqlUrl, {
+            const response = await fetch(config.graphqlUrl, {{
                 method: 'POST',
-                headers: {'content-type': 'application/json',
-                          Authorization: localStorage.getItem(key)},
-                body: JSON.stringify({query, variables}),
-            });
+                headers: {{'content-type': 'application/json',
+                          Authorization: localStorage.getItem({TOKEN_KEY_JS})}},
+                body: JSON.stringify({{query, variables}}),
+            }});
             return response.json();
-        }""",
-        [token_key(page), query, variables],
+        }}""",
+        [query, variables],
     )
     return answer
