@@ -4,9 +4,7 @@
 import { h, hook } from "../dom.js";
 import { showError } from "../notify.js";
 import { COLUMNS } from "../store.js";
-import { createCard, updateCard } from "./note.js";
-
-const MAX_TEXT = 2000;
+import { MAX_TEXT, createCard, updateCard } from "./note.js";
 
 const META = {
   GOOD: { name: "Good", prompt: "What went well?" },

@@ -5,7 +5,8 @@
 import { h, hook } from "../dom.js";
 import { showError } from "../notify.js";
 
-const MAX_TEXT = 2000;
+/** The longest note the server accepts; the composer and the editor stop there. */
+export const MAX_TEXT = 2000;
 const CONFIRM_MS = 4000;
 
 /**
