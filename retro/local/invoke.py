@@ -183,11 +183,7 @@ class BatchLoader:
     async def _dispatch(self, batch: list[_Pending]) -> None:
         try:
             results = await self._invoke([p.event for p in batch])
-        except HandlerError as error:  # raising fails the whole batch
-            for p in batch:
-                _settle(p.future, error=error)
-            return
-        except Exception as error:
+        except Exception as error:  # raising fails the whole batch
             for p in batch:
                 _settle(p.future, error=error)
             return
