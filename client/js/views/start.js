@@ -1,7 +1,6 @@
 // The start page: create a board and land on it, open one from a link, find my boards again.
 
-import { h } from "../dom.js";
-import { formatAgo } from "../dom.js";
+import { formatAgo, h } from "../dom.js";
 import { showError } from "../notify.js";
 import { CREATE_BOARD, MY_BOARDS } from "../operations.js";
 import { recentBoards } from "../recent.js";
