@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from retro.local.config import Handler, load_handler
+from retro.local.errors import UNAUTHORIZED_MESSAGE
 
 __all__ = ["BatchLoader", "HandlerError", "Invoker", "LambdaContext"]
 
 _TIMEOUT_SECONDS = 30.0  # AppSync's limit for a whole request
-_UNAUTHORIZED = "You are not authorized to make this call."
 
 
 class HandlerError(Exception):
@@ -113,7 +113,7 @@ class Invoker:
             result = contextvars.Context().run(handler, event, self._context(function))
         except Exception as error:  # a Lambda error, reported as AppSync reports it
             error_type = type(error).__name__
-            message = _UNAUTHORIZED if error_type == "UnauthorizedException" else str(error)
+            message = UNAUTHORIZED_MESSAGE if error_type == "UnauthorizedException" else str(error)
             raise HandlerError(error_type, message) from error
         try:
             return _across_json(result)
