@@ -17,7 +17,6 @@ from graphql import (
     DocumentNode,
     FieldDefinitionNode,
     GraphQLError,
-    GraphQLObjectType,
     GraphQLSchema,
     ListValueNode,
     ObjectTypeDefinitionNode,
@@ -120,16 +119,6 @@ class ApiDefinition:
     auth: AuthRules
     # subscription field name -> the mutation field names that fire it
     subscriptions: Mapping[str, tuple[str, ...]]
-
-    @property
-    def query_type(self) -> GraphQLObjectType:
-        if self.schema.query_type is None:
-            raise SchemaError("the schema has no query type")
-        return self.schema.query_type
-
-    def mutation_names(self) -> frozenset[str]:
-        mutation = self.schema.mutation_type
-        return frozenset(mutation.fields) if mutation else frozenset()
 
 
 def _string_list(directive: ConstDirectiveNode, argument: str) -> tuple[str, ...]:
