@@ -34,8 +34,6 @@ export class Realtime extends EventTarget {
   #generation = 0;
   #token = "";
   #keepAliveMs = 300_000;
-  #onOnline = () => this.reconnectNow();
-  #onOffline = () => this.#drop("offline");
 
   /**
    * @param {import("./config.js").Config} config
@@ -46,8 +44,8 @@ export class Realtime extends EventTarget {
     this.#url = config.realtimeUrl;
     this.#host = new URL(config.graphqlUrl).host;
     this.#getToken = getToken;
-    addEventListener("online", this.#onOnline);
-    addEventListener("offline", this.#onOffline);
+    addEventListener("online", () => this.reconnectNow());
+    addEventListener("offline", () => this.#drop("offline"));
   }
 
   get state() {
@@ -74,16 +72,6 @@ export class Realtime extends EventTarget {
     if (this.#subscriptions.delete(id) && this.#state === "live") {
       this.#send({ id, type: "stop" });
     }
-  }
-
-  /** Stops everything; the instance is not used again. */
-  close() {
-    this.#generation += 1;
-    removeEventListener("online", this.#onOnline);
-    removeEventListener("offline", this.#onOffline);
-    this.#subscriptions.clear();
-    clearTimeout(this.#retryTimer);
-    this.#drop("idle");
   }
 
   /** Reconnects at once, e.g. with a new token after the identity changed. */
@@ -217,7 +205,7 @@ export class Realtime extends EventTarget {
 
   #scheduleReconnect() {
     clearTimeout(this.#keepAliveTimer);
-    if (this.#state === "idle" || this.#state === "offline") return;
+    if (this.#state === "offline") return;
     if (!navigator.onLine) {
       this.#setState("offline");
       return;
