@@ -53,7 +53,6 @@ class Caller:
     mode: str
     identity: Mapping[str, Any] | None
     denied_fields: frozenset[str] = frozenset()
-    api_key: str | None = None
 
 
 @dataclass
@@ -112,7 +111,7 @@ class Authenticator:
             raise RequestError(401, "UnauthorizedException", _MISSING_MESSAGE)
         if not secrets.compare_digest(key.encode(), self.api_key.encode()):
             raise RequestError(401, "UnauthorizedException", UNAUTHORIZED_MESSAGE)
-        return Caller(API_KEY, None, api_key=key)
+        return Caller(API_KEY, None)
 
     async def _lambda(
         self,
