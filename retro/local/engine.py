@@ -134,14 +134,14 @@ class _Binder:
             return None
         return self._handler_field(spec, mapped)
 
-    def _event(
-        self, spec: FieldSpec, root: Any, info: Any, kwargs: Mapping[str, Any]
-    ) -> dict[str, Any]:
+    def _arguments(self, spec: FieldSpec, info: Any, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        return arguments_json(info._raw_info, kwargs, spec.arguments, self.input_fields)
+
+    def _event(self, root: Any, info: Any, arguments: Mapping[str, Any]) -> dict[str, Any]:
         context: RequestContext = info.context
-        raw = info._raw_info
         return build_event(
-            raw,
-            arguments=arguments_json(raw, kwargs, spec.arguments, self.input_fields),
+            info._raw_info,
+            arguments=arguments,
             source=root,
             identity=context.caller.identity,
             headers=context.headers,
@@ -152,7 +152,7 @@ class _Binder:
         async def resolve(root: Any, info: Any, **kwargs: Any) -> Any:
             context: RequestContext = info.context
             context.count_resolver()
-            event = self._event(spec, root, info, kwargs)
+            event = self._event(root, info, self._arguments(spec, info, kwargs))
             try:
                 if mapped.max_batch_size:
                     return await context.loader(mapped).load(event)
@@ -174,10 +174,10 @@ class _Binder:
                     f"Not Authorized to access {spec.field_name} on type {spec.type_name}",
                     "Unauthorized",
                 )
-            arguments = arguments_json(info._raw_info, kwargs, spec.arguments, self.input_fields)
+            arguments = self._arguments(spec, info, kwargs)
             if mapped is not None:
                 context.count_resolver()
-                event = self._event(spec, None, info, kwargs)
+                event = self._event(None, info, arguments)
                 try:
                     await engine.invoker.invoke(mapped.function, event)
                 except HandlerError as error:
