@@ -4,8 +4,8 @@
 const ATTRIBUTES = new Set(["for", "role", "form", "list", "inputmode", "autocomplete"]);
 
 /**
- * Creates an element. Props: `class`, `dataset`, `on<event>` listeners, `aria-*` and a few
- * attributes; anything else is set as a property (`textContent`, `value`, `type`, `hidden`...).
+ * Creates an element. Props: `class`, `dataset`, `aria-*` and a few attributes; anything else
+ * is set as a property (`textContent`, `value`, `type`, `hidden`...).
  * @param {string} tag
  * @param {Record<string, any>} [props]
  * @param {...(Node|string|null|undefined|false)} children strings become Text nodes
@@ -17,7 +17,6 @@ export function h(tag, props = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") element.className = value;
     else if (key === "dataset") Object.assign(element.dataset, value);
-    else if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
     else if (key.startsWith("aria-") || ATTRIBUTES.has(key)) {
       element.setAttribute(key, value === true ? "true" : String(value));
     } else if (/html/i.test(key)) throw new Error(`h(): refusing to set ${key}`);
