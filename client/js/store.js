@@ -20,7 +20,7 @@ export class BoardStore extends EventTarget {
   notes = new Map();
   versions = [];
   participation = null;
-  /** The version being looked at when it is not the live one: {version, notes} or null. */
+  /** The version being looked at (with its notes) when it is not the live one, or null. */
   older = null;
   #api;
   #loads = 0;
@@ -134,7 +134,7 @@ export class BoardStore extends EventTarget {
       const data = await this.#api.request(ops.VERSION_NOTES, { id: this.boardId, number });
       const version = data.board?.version;
       if (!version) throw new Error(`This board has no version ${number}.`);
-      this.older = { version, notes: version.notes };
+      this.older = version;
     }
     this.#emit("view");
   }

@@ -182,7 +182,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   ui.copy.addEventListener("click", () => copyLink(boardId, ui.copy));
   for (const button of exportButtons) {
     button.addEventListener("click", async () => {
-      const number = store.older?.version.number ?? store.live.number;
+      const number = store.older?.number ?? store.live.number;
       button.disabled = true;
       try {
         const file = await store.exportVersion(number, button.dataset.format);

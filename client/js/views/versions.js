@@ -20,7 +20,7 @@ export function versionSwitcher(store, navigate) {
 
   const render = () => {
     const { live, older } = store;
-    const shown = older?.version.number ?? live.number;
+    const shown = older?.number ?? live.number;
     const options = [...store.versions]
       .sort((a, b) => b.number - a.number)
       .map((v) => {
@@ -35,12 +35,11 @@ export function versionSwitcher(store, navigate) {
     select.replaceChildren(...options);
     banner.hidden = older === null;
     if (!older) return;
-    const { version } = older;
-    const name = version.title ? ` (${version.title})` : "";
-    const since = version.frozenAt ? ` since ${formatDate(version.frozenAt)}` : "";
+    const name = older.title ? ` (${older.title})` : "";
+    const since = older.frozenAt ? ` since ${formatDate(older.frozenAt)}` : "";
     banner.replaceChildren(
       h("span", {
-        textContent: `Version ${version.number}${name} is frozen${since}. You can read and export it; notes and votes are closed.`,
+        textContent: `Version ${older.number}${name} is frozen${since}. You can read and export it; notes and votes are closed.`,
       }),
       h(
         "a",
