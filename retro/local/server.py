@@ -25,6 +25,7 @@ from retro.local.engine import Engine, Limits
 from retro.local.graphiql import find_node_modules
 from retro.local.realtime import RealtimeSettings
 from retro.local.sdl import load_api
+from retro.settings import settings
 
 __all__ = ["LocalServer", "ServerOptions", "project_root"]
 
@@ -130,11 +131,8 @@ class LocalServer:
         self.table = ensure_table()
         self.dynamodb_endpoint = endpoint
 
-        import os  # noqa: PLC0415
-
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
         self.engine = Engine(
-            api, resolvers, api_key=self.api_key, region=region, limits=options.limits
+            api, resolvers, api_key=self.api_key, region=settings().region, limits=options.limits
         )
         self.engine.start()
 
