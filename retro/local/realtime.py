@@ -28,7 +28,6 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from retro.local.auth import Caller
 from retro.local.engine import Engine, SubscriptionHandle, operation_type
 from retro.local.errors import UNAUTHORIZED_MESSAGE, RequestError, internal_error_message
 
@@ -118,8 +117,8 @@ class _Connection:
         await asyncio.gather(*tasks, return_exceptions=True)
         self.operations.clear()
 
-    async def run(self, connection_caller: Caller) -> None:
-        del connection_caller  # checked at the handshake; each start is authorized again
+    async def run(self) -> None:
+        """Answer messages until the client leaves; each `start` is authorized on its own."""
         while True:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
@@ -262,9 +261,8 @@ async def serve_appsync(websocket: WebSocket, engine: Engine, settings: Realtime
         try:
             if headers is None:
                 raise RequestError(401, "UnauthorizedException", UNAUTHORIZED_MESSAGE)
-            caller = await engine.authenticator.authenticate(
-                {**connection.handshake_headers, **headers}
-            )
+            # Checked, not kept: each `start` is authorized with its own headers.
+            await engine.authenticator.authenticate({**connection.handshake_headers, **headers})
         except RequestError as error:
             # AppSync answers `connection_init` with the refusal, then closes; closing at once
             # would make a client that sends its init next fail on a closed socket instead
@@ -287,7 +285,7 @@ async def serve_appsync(websocket: WebSocket, engine: Engine, settings: Realtime
             )
             await websocket.close(code=1000)
             return
-        await connection.run(caller)
+        await connection.run()
     except WebSocketDisconnect:
         pass
     except Exception as error:
