@@ -12,16 +12,13 @@ import re
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from retro.local.engine import Limits
 from retro.local.server import ServerOptions
-from tests.conftest import LiveServer, start_server, stop_server
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT, LiveServer, start_server, stop_server
 
 # AppSync's limits as infra/ deploys them, read from the Terraform defaults so the two agree.
 _VARIABLES = (ROOT / "infra" / "variables.tf").read_text(encoding="utf-8")

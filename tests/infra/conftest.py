@@ -5,13 +5,12 @@ with a message, unless RETRO_REQUIRE_ALL=1 (CI), where a missing tool is a failu
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
 from retro.packaging import BuildResult, Target, build
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 #: The wheel cache `make package` uses too: the first run downloads, later runs are offline.
 WHEEL_CACHE = ROOT / "dist" / ".wheels"

@@ -28,9 +28,8 @@ import pytest
 import websockets
 
 from retro.apidocs_examples import BOARD_ID, EXAMPLES, NOTE_ID
-from tests.conftest import LiveServer
+from tests.conftest import ROOT, LiveServer
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = ROOT / "examples"
 WAIT = 30  # seconds any one expected line or event may take; generous for a loaded machine
 

@@ -19,8 +19,8 @@ from retro import apidocs
 from retro.apidocs import ApiDocsError, check_examples, render_reference, splice
 from retro.apidocs_examples import EXAMPLES, Example
 from retro.local.sdl import PRELUDE, load_api
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 API_MD = ROOT / "docs" / "API.md"
 SDL = (ROOT / "schema" / "schema.graphql").read_text(encoding="utf-8")
 MAP = json.loads((ROOT / "schema" / "resolvers.json").read_text(encoding="utf-8"))

@@ -6,7 +6,6 @@ from, over every input that matters.
 
 import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -17,8 +16,7 @@ from resolvers.selection import parse_selection
 from retro.errors import ValidationError
 from retro.models import clean_text
 from retro.store.table import _load
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT
 
 
 def _category_rule(char: str, multiline: bool) -> bool:
