@@ -12,7 +12,7 @@ invoker (handlers), the broker (subscriptions) and the limits, and it:
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,7 +246,7 @@ class SubscriptionHandle:
     """A subscription request's outcome: refused with `errors`, or a stream of payloads."""
 
     errors: list[dict[str, Any]] | None
-    payloads: AsyncIterator[dict[str, Any]] | None = None
+    payloads: AsyncGenerator[dict[str, Any], None] | None = None
 
 
 class Engine:
@@ -424,7 +424,7 @@ class Engine:
             ]
             return SubscriptionHandle(errors=errors)
 
-        async def payloads() -> AsyncIterator[dict[str, Any]]:
+        async def payloads() -> AsyncGenerator[dict[str, Any], None]:
             try:
                 try:
                     yield self.response(await first)

@@ -22,7 +22,7 @@ import binascii
 import contextlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from retro.local.engine import Engine, SubscriptionHandle, operation_type
 from retro.local.errors import UNAUTHORIZED_MESSAGE, RequestError, internal_error_message
 
-__all__ = ["SUBPROTOCOL", "RealtimeSettings", "auth_headers", "serve_appsync"]
+__all__ = ["SUBPROTOCOL", "RealtimeSettings", "auth_headers", "send_payloads", "serve_appsync"]
 
 log = logging.getLogger("retro.local")
 
@@ -44,6 +44,40 @@ class RealtimeSettings:
     connection_timeout_ms: int = 300_000
     max_subscriptions: int = 100
     max_message_bytes: int = 240 * 1024
+
+
+async def send_payloads(
+    websocket: WebSocket,
+    send_lock: asyncio.Lock,
+    op_id: str,
+    message_type: str,
+    payloads: AsyncGenerator[dict[str, Any], None],
+    max_bytes: int,
+) -> None:
+    """Send each payload of a subscription as a `message_type` message, then close the stream.
+
+    Both WebSocket protocols forward events this way; a message over `max_bytes` is dropped
+    and logged, as AppSync drops it.
+    """
+    try:
+        async for payload in payloads:
+            text = json.dumps(
+                {"type": message_type, "id": op_id, "payload": payload}, separators=(",", ":")
+            )
+            size = len(text.encode())
+            if size > max_bytes:
+                log.warning(
+                    "subscription %s: dropped a %d-byte message (limit %d bytes)",
+                    op_id,
+                    size,
+                    max_bytes,
+                )
+                continue
+            async with send_lock:
+                await websocket.send_text(text)
+    finally:
+        with contextlib.suppress(Exception):
+            await payloads.aclose()
 
 
 def _decode(encoded: str) -> dict[str, str] | None:
@@ -226,27 +260,15 @@ class _Connection:
 
     async def forward(self, op_id: str, handle: SubscriptionHandle) -> None:
         assert handle.payloads is not None
-        payloads = handle.payloads
-        try:
-            async for payload in payloads:
-                text = json.dumps(
-                    {"type": "data", "id": op_id, "payload": payload}, separators=(",", ":")
-                )
-                if len(text.encode()) > self.settings.max_message_bytes:
-                    log.warning(
-                        "subscription %s: dropped a %d-byte message (limit %d bytes)",
-                        op_id,
-                        len(text.encode()),
-                        self.settings.max_message_bytes,
-                    )
-                    continue
-                async with self.send_lock:
-                    await self.websocket.send_text(text)
-        except (WebSocketDisconnect, RuntimeError):
-            return
-        finally:
-            with contextlib.suppress(Exception):
-                await payloads.aclose()  # type: ignore[attr-defined]
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await send_payloads(
+                self.websocket,
+                self.send_lock,
+                op_id,
+                "data",
+                handle.payloads,
+                self.settings.max_message_bytes,
+            )
 
 
 _REFUSAL_GRACE_SECONDS = 2.0

@@ -13,7 +13,6 @@ a duplicate active id → 4409; an invalid message → 4400. `ping` → `pong`.
 import asyncio
 import contextlib
 import json
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,11 +21,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from retro.local.auth import Caller
 from retro.local.engine import Engine, operation_type
 from retro.local.errors import RequestError, internal_error_message
-from retro.local.realtime import RealtimeSettings
+from retro.local.realtime import RealtimeSettings, send_payloads
 
 __all__ = ["SUBPROTOCOL", "serve_transport_ws"]
-
-log = logging.getLogger("retro.local")
 
 SUBPROTOCOL = "graphql-transport-ws"
 _INIT_TIMEOUT_SECONDS = 10.0
@@ -148,22 +145,14 @@ class _Connection:
                 await self.send({"type": "error", "id": op_id, "payload": handle.errors})
                 return
             assert handle.payloads is not None
-            payloads = handle.payloads
-            try:
-                async for result in payloads:
-                    text = json.dumps(
-                        {"type": "next", "id": op_id, "payload": result}, separators=(",", ":")
-                    )
-                    if len(text.encode()) > self.settings.max_message_bytes:
-                        log.warning(
-                            "subscription %s: dropped a %d-byte message", op_id, len(text.encode())
-                        )
-                        continue
-                    async with self.send_lock:
-                        await self.websocket.send_text(text)
-            finally:
-                with contextlib.suppress(Exception):
-                    await payloads.aclose()  # type: ignore[attr-defined]
+            await send_payloads(
+                self.websocket,
+                self.send_lock,
+                op_id,
+                "next",
+                handle.payloads,
+                self.settings.max_message_bytes,
+            )
             await self.send({"type": "complete", "id": op_id})
         except (WebSocketDisconnect, RuntimeError):
             return
