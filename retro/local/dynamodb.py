@@ -71,13 +71,12 @@ class EmbeddedDynamoDB:
                 stderr=subprocess.DEVNULL,
             )
             _wait_for_port(host, port, self._process)
+            self.endpoint = f"http://{host}:{port}"
         else:
             from retro.local.moto_atomic import AtomicMotoServer  # noqa: PLC0415 — loads moto
 
             self._thread_server = AtomicMotoServer(host)
             self.endpoint = self._thread_server.start()
-            return self.endpoint
-        self.endpoint = f"http://{host}:{port}"
         return self.endpoint
 
     def stop(self) -> None:
