@@ -24,10 +24,9 @@ from graphql.language import Visitor, visit
 
 from retro.local.builder import FieldSpec, build_schema
 from retro.local.sdl import load_api
+from tests.conftest import ROOT
 
 from .conftest import FAKE
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Plain(Visitor):
