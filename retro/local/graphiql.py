@@ -7,7 +7,6 @@ API key); subscriptions go over graphql-transport-ws with those same headers as 
 payload, so AppSync's authorization applies to them too.
 """
 
-import html
 import json
 from pathlib import Path
 
@@ -137,5 +136,5 @@ async def graphiql_asset(request: Request) -> Response:
     if relative is None:
         return PlainTextResponse("Not found", status_code=404)
     if state.node_modules is None:
-        return PlainTextResponse(html.escape(_MISSING), status_code=503)
+        return PlainTextResponse(_MISSING, status_code=503)  # plain text: nothing to escape
     return FileResponse(Path(state.node_modules) / relative)
