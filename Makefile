@@ -27,6 +27,7 @@ node_modules/.installed: package.json
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff check --fix .
@@ -36,13 +37,13 @@ typecheck:
 	$(BIN)/mypy
 
 package: setup          ## build dist/<function>.zip for every Lambda function
-	$(BIN)/python -m retro.packaging
+	$(BIN)/python -m retro_tools.packaging
 
 bench: setup            ## run the benchmark suite and print its table
 	$(BIN)/python -m bench
 
 apidocs: setup          ## regenerate the reference part of docs/API.md from the schema
-	$(BIN)/python -m retro.apidocs
+	$(BIN)/python -m retro_tools.apidocs
 
 clean:
 	rm -rf $(VENV) node_modules dist

@@ -99,7 +99,7 @@ def build_zips() -> dict[str, int] | None:
     if not (ROOT / "retro" / "packaging.py").exists():
         return None
     subprocess.run(
-        [sys.executable, "-m", "retro.packaging"],
+        [sys.executable, "-m", "retro_tools.packaging"],
         cwd=ROOT,
         check=True,
         capture_output=True,

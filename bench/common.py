@@ -26,10 +26,11 @@ from boto3.dynamodb.types import TypeSerializer
 
 from retro import services
 from retro.ids import new_id
-from retro.models import Column, Note, now
+from retro.models import Column, Note
 from retro.settings import settings
 from retro.store import Store, default_store
 from retro.store.records import note_item
+from retro.times import now
 
 __all__ = [
     "PAGE_QUERY",
@@ -274,7 +275,7 @@ def page_event(seeded: Seeded) -> dict[str, Any]:
 def _api() -> tuple[Any, Mapping[str, Any]]:
     from graphql import build_schema  # noqa: PLC0415 — only invocation counting needs it
 
-    from retro.local.sdl import PRELUDE  # noqa: PLC0415
+    from appsync_local.sdl import PRELUDE  # noqa: PLC0415
 
     sdl = (ROOT / "schema" / "schema.graphql").read_text()
     resolvers = json.loads((ROOT / "schema" / "resolvers.json").read_text())["resolvers"]

@@ -81,11 +81,11 @@ ON_NOTE_ADDED = f"subscription On($b: ID!) {{ onNoteAdded(boardId: $b) {{ {NOTE_
 def available() -> str | None:
     """None if the local server can run here, else why not."""
     try:
-        from retro.local.server import LocalServer, ServerOptions  # noqa: F401, PLC0415
+        from appsync_local.server import LocalServer, ServerOptions  # noqa: F401, PLC0415
     except ImportError as error:
-        return f"retro.local is not importable ({error})"
+        return f"appsync_local is not importable ({error})"
     done = subprocess.run(
-        [sys.executable, "-m", "retro.cli", "serve", "--help"],
+        [sys.executable, "-m", "retro_tools.cli", "serve", "--help"],
         cwd=ROOT,
         capture_output=True,
         check=False,
@@ -128,12 +128,13 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 # -- A. counts through the in-thread server ---------------------------------------------------
 def counts() -> list[Row]:
-    from retro.local.server import LocalServer, ServerOptions  # noqa: PLC0415
+    from appsync_local.server import LocalServer  # noqa: PLC0415
+    from retro_tools.serve.stack import retro_options  # noqa: PLC0415
 
     rows: list[Row] = []
     with _environment({"RETRO_LOG_LEVEL": "ERROR"}):
         server = LocalServer(
-            ServerOptions(port=0, api_key=API_KEY, moto_in_subprocess=True), out=io.StringIO()
+            retro_options(port=0, api_key=API_KEY, moto_in_subprocess=True), out=io.StringIO()
         )
         try:
             server.start_in_thread()
@@ -380,7 +381,7 @@ def speed() -> list[Row]:
     # `retro serve` as a developer runs it: moto embedded in the server's process. (With moto
     # in a process of its own, its HTTP server let some requests wait past the store's 5 s read
     # timeout under 10 clients; the embedded one did not.)
-    serve_args = [sys.executable, "-m", "retro.cli", "serve", "--host", HOST]
+    serve_args = [sys.executable, "-m", "retro_tools.cli", "serve", "--host", HOST]
     serve_args += ["--port", str(server_port), "--api-key", API_KEY]
     with _process(serve_args, env) as server:
         base, endpoint = _wait_ready(server)

@@ -98,11 +98,11 @@ resource "aws_lambda_function" "function" {
   lifecycle {
     precondition {
       condition     = local.build.architecture == var.lambda_architecture
-      error_message = "The package in ${local.package_dir} was built for ${local.build.architecture}, but lambda_architecture is ${var.lambda_architecture}: rebuild with `python -m retro.packaging --arch ${var.lambda_architecture}` or change the variable."
+      error_message = "The package in ${local.package_dir} was built for ${local.build.architecture}, but lambda_architecture is ${var.lambda_architecture}: rebuild with `python -m retro_tools.packaging --arch ${var.lambda_architecture}` or change the variable."
     }
     precondition {
       condition     = "python${local.build.pythonVersion}" == var.lambda_runtime
-      error_message = "The package in ${local.package_dir} was built for python${local.build.pythonVersion}, but lambda_runtime is ${var.lambda_runtime}: rebuild with `python -m retro.packaging --python-version ${trimprefix(var.lambda_runtime, "python")}` or change the variable."
+      error_message = "The package in ${local.package_dir} was built for python${local.build.pythonVersion}, but lambda_runtime is ${var.lambda_runtime}: rebuild with `python -m retro_tools.packaging --python-version ${trimprefix(var.lambda_runtime, "python")}` or change the variable."
     }
   }
 

@@ -20,7 +20,7 @@ locals {
   package_dir = coalesce(var.package_dir, "${path.module}/../dist")
   client_dir  = coalesce(var.client_dir, "${path.module}/../client")
 
-  # What `python -m retro.packaging` built; checked against lambda_architecture/lambda_runtime.
+  # What `python -m retro_tools.packaging` built; checked against lambda_architecture/lambda_runtime.
   build = jsondecode(file("${local.package_dir}/build.json"))
 
   account_id = data.aws_caller_identity.current.account_id

@@ -49,7 +49,7 @@ variable "package_dir" {
 }
 
 variable "lambda_architecture" {
-  description = "Instruction set of the functions: x86_64 or arm64. Must match the architecture the package was built for (`python -m retro.packaging --arch ...`)."
+  description = "Instruction set of the functions: x86_64 or arm64. Must match the architecture the package was built for (`python -m retro_tools.packaging --arch ...`)."
   type        = string
   default     = "x86_64"
 

@@ -16,7 +16,7 @@ from retro import services
 from retro.models import Board, BoardVersion, Note, Participation, User, VersionRef
 from retro.services import checks
 from retro.store import Store
-from retro.store.records import iso
+from retro.times import iso
 
 __all__ = [
     "EMBEDDED",

@@ -1,6 +1,8 @@
-"""Retro: the shared package — models, the single-table store, services, errors, settings, CLI.
+"""Retro's runtime: models, services, the single-table store, errors, settings, ids.
 
-Data flows one way: resolvers (or retro.local) → retro.services → retro.store → DynamoDB.
+This package (with `resolvers/`) is what ships to Lambda. Data flows one way: AppSync (or the
+local AppSync) → resolvers → retro.services → retro.store → DynamoDB; `make lint` holds the
+layers to it.
 """
 
 __all__ = ["__version__"]

@@ -6,7 +6,7 @@ Author and voter ids exist on the models because rules need them, but no view ev
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -26,7 +26,6 @@ __all__ = [
     "User",
     "VersionRef",
     "clean_text",
-    "now",
 ]
 
 MAX_NOTE_TEXT = 2000
@@ -34,12 +33,6 @@ MAX_TITLE = 200
 MAX_NAME = 80
 DEFAULT_VOTE_BUDGET = 5
 MAX_VOTE_BUDGET = 100
-
-
-def now() -> datetime:
-    """The current time in UTC, to the millisecond (what AWSDateTime carries)."""
-    moment = datetime.now(UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def clean_text(value: str, *, max_length: int, multiline: bool) -> str:

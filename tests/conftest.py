@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 
-from retro.local.engine import Limits
-from retro.local.server import LocalServer, ServerOptions
+from appsync_local.engine import Limits
+from appsync_local.server import LocalServer, ServerOptions
+from retro_tools.serve.stack import retro_options
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,11 +114,21 @@ def _lower(headers: Any) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items()}
 
 
+def retro_test_options(**overrides: Any) -> ServerOptions:
+    """Retro's API on a fresh embedded DynamoDB in a child process, on a free port."""
+    return retro_options(
+        schema_path=ROOT / "schema" / "schema.graphql",
+        resolvers_path=ROOT / "schema" / "resolvers.json",
+        port=0,
+        moto_in_subprocess=True,
+        **overrides,
+    )
+
+
 def start_server(options: ServerOptions) -> tuple[LocalServer, dict[str, str]]:
     """Start a server in a thread; returns it and the environment to restore afterwards."""
     saved = dict(os.environ)
     options.port = 0
-    options.moto_in_subprocess = True
     server = LocalServer(options)
     try:
         server.start_in_thread()
@@ -145,13 +156,7 @@ def _restore(saved: dict[str, str]) -> None:
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
     """The real Retro API on the local AppSync, for the whole session."""
-    server, saved = start_server(
-        ServerOptions(
-            schema_path=ROOT / "schema" / "schema.graphql",
-            resolvers_path=ROOT / "schema" / "resolvers.json",
-            limits=Limits(),
-        )
-    )
+    server, saved = start_server(retro_test_options(limits=Limits()))
     try:
         yield LiveServer(server)
     finally:

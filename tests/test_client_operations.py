@@ -25,7 +25,7 @@ from graphql import (
     validate,
 )
 
-from retro.local.sdl import ApiDefinition, load_api
+from appsync_local.sdl import ApiDefinition, load_api
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS_JS = ROOT / "client" / "js" / "operations.js"

@@ -4,10 +4,10 @@ from typing import Any
 
 from retro.errors import ForbiddenError, NotFoundError
 from retro.ids import new_id
-from retro.models import Board, BoardSettings, BoardVersion, VersionRef, now
+from retro.models import Board, BoardSettings, BoardVersion, VersionRef
 from retro.services import checks
 from retro.store import Store
-from retro.store.records import iso
+from retro.times import iso, now
 
 __all__ = [
     "boards_of",

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from retro.errors import ValidationError
 from retro.models import Board, BoardVersion, Column, Note
-from retro.store.records import iso
+from retro.times import iso
 
 __all__ = ["ExportFormat", "export_version"]
 

@@ -7,11 +7,11 @@ used with another board's id finds nothing and changes nothing.
 
 from retro.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from retro.ids import new_id
-from retro.models import Board, Note, now
+from retro.models import Board, Note
 from retro.services import checks
 from retro.services.boards import require_board
 from retro.store import Store
-from retro.store.records import iso
+from retro.times import iso, now
 
 __all__ = ["add_note", "delete_note", "find_live_note", "notes_of", "update_note"]
 

@@ -5,9 +5,10 @@ import secrets
 
 from retro.errors import UnauthorizedError
 from retro.ids import is_id, new_id
-from retro.models import User, now
+from retro.models import User
 from retro.services import checks
 from retro.store import Store
+from retro.times import now
 
 __all__ = ["authenticate", "create_user", "get_user", "hash_token"]
 

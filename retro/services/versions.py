@@ -9,10 +9,11 @@ remember the note they came from. GOOD and BAD notes stay with the version they 
 
 from retro.errors import NotFoundError, ValidationError
 from retro.ids import new_id
-from retro.models import BoardVersion, Column, Note, now
+from retro.models import BoardVersion, Column, Note
 from retro.services import checks
 from retro.services.boards import require_board, require_owner
 from retro.store import Store
+from retro.times import now
 
 __all__ = ["start_new_version", "version_by_number", "versions_of"]
 

@@ -16,7 +16,6 @@ from retro.settings import settings
 from retro.store import keys
 from retro.store.records import (
     board_item,
-    iso,
     note_item,
     to_board,
     to_note,
@@ -37,6 +36,7 @@ from retro.store.table import (
     UnavailableError,
     record_requests,
 )
+from retro.times import iso
 
 __all__ = [
     "TABLE_DEFINITION",

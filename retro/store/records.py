@@ -5,15 +5,14 @@ which sort as they compare. Reading validates every item through its model, so a
 fails loudly here instead of surfacing half-formed in an API response.
 """
 
-from datetime import datetime
 from typing import Any
 
 from retro.models import Board, BoardVersion, Note, User
 from retro.store import keys
+from retro.times import iso
 
 __all__ = [
     "board_item",
-    "iso",
     "note_item",
     "to_board",
     "to_note",
@@ -24,12 +23,6 @@ __all__ = [
 ]
 
 Item = dict[str, Any]
-
-
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def user_item(user: User) -> Item:

@@ -14,8 +14,8 @@ from graphql import (
     parse,
 )
 
+from appsync_local.sdl import APPSYNC_SCALARS, PRELUDE
 from resolvers import authorizer, read, views, write
-from retro.local.sdl import APPSYNC_SCALARS, PRELUDE
 
 ROOT = Path(__file__).resolve().parents[2]
 SDL = (ROOT / "schema" / "schema.graphql").read_text()

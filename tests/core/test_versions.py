@@ -54,7 +54,8 @@ def test_a_write_racing_a_new_version_is_refused_not_lost(store, owner, member, 
     services.start_new_version(store, owner, board.id)
     # a note addressed to the version that was live a moment ago is refused by the store
     from retro.ids import new_id
-    from retro.models import Note, now
+    from retro.models import Note
+    from retro.times import now
 
     late = Note(
         id=new_id(),

@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 
-from retro.local.engine import Limits
-from retro.local.server import ServerOptions
-from tests.conftest import ROOT, LiveServer, start_server, stop_server
+from appsync_local.engine import Limits
+from tests.conftest import ROOT, LiveServer, retro_test_options, start_server, stop_server
 
 # AppSync's limits as infra/ deploys them, read from the Terraform defaults so the two agree.
 _VARIABLES = (ROOT / "infra" / "variables.tf").read_text(encoding="utf-8")
@@ -46,9 +45,7 @@ def limited_server() -> Iterator[LiveServer]:
     session's `live_server` before any other module runs.
     """
     server, saved = start_server(
-        ServerOptions(
-            schema_path=ROOT / "schema" / "schema.graphql",
-            resolvers_path=ROOT / "schema" / "resolvers.json",
+        retro_test_options(
             limits=Limits(
                 query_depth=QUERY_DEPTH_LIMIT,
                 resolver_count=RESOLVER_COUNT_LIMIT,

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 import websockets
 
-from retro.local.sdl import load_api
+from appsync_local.sdl import load_api
 from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
 

@@ -1,7 +1,7 @@
 """Fuzzing the API over real sockets: schema-generated operations and malformed bodies.
 
 hypothesis-graphql generates queries and mutations from the very schema the server runs
-(`PRELUDE` + `schema/schema.graphql`, as `retro.local.sdl` builds it) — valid ones and, in
+(`PRELUDE` + `schema/schema.graphql`, as `appsync_local.sdl` builds it) — valid ones and, in
 negative mode, invalid ones — with ids drawn from real boards, notes and versions so that
 generated calls reach the services instead of stopping at "not a valid id". They go over HTTP
 with a user's token, a stranger's token or the API key only. Subscriptions are generated the
@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, queries
 from hypothesis_graphql import nodes as gql_nodes
 
-from retro.local.sdl import load_api
+from appsync_local.sdl import load_api
 from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
 

@@ -22,11 +22,10 @@ import aiohttp
 import pytest
 import websockets
 
-from retro.local.server import ServerOptions
 from tests.appsync_realtime import Frames, appsync_url, start
-from tests.conftest import LiveServer, start_server, stop_server
+from tests.conftest import LiveServer, retro_test_options, start_server, stop_server
 
-from .conftest import ROOT, create_board, new_user
+from .conftest import create_board, new_user
 
 WRITERS = 20
 NOTES_PER_WRITER = 50
@@ -40,12 +39,7 @@ COLUMNS = ("GOOD", "BAD", "ACTION")
 @pytest.fixture(scope="module")
 def load_server() -> Iterator[LiveServer]:
     """Retro's API on a fresh embedded DynamoDB, for this test alone."""
-    server, saved = start_server(
-        ServerOptions(
-            schema_path=ROOT / "schema" / "schema.graphql",
-            resolvers_path=ROOT / "schema" / "resolvers.json",
-        )
-    )
+    server, saved = start_server(retro_test_options())
     try:
         yield LiveServer(server)
     finally:

@@ -32,7 +32,7 @@ from .conftest import User, add_note, create_board, new_user
 
 # selects what `add_note` selects: a subscriber gets the mutation's selection set
 NOTE_SUB = "subscription($b: ID!) { onNoteAdded(boardId: $b) { id boardId } }"
-MAX_FRAME_BYTES = 1024 * 1024  # retro/local/server.py: uvicorn's ws_max_size
+MAX_FRAME_BYTES = 1024 * 1024  # appsync_local/server.py: uvicorn's ws_max_size
 
 
 def run(coroutine: Awaitable[Any]) -> Any:

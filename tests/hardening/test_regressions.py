@@ -218,7 +218,7 @@ def test_subscriber_selecting_a_field_the_mutation_did_not_is_told_so_not_an_int
             )
             return await frames.next()
 
-    with caplog.at_level("ERROR", logger="retro.local"):
+    with caplog.at_level("ERROR", logger="appsync_local"):
         frame = asyncio.run(asyncio.wait_for(scenario(), 30))
     assert frame["type"] == "data" and frame["payload"]["data"] == {"onNoteAdded": None}
     (error,) = frame["payload"]["errors"]

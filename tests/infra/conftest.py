@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from retro.packaging import BuildResult, Target, build
+from retro_tools.packaging import BuildResult, Target, build
 from tests.conftest import ROOT
 
 INFRA = ROOT / "infra"

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from retro.packaging import (
+from retro_tools.packaging import (
     BuildResult,
     PackagingError,
     Target,
@@ -31,6 +31,7 @@ from retro.packaging import (
     install_wheels,
     lambda_functions,
     main,
+    project_modules,
     runtime_requirements,
 )
 
@@ -99,7 +100,7 @@ for function, handler in json.loads(handlers).items():
     assert callable(getattr(module, attribute)), handler
 import boto3, pydantic_core
 print(json.dumps({{"pydantic_core": pydantic_core.__file__, "boto3": boto3.__file__,
-                  "local": "retro.local" in sys.modules}}))
+                  "local": "appsync_local" in sys.modules}}))
 """
     result = subprocess.run(
         [python, "-I", "-S", "-c", script],
@@ -140,13 +141,31 @@ def test_zip_holds_the_code_and_linux_wheels_but_not_boto3_or_local_server(
     tops = {name.split("/")[0] for name in names}
     assert {"retro", "resolvers", "pydantic", "pydantic_core", "graphql"} <= tops
     assert not tops & {"boto3", "botocore", "s3transfer"}, "boto3 is the Lambda runtime's"
-    assert not [n for n in names if n.startswith("retro/local/")], "the local server ships"
-    assert "retro/packaging.py" not in names
+    assert not tops & {"appsync_local", "retro_tools"}, "the local server or a tool ships"
     binaries = [n for n in names if n.startswith("pydantic_core/") and n.endswith(".so")]
     assert binaries, "pydantic_core's compiled module is missing"
     assert all("cpython-312-x86_64-linux-gnu" in n for n in binaries), binaries
     for handler in _expected_functions().values():
         assert handler.rpartition(".")[0].replace(".", "/") + ".py" in names
+
+
+def test_zip_holds_exactly_the_project_modules_the_handlers_import(
+    production_build: BuildResult, tmp_path: Path
+) -> None:
+    # GIVEN the sources with one runtime module that no handler imports
+    copy = tmp_path / "checkout"
+    for folder in ("retro", "resolvers"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "retro" / "unused_helper.py").write_text("VALUE = 1\n")
+    # THEN the project files in the zip are the runtime and handler modules the handlers
+    # import, found by following their imports — and the unused module is not among them
+    with zipfile.ZipFile(production_build.zips["write"]) as archive:
+        project = {n for n in archive.namelist() if n.split("/")[0] in {"retro", "resolvers"}}
+    handlers = [h.rpartition(".")[0] for h in _expected_functions().values()]
+    assert project == set(project_modules(copy, handlers))
+    assert "retro/unused_helper.py" not in project_modules(copy, handlers)
+    assert {"retro/services/__init__.py", "retro/store/table.py", "resolvers/read.py"} <= project
+    assert all(n.endswith(".py") for n in project), "only modules: no py.typed, no data files"
 
 
 def test_zip_entries_are_normalised(production_build: BuildResult) -> None:

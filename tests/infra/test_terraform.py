@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from retro.packaging import BuildResult
+from retro_tools.packaging import BuildResult
 
 from .conftest import INFRA, ROOT, require
 

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import websockets
 
-from retro.apidocs_examples import BOARD_ID, EXAMPLES, NOTE_ID
+from retro_tools.apidocs_examples import BOARD_ID, EXAMPLES, NOTE_ID
 from tests.conftest import ROOT, LiveServer
 
 EXAMPLES_DIR = ROOT / "examples"

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse, validate
 
+from appsync_local.sdl import PRELUDE, load_api
 from retro import apidocs
-from retro.apidocs import ApiDocsError, check_examples, render_reference, splice
-from retro.apidocs_examples import EXAMPLES, Example
-from retro.local.sdl import PRELUDE, load_api
+from retro_tools.apidocs import ApiDocsError, check_examples, render_reference, splice
+from retro_tools.apidocs_examples import EXAMPLES, Example
 from tests.conftest import ROOT
 
 API_MD = ROOT / "docs" / "API.md"
@@ -41,7 +41,9 @@ def schema() -> GraphQLSchema:
 def test_committed_reference_is_what_the_schema_gives() -> None:
     committed = API_MD.read_text(encoding="utf-8")
     expected = splice(committed, render_reference(SDL, MAP))
-    assert committed == expected, "docs/API.md is stale: run `.venv/bin/python -m retro.apidocs`"
+    assert committed == expected, (
+        "docs/API.md is stale: run `.venv/bin/python -m retro_tools.apidocs`"
+    )
 
 
 def test_a_changed_description_makes_the_committed_reference_stale() -> None:

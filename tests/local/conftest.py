@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from retro.local.engine import Limits
-from retro.local.realtime import RealtimeSettings
-from retro.local.server import ServerOptions
+from appsync_local.engine import Limits
+from appsync_local.realtime import RealtimeSettings
+from appsync_local.server import ServerOptions
 from tests.appsync_realtime import API_KEY
 from tests.conftest import LiveServer, start_server, stop_server
 

@@ -14,7 +14,7 @@ def test_console_reads_the_table_the_environment_names(live_server):
     )
     script = f"print([b.title for b in services.boards_of(store, {user_id!r})[0]])\n"
     answer = subprocess.run(
-        [sys.executable, "-m", "retro.cli", "console"],
+        [sys.executable, "-m", "retro_tools.cli", "console"],
         input=script,
         capture_output=True,
         text=True,

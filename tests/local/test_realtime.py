@@ -279,7 +279,7 @@ def test_messages_over_240_kb_are_dropped(fake_server: LiveServer, fake: Any, ca
             frame = await frames.next()
             assert frame["payload"]["data"]["onItem"] == {"id": small["id"], "label": "small"}
 
-    with caplog.at_level(logging.WARNING, logger="retro.local"):
+    with caplog.at_level(logging.WARNING, logger="appsync_local"):
         run(scenario())
     assert any("dropped" in r.getMessage() for r in caplog.records)
 

@@ -22,8 +22,8 @@ from graphql import (
 )
 from graphql.language import Visitor, visit
 
-from retro.local.builder import FieldSpec, build_schema
-from retro.local.sdl import load_api
+from appsync_local.builder import FieldSpec, build_schema
+from appsync_local.sdl import load_api
 from tests.conftest import ROOT
 
 from .conftest import FAKE
@@ -68,7 +68,7 @@ def _serve(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("RETRO_DYNAMODB_ENDPOINT", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "retro.cli", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "retro_tools.cli", "serve", "--port", "0", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

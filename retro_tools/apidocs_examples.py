@@ -1,6 +1,6 @@
 """The example operations of docs/API.md's reference, one per documented field.
 
-`retro.apidocs` renders them under their field and refuses to render if one is missing, does
+`retro_tools.apidocs` renders them under their field and refuses to render if one is missing, does
 not validate against the schema, or would not feed the documented subscriptions. The ids are
 placeholders of the real shape (36 characters of Crockford base32); `tests/integrators` runs
 every example against a local server with real ids put in their place.

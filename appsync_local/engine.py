@@ -37,14 +37,14 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
-from retro.local.auth import AUTHORIZER_FUNCTION, Authenticator, Caller, FieldAuthorization
-from retro.local.builder import FieldSpec, build_schema
-from retro.local.config import ConfigError, FieldResolver, ResolverMap
-from retro.local.errors import appsync_error, field_error, format_error
-from retro.local.events import arguments_json, build_event, collect_fields
-from retro.local.invoke import BatchLoader, HandlerError, Invoker
-from retro.local.pubsub import Broker, Subscriber
-from retro.local.sdl import ApiDefinition
+from appsync_local.auth import AUTHORIZER_FUNCTION, Authenticator, Caller, FieldAuthorization
+from appsync_local.builder import FieldSpec, build_schema
+from appsync_local.config import ConfigError, FieldResolver, ResolverMap
+from appsync_local.errors import appsync_error, field_error, format_error
+from appsync_local.events import arguments_json, build_event, collect_fields
+from appsync_local.invoke import BatchLoader, HandlerError, Invoker
+from appsync_local.pubsub import Broker, Subscriber
+from appsync_local.sdl import ApiDefinition
 
 __all__ = [
     "Engine",

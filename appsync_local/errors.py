@@ -24,7 +24,7 @@ __all__ = [
     "internal_error_message",
 ]
 
-log = logging.getLogger("retro.local")
+log = logging.getLogger("appsync_local")
 
 # What AppSync says when a request's credentials are refused (HTTP 401) and when a Lambda
 # resolver raises `UnauthorizedException`.

@@ -1,9 +1,12 @@
 """The local AppSync: AppSync's behaviour on Strawberry, for any AppSync SDL + resolver map.
 
-`retro serve` runs it. It reads the API definition the cloud uses (`schema/schema.graphql` and
-`schema/resolvers.json`), builds an executable Strawberry schema from the SDL at start-up, and
-calls the configured Python handlers with the very events AppSync's direct Lambda resolvers
-send. Nothing here knows Retro's types: the only Retro-specific module is `demo` (seed data).
+`retro serve` (`retro_tools.serve`) runs it. It reads an API definition as the cloud does (an
+SDL and a resolver map such as `schema/schema.graphql` and `schema/resolvers.json`), builds an
+executable Strawberry schema from the SDL at start-up, and calls the configured Python handlers
+with the very events AppSync's direct Lambda resolvers send. Nothing here knows Retro: the
+application's specifics (its database, seed data) come in through `ServerOptions`, and
+`make lint` forbids any import of Retro's packages (tests/local/appsync_fake runs it on an API
+that is not Retro's).
 
 Modules, one concept each:
 - `sdl`: the SDL as AppSync reads it (scalars and directives pre-declared, auth rules).
@@ -17,7 +20,7 @@ Modules, one concept each:
 - `pubsub`: `@aws_subscribe` fan-out with AppSync's argument filters.
 - `engine`: one place that executes operations for every transport.
 - `http`, `realtime`, `transport_ws`: the HTTP endpoint and the two WebSocket protocols.
-- `app`, `server`, `dynamodb`, `demo`, `command`: the process around it.
+- `app`, `server`: the process around it (the application's backend is plugged in).
 """
 
 __all__: list[str] = []

@@ -7,7 +7,7 @@ moto, dummy credentials) is set before any handler is imported.
 - Embedded (default): moto's DynamoDB server on 127.0.0.1 and a free port, in this process,
   or in a child process (`in_subprocess=True`: moto keeps its data in process-global state,
   which a test's own `mock_aws` would reset). Either way it answers one request at a time,
-  as DynamoDB's per-request atomicity requires (`retro/local/moto_atomic.py`).
+  as DynamoDB's per-request atomicity requires (`retro_tools/serve/moto_atomic.py`).
 - `--dynamodb-endpoint URL`: DynamoDB Local or AWS itself; nothing is changed but the endpoint.
 
 Either way the table is created if missing, with exactly the keys and index `infra/` declares
@@ -66,14 +66,14 @@ class EmbeddedDynamoDB:
         if self.in_subprocess:
             port = _free_port(host)
             self._process = subprocess.Popen(  # noqa: S603 — our own interpreter and module
-                [sys.executable, "-m", "retro.local.moto_atomic", host, str(port)],
+                [sys.executable, "-m", "retro_tools.serve.moto_atomic", host, str(port)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             _wait_for_port(host, port, self._process)
             self.endpoint = f"http://{host}:{port}"
         else:
-            from retro.local.moto_atomic import AtomicMotoServer  # noqa: PLC0415 — loads moto
+            from retro_tools.serve.moto_atomic import AtomicMotoServer  # noqa: PLC0415 — loads moto
 
             self._thread_server = AtomicMotoServer(host)
             self.endpoint = self._thread_server.start()

@@ -18,10 +18,10 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from retro.local.auth import Caller
-from retro.local.engine import Engine, operation_type
-from retro.local.errors import RequestError, internal_error_message
-from retro.local.realtime import RealtimeSettings, send_payloads
+from appsync_local.auth import Caller
+from appsync_local.engine import Engine, operation_type
+from appsync_local.errors import RequestError, internal_error_message
+from appsync_local.realtime import RealtimeSettings, send_payloads
 
 __all__ = ["SUBPROTOCOL", "serve_transport_ws"]
 

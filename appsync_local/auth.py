@@ -24,9 +24,9 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from retro.local.errors import UNAUTHORIZED_MESSAGE, RequestError, field_error
-from retro.local.invoke import HandlerError, Invoker
-from retro.local.sdl import API_KEY, AWS_LAMBDA, AuthRules
+from appsync_local.errors import UNAUTHORIZED_MESSAGE, RequestError, field_error
+from appsync_local.invoke import HandlerError, Invoker
+from appsync_local.sdl import API_KEY, AWS_LAMBDA, AuthRules
 
 __all__ = [
     "AUTHORIZER_FUNCTION",

@@ -42,8 +42,8 @@ from graphql import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema_directive import Location
 
-from retro.local.scalars import SCALAR_MAP, SCALAR_TYPES
-from retro.local.sdl import ApiDefinition, SchemaError
+from appsync_local.scalars import SCALAR_MAP, SCALAR_TYPES
+from appsync_local.sdl import ApiDefinition, SchemaError
 
 __all__ = ["BuiltSchema", "FieldBinder", "FieldSpec", "build_schema", "python_name"]
 

@@ -59,13 +59,14 @@ def run(args: argparse.Namespace) -> int:
     import signal  # noqa: PLC0415
     import sys  # noqa: PLC0415
 
-    from retro.local.config import ConfigError  # noqa: PLC0415
-    from retro.local.engine import Limits  # noqa: PLC0415
-    from retro.local.sdl import SchemaError  # noqa: PLC0415
-    from retro.local.server import LocalServer, ServerOptions  # noqa: PLC0415
+    from appsync_local.config import ConfigError  # noqa: PLC0415
+    from appsync_local.engine import Limits  # noqa: PLC0415
+    from appsync_local.sdl import SchemaError  # noqa: PLC0415
+    from appsync_local.server import LocalServer  # noqa: PLC0415
+    from retro_tools.serve.stack import retro_options  # noqa: PLC0415
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    options = ServerOptions(
+    options = retro_options(
         host=args.host,
         port=args.port,
         api_key=args.api_key,

@@ -9,7 +9,7 @@ table's size; the local one should not either.
 `install()` changes only how the rollback is prepared: the items a transaction names are backed
 up (deep copies of those few items) and put back if it fails, instead of whole tables. What
 moto checks, writes and answers is unchanged. Only the embedded server's process installs it
-(`retro/local/moto_atomic.py`), where every request already runs alone.
+(`retro_tools/serve/moto_atomic.py`), where every request already runs alone.
 """
 
 import copy

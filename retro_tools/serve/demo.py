@@ -8,7 +8,7 @@ directly to the table.
 
 from typing import Any
 
-from retro.local.engine import Engine
+from appsync_local.engine import Engine
 
 __all__ = ["DemoError", "seed"]
 

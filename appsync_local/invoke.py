@@ -25,8 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from retro.local.config import Handler, load_handler
-from retro.local.errors import UNAUTHORIZED_MESSAGE
+from appsync_local.config import Handler, load_handler
+from appsync_local.errors import UNAUTHORIZED_MESSAGE
 
 __all__ = ["BatchLoader", "HandlerError", "Invoker", "LambdaContext"]
 

@@ -5,7 +5,7 @@ server handles requests in threads without a lock, so two concurrent transaction
 pass a condition that only one should (a vote budget overspent). Here every request runs under
 one lock: requests from many clients still interleave, their insides do not.
 
-Run as `python -m retro.local.moto_atomic HOST PORT` (the local server's child process), or
+Run as `python -m retro_tools.serve.moto_atomic HOST PORT` (the local server's child process), or
 start in a thread with `AtomicMotoServer`.
 """
 
@@ -22,7 +22,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from retro.local import moto_rollback
+from retro_tools.serve import moto_rollback
 
 __all__ = ["AtomicMotoServer", "main"]
 

@@ -20,7 +20,7 @@ from typing import Any
 
 __all__ = ["Broker", "Subscriber", "matches"]
 
-log = logging.getLogger("retro.local")
+log = logging.getLogger("appsync_local")
 
 _QUEUE_LIMIT = 1000
 

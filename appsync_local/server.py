@@ -1,10 +1,14 @@
-"""The local AppSync process: DynamoDB, engine, ASGI app and uvicorn, started and stopped.
+"""The local AppSync process: backend, engine, ASGI app and uvicorn, started and stopped.
 
 `LocalServer` is used two ways:
 - by `retro serve` (`run_forever`): in the main thread, where uvicorn turns Ctrl-C and SIGTERM
   into a clean shutdown;
 - by tests (`start_in_thread`): in a background thread of the test process, so tests reach it
   over real sockets and still read its counters (`engine.invoker.counts`) in-process.
+
+What the handlers talk to (a database) is the application's business: it comes in as a
+`Backend`, started before the handlers are loaded and stopped after the server. Seed data, if
+any, comes in as `seed`, run through the engine once the server listens.
 """
 
 import asyncio
@@ -13,49 +17,55 @@ import logging
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
-from retro.local.auth import new_api_key
-from retro.local.config import load_resolver_map
-from retro.local.dynamodb import EmbeddedDynamoDB, ensure_table, point_handlers_at
-from retro.local.engine import Engine, Limits
-from retro.local.graphiql import find_node_modules
-from retro.local.realtime import RealtimeSettings
-from retro.local.sdl import load_api
-from retro.settings import settings
+from appsync_local.auth import new_api_key
+from appsync_local.config import load_resolver_map
+from appsync_local.engine import Engine, Limits
+from appsync_local.graphiql import find_node_modules
+from appsync_local.realtime import RealtimeSettings
+from appsync_local.sdl import load_api
 
-__all__ = ["LocalServer", "ServerOptions", "project_root"]
+__all__ = ["Backend", "LocalServer", "ServerOptions"]
 
-log = logging.getLogger("retro.local")
+log = logging.getLogger("appsync_local")
 
 
-def project_root() -> Path:
-    """The directory holding `schema/`: the current one if it has it, else this checkout's."""
-    cwd = Path.cwd()
-    if (cwd / "schema" / "schema.graphql").is_file():
-        return cwd
-    return Path(__file__).resolve().parents[2]
+class Backend(Protocol):
+    """What the handlers read and write, run beside the server (e.g. an embedded database)."""
+
+    def start(self) -> list[str]:
+        """Start it and point the handlers at it; returns lines for the banner."""
+        ...
+
+    def stop(self) -> None: ...
+
+
+# Seeds data through the engine once the server listens at the URL given; returns lines for the
+# banner.
+Seed = Callable[[Engine, str], Awaitable[list[str]]]
 
 
 @dataclass
 class ServerOptions:
+    schema_path: Path
+    resolvers_path: Path | None = None  # default: resolvers.json beside the schema
+    name: str = "AppSync"  # shown in the banner
     host: str = "127.0.0.1"
     port: int = 4000
     api_key: str | None = None
-    dynamodb_endpoint: str | None = None
-    demo: bool = False
+    region: str = "us-east-1"
     limits: Limits = field(default_factory=Limits)
-    schema_path: Path | None = None
-    resolvers_path: Path | None = None
-    client_dir: Path | None = None
+    client_dir: Path | None = None  # static files served at `/`, if any
     # Where handler modules are imported from (Lambda's task root); default: the directory
     # above the one holding resolvers.json.
     handler_root: Path | None = None
     realtime: RealtimeSettings = field(default_factory=RealtimeSettings)
-    moto_in_subprocess: bool = False
+    backend: Backend | None = None
+    seed: Seed | None = None
 
 
 class LocalServer:
@@ -63,11 +73,10 @@ class LocalServer:
         self.options = options
         self.out = out if out is not None else sys.stdout
         self.api_key = options.api_key or new_api_key()
-        self.dynamodb: EmbeddedDynamoDB | None = None
         self.engine: Engine | None = None
         self.socket: socket.socket | None = None
         self.port = 0
-        self.demo: tuple[str, str] | None = None  # (board id, user token)
+        self.notes: list[str] = []  # the backend's and the seed's lines for the banner
         self._uvicorn: Any = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -109,10 +118,9 @@ class LocalServer:
 
     # -- lifecycle ----------------------------------------------------------------------------
     def prepare(self) -> None:
-        """Everything before serving: DynamoDB, the table, the engine, the listening socket."""
+        """Everything before serving: the backend, the engine, the listening socket."""
         options = self.options
-        root = project_root()
-        schema_path = options.schema_path or root / "schema" / "schema.graphql"
+        schema_path = options.schema_path
         resolvers_path = options.resolvers_path or schema_path.parent / "resolvers.json"
         handler_root = options.handler_root or resolvers_path.resolve().parent.parent
         if str(handler_root) not in sys.path:
@@ -120,19 +128,11 @@ class LocalServer:
         api = load_api(schema_path.read_text(encoding="utf-8"))
         resolvers = load_resolver_map(resolvers_path)
 
-        if options.dynamodb_endpoint:
-            endpoint = options.dynamodb_endpoint
-            loopback = any(h in endpoint for h in ("://127.", "://localhost", "://[::1]"))
-            point_handlers_at(endpoint, dummy_credentials=loopback)
-        else:
-            self.dynamodb = EmbeddedDynamoDB(in_subprocess=options.moto_in_subprocess)
-            endpoint = self.dynamodb.start()
-            point_handlers_at(endpoint, dummy_credentials=True)
-        self.table = ensure_table()
-        self.dynamodb_endpoint = endpoint
+        if options.backend is not None:
+            self.notes = options.backend.start()
 
         self.engine = Engine(
-            api, resolvers, api_key=self.api_key, region=settings().region, limits=options.limits
+            api, resolvers, api_key=self.api_key, region=options.region, limits=options.limits
         )
         self.engine.start()
 
@@ -144,14 +144,13 @@ class LocalServer:
         self.socket = sock
         self.port = int(sock.getsockname()[1])
 
-        client_dir = options.client_dir or root / "client"
-        from retro.local.app import create_app  # noqa: PLC0415
+        from appsync_local.app import create_app  # noqa: PLC0415
 
         self.app = create_app(
             self.engine,
             public_config=self.public_config(),
-            client_dir=client_dir,
-            node_modules=find_node_modules(Path.cwd(), root),
+            client_dir=options.client_dir,
+            node_modules=find_node_modules(Path.cwd(), schema_path.resolve().parent.parent),
             realtime_settings=options.realtime,
         )
 
@@ -173,10 +172,8 @@ class LocalServer:
         while not self._uvicorn.started and not task.done():
             await asyncio.sleep(0.01)
         if not task.done():
-            if self.options.demo:
-                from retro.local.demo import seed  # noqa: PLC0415 — Retro's own seed data
-
-                self.demo = await seed(self.engine)
+            if self.options.seed is not None:
+                self.notes += await self.options.seed(self.engine, self.url)
             if on_ready is not None:
                 on_ready()
         await task
@@ -184,32 +181,25 @@ class LocalServer:
     def close(self) -> None:
         if self.engine is not None:
             self.engine.close()
-        if self.dynamodb is not None:
-            self.dynamodb.stop()
+        if self.options.backend is not None:
+            self.options.backend.stop()
         if self.socket is not None:
             with contextlib.suppress(OSError):
                 self.socket.close()
 
     def banner(self) -> str:
         assert self.engine is not None
-        where = (
-            f"embedded (moto) at {self.dynamodb_endpoint}"
-            if self.dynamodb
-            else self.dynamodb_endpoint
-        )
+        name = self.options.name
         lines = [
-            "Retro: local AppSync",
+            f"{name}: local AppSync",
             f"  app        {self.url}/",
             f"  GraphQL    {self.graphql_url}",
             f"  realtime   {self.realtime_url}",
             f"  GraphiQL   {self.graphiql_url}",
             f"  API key    {self.api_key}",
-            f"  DynamoDB   {where}, table {self.table}",
+            *self.notes,
+            f"{name} is ready at {self.url}",
         ]
-        if self.demo is not None:
-            board, token = self.demo
-            lines += [f"  demo board {self.url}/#/board/{board}", f"  demo token {token}"]
-        lines.append(f"Retro is ready at {self.url}")
         return "\n".join(lines)
 
     def print_banner(self) -> None:

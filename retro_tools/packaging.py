@@ -3,7 +3,7 @@
 The functions are the ones ``schema/resolvers.json`` names (``functions.*`` plus the
 ``authorizer``), so adding a function there adds a zip here. Each zip holds:
 
-- the project's ``retro`` and ``resolvers`` packages (without ``retro/local``, the local
+- the project's ``retro`` and ``resolvers`` packages (without ``appsync_local``, the local
   AppSync, which Lambda never runs);
 - the runtime dependencies from ``pyproject.toml`` *minus boto3*: the Lambda Python runtime
   ships boto3 and botocore, and bundling them would triple the zip for nothing. They are
@@ -20,12 +20,13 @@ Downloaded wheels are cached in ``dist/.wheels``: after the first build no netwo
 and the dependency versions stay those of the cache until it is deleted (``rm -r dist/.wheels``
 picks up new releases).
 
-Run ``python -m retro.packaging`` (``make package``); ``--help`` lists the options.
+Run ``python -m retro_tools.packaging`` (``make package``); ``--help`` lists the options.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import hashlib
 import io
@@ -39,7 +40,7 @@ import tomllib
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 __all__ = [
     "ARCHITECTURES",
@@ -50,6 +51,7 @@ __all__ = [
     "install_wheels",
     "lambda_functions",
     "main",
+    "project_modules",
     "runtime_requirements",
 ]
 
@@ -67,16 +69,8 @@ DEFAULT_PYTHON_VERSION = "3.12"
 #: Provided by the Lambda Python runtime, so never bundled.
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
 
-#: Project packages copied into every zip, and paths inside them that Lambda does not need:
-#: the local AppSync and this build tool.
+#: The project's packages a Lambda function may import from: the runtime and the handlers.
 PROJECT_PACKAGES = ("retro", "resolvers")
-# Build and local tools: nothing a Lambda function imports.
-EXCLUDED_PROJECT_PATHS = (
-    PurePosixPath("retro/local"),
-    PurePosixPath("retro/packaging.py"),
-    PurePosixPath("retro/apidocs.py"),
-    PurePosixPath("retro/apidocs_examples.py"),
-)
 
 #: Files pip writes into ``*.dist-info`` that describe the installation rather than the
 #: package; some vary between machines (RECORD lists compiled files, INSTALLER names the tool).
@@ -239,28 +233,56 @@ def _dependency_files(site: Path) -> Iterator[tuple[str, Path]]:
         yield relative.as_posix(), path
 
 
-def _project_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """The project's own packages, as (name inside the zip, path)."""
-    for package in PROJECT_PACKAGES:
-        directory = root / package
-        if not (directory / "__init__.py").is_file():
-            raise PackagingError(f"package {package!r} not found: {directory}/__init__.py")
-        for path in directory.rglob("*"):
-            relative = PurePosixPath(path.relative_to(root).as_posix())
-            if not path.is_file() or _is_excluded_project_path(relative):
-                continue
-            yield str(relative), path
+def project_modules(root: Path, modules: Iterable[str]) -> dict[str, Path]:
+    """The project's modules that importing `modules` loads, as {name inside the zip: path}.
+
+    Imports are read from the source (``ast``), deferred ones inside functions included, and
+    followed only inside `PROJECT_PACKAGES`; a package's ``__init__`` comes with its modules.
+    """
+    found: dict[str, Path] = {}
+    pending = list(modules)
+    while pending:
+        name = pending.pop()
+        if name.split(".")[0] not in PROJECT_PACKAGES:
+            continue
+        path, is_package = _module_path(root, name)
+        if path is None:
+            continue
+        entry = path.relative_to(root).as_posix()
+        if entry in found:
+            continue
+        found[entry] = path
+        parts = name.split(".")
+        pending += [".".join(parts[:i]) for i in range(1, len(parts))]
+        package = name if is_package else ".".join(parts[:-1])
+        pending += _imports(path, package)
+    return found
 
 
-def _is_excluded_project_path(relative: PurePosixPath) -> bool:
-    if any(relative.is_relative_to(excluded) for excluded in EXCLUDED_PROJECT_PATHS):
-        return True
-    # Caches and editor/OS droppings: never part of the package.
-    return (
-        "__pycache__" in relative.parts
-        or relative.suffix in {".pyc", ".pyo"}
-        or any(part.startswith(".") for part in relative.parts)
-    )
+def _module_path(root: Path, name: str) -> tuple[Path | None, bool]:
+    base = root.joinpath(*name.split("."))
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py", True
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py"), False
+    return None, False
+
+
+def _imports(path: Path, package: str) -> list[str]:
+    """Every module an import statement in `path` may load (``from a import b``: a and a.b)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: from the package, `level - 1` packages up
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*anchor, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            names.append(module)
+            names += [f"{module}.{alias.name}" for alias in node.names]
+    return names
 
 
 def _check_handlers(functions: dict[str, str], names: Iterable[str]) -> None:
@@ -325,7 +347,8 @@ def build(
         site = Path(scratch) / "site"
         install_wheels(requirements, site, target, cache)
         files = dict(_dependency_files(site))
-        for name, path in _project_files(root):
+        handler_modules = [handler.rpartition(".")[0] for handler in functions.values()]
+        for name, path in project_modules(root, handler_modules).items():
             if name in files:
                 raise PackagingError(f"{name} is both a project file and a dependency file")
             files[name] = path
@@ -364,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line: build the zips and print their sizes."""
     root_default = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(
-        prog="python -m retro.packaging",
+        prog="python -m retro_tools.packaging",
         description="Build dist/<function>.zip for every Lambda function in schema/resolvers.json.",
     )
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default=DEFAULT_ARCHITECTURE)

@@ -15,8 +15,8 @@ from typing import Any, NewType
 import strawberry
 from strawberry.types.scalar import ScalarDefinition, ScalarWrapper
 
-from retro.local.errors import ScalarError
-from retro.local.sdl import APPSYNC_SCALARS
+from appsync_local.errors import ScalarError
+from appsync_local.sdl import APPSYNC_SCALARS
 
 __all__ = ["SCALAR_MAP", "SCALAR_TYPES"]
 

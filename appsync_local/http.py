@@ -16,8 +16,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from retro.local.engine import Engine
-from retro.local.errors import RequestError, internal_error_message
+from appsync_local.engine import Engine
+from appsync_local.errors import RequestError, internal_error_message
 
 __all__ = ["MAX_BODY_BYTES", "graphql_endpoint", "parse_request"]
 

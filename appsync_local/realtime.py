@@ -28,12 +28,12 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from retro.local.engine import Engine, SubscriptionHandle, operation_type
-from retro.local.errors import UNAUTHORIZED_MESSAGE, RequestError, internal_error_message
+from appsync_local.engine import Engine, SubscriptionHandle, operation_type
+from appsync_local.errors import UNAUTHORIZED_MESSAGE, RequestError, internal_error_message
 
 __all__ = ["SUBPROTOCOL", "RealtimeSettings", "auth_headers", "send_payloads", "serve_appsync"]
 
-log = logging.getLogger("retro.local")
+log = logging.getLogger("appsync_local")
 
 SUBPROTOCOL = "graphql-ws"
 

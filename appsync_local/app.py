@@ -26,11 +26,11 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
-from retro.local import realtime, transport_ws
-from retro.local.engine import Engine
-from retro.local.graphiql import graphiql_asset, graphiql_page
-from retro.local.http import graphql_endpoint
-from retro.local.realtime import RealtimeSettings
+from appsync_local import realtime, transport_ws
+from appsync_local.engine import Engine
+from appsync_local.graphiql import graphiql_asset, graphiql_page
+from appsync_local.http import graphql_endpoint
+from appsync_local.realtime import RealtimeSettings
 
 __all__ = ["create_app"]
 

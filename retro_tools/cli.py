@@ -8,14 +8,14 @@ __all__ = ["main"]
 
 
 def _console(_args: argparse.Namespace) -> int:
-    from retro.console import run_console  # noqa: PLC0415 — keep `retro --help` fast
+    from retro_tools.console import run_console  # noqa: PLC0415 — keep `retro --help` fast
 
     result: int = run_console()
     return result
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from retro.local.command import run  # noqa: PLC0415 — the local server's deps load on demand
+    from retro_tools.serve.command import run  # noqa: PLC0415 — the local server's deps load on demand
 
     result: int = run(args)
     return result
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="run the local AppSync (GraphQL, realtime, GraphiQL, client) on embedded DynamoDB",
     )
-    from retro.local.command import add_arguments  # noqa: PLC0415
+    from retro_tools.serve.command import add_arguments  # noqa: PLC0415
 
     add_arguments(serve)
     serve.set_defaults(func=_serve)
