@@ -16,7 +16,7 @@ import pytest
 from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse, validate
 
 from appsync_local.sdl import PRELUDE, load_api
-from retro import apidocs
+from retro_tools import apidocs
 from retro_tools.apidocs import ApiDocsError, check_examples, render_reference, splice
 from retro_tools.apidocs_examples import EXAMPLES, Example
 from tests.conftest import ROOT
