@@ -241,7 +241,7 @@ def appsync_event(
     selection: str = "",
     variables: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A direct Lambda resolver event as AppSync sends it for `Type.field` (APPSYNC.md)."""
+    """A direct Lambda resolver event as AppSync sends it for `Type.field` (AppSync Developer Guide, "Direct Lambda resolvers")."""
     parent, name = field.split(".")
     return {
         "arguments": dict(arguments),

@@ -1,7 +1,7 @@
 """A test client's side of AppSync's realtime protocol: URLs, frames, `start` messages.
 
 Shared by the local server's tests and the hardening tests; kept small and literal so that a
-test reads like the protocol (APPSYNC.md, "Realtime WebSocket protocol").
+test reads like the protocol (AppSync Developer Guide, "Building a real-time WebSocket client").
 """
 
 import asyncio

@@ -4,7 +4,7 @@ from typing import Any
 
 from retro.errors import ForbiddenError, NotFoundError
 from retro.ids import new_id
-from retro.models import Board, BoardSettings, BoardVersion, VersionRef
+from retro.models import DEFAULT_VOTE_BUDGET, Board, BoardSettings, BoardVersion, VersionRef
 from retro.services import checks
 from retro.store import Store
 from retro.times import iso, now
@@ -51,7 +51,9 @@ def create_board(
         owner_id=caller,
         title=checks.title(title),
         settings=BoardSettings(
-            vote_budget=checks.budget(vote_budget) if vote_budget is not None else 5
+            vote_budget=checks.budget(vote_budget)
+            if vote_budget is not None
+            else DEFAULT_VOTE_BUDGET
         ),
         created_at=moment,
         updated_at=moment,
