@@ -1,7 +1,8 @@
 """Benchmark 2: the board page the original REST way, side by side with the one GraphQL request.
 
 The design Retro descends from (a serverless retro board in Ruby: REST on API Gateway, Lambdas,
-single-table DynamoDB) served one resource per route, each route a Lambda behind API Gateway. Its board page is therefore a client fetching resource by resource:
+single-table DynamoDB) served one resource per route, each route a Lambda behind API Gateway.
+Its board page is therefore a client fetching resource by resource:
 
     wave 1:  GET /boards/{id}                  GET /boards/{id}/versions   (side by side)
     wave 2:  GET /versions/{live}/notes        (it needs the live version's id from the board)
