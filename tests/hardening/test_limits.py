@@ -179,6 +179,9 @@ def test_batches_get_and_non_json_content_types_are_refused_unrun(
         ("x" * 2001, "text"),
         ("bell \x07", "text"),
         ("nul \x00", "text"),
+        ("\u200b\u200b", "text"),  # zero-width spaces only: looks empty
+        ("\ufeff", "text"),  # a byte order mark only
+        ("\u3164 \u2800", "text"),  # a Hangul filler and a braille blank
     ],
 )
 def test_bad_note_text_is_refused_naming_the_field(
@@ -220,6 +223,32 @@ def test_the_longest_note_text_is_accepted(
             'mutation { createBoard(input: {title: "ok", settings: {voteBudget: 101}}) { id } }',
             {},
             "settings.voteBudget",
+        ),
+        (
+            "mutation($t: String!) { createBoard(input: {title: $t}) { id } }",
+            {"t": "\u200b"},
+            "title",
+        ),
+        # bidi override and isolate, line and paragraph separators: refused in one-line fields
+        (
+            "mutation($t: String!) { createBoard(input: {title: $t}) { id } }",
+            {"t": "a\u202eb"},
+            "title",
+        ),
+        (
+            "mutation($t: String!) { createBoard(input: {title: $t}) { id } }",
+            {"t": "a\u2066b"},
+            "title",
+        ),
+        (
+            "mutation($t: String!) { createBoard(input: {title: $t}) { id } }",
+            {"t": "a\u2028b"},
+            "title",
+        ),
+        (
+            "mutation($t: String!) { createBoard(input: {title: $t}) { id } }",
+            {"t": "a\u2029b"},
+            "title",
         ),
     ],
 )
