@@ -16,6 +16,7 @@ from resolvers.arguments import (
     parse,
 )
 from resolvers.router import Call, Router
+from resolvers.specs import board_spec, version_spec
 from retro import services
 from retro.store import default_store
 
@@ -31,51 +32,56 @@ def create_user(call: Call) -> dict[str, Any]:
     return {"token": token, "user": views.user(user)}
 
 
+# Each mutation that returns a board or a version makes its page spec before it writes: a
+# selection refused after the write would fail a call whose change was made.
 @router.resolver("Mutation.createBoard")
 def create_board(call: Call) -> dict[str, Any]:
     data = parse(CreateBoardArgs, call.arguments).input
-    views.check_board_selection(call.selection)
+    spec = board_spec(call.selection)
     budget = data.settings.voteBudget if data.settings else None
     board = services.create_board(
-        default_store(), call.caller, data.title, budget, data.clientRequestId
+        default_store(), call.require_user(), data.title, budget, data.clientRequestId
     )
-    return views.boards(default_store(), [board], call.selection)[0]
+    return views.board(services.load_boards(default_store(), [board], spec)[0])
 
 
 @router.resolver("Mutation.updateBoard")
 def update_board(call: Call) -> dict[str, Any]:
     data = parse(UpdateBoardArgs, call.arguments).input
-    views.check_board_selection(call.selection)
+    spec = board_spec(call.selection)
     budget = data.settings.voteBudget if data.settings else None
-    board = services.update_board(default_store(), call.caller, data.id, data.title, budget)
-    return views.boards(default_store(), [board], call.selection)[0]
+    board = services.update_board(default_store(), call.require_user(), data.id, data.title, budget)
+    return views.board(services.load_boards(default_store(), [board], spec)[0])
 
 
 @router.resolver("Mutation.deleteBoard")
 def delete_board(call: Call) -> dict[str, Any]:
+    """The board as it was, with what the selection asks for under it: what just went."""
     args = parse(IdArgs, call.arguments)
-    store = default_store()
-    board = services.require_board(store, args.id, "id")
-    rendered = views.boards(store, [board], call.selection)[0]  # what is about to go
-    services.delete_board(store, call.caller, board.id)
-    return rendered
+    spec = board_spec(call.selection)
+    return views.board(services.delete_board(default_store(), call.require_user(), args.id, spec))
 
 
 @router.resolver("Mutation.startNewVersion")
 def start_new_version(call: Call) -> dict[str, Any]:
     data = parse(StartVersionArgs, call.arguments).input
-    views.check_version_selection(call.selection)
+    spec = version_spec(call.selection)
     version = services.start_new_version(
-        default_store(), call.caller, data.boardId, data.title, data.clientRequestId
+        default_store(), call.require_user(), data.boardId, data.title, data.clientRequestId
     )
-    return views.versions(default_store(), [version], call.selection)[0]
+    return views.version(services.load_versions(default_store(), [version], spec)[0])
 
 
 @router.resolver("Mutation.addNote")
 def add_note(call: Call) -> dict[str, Any]:
     data = parse(AddNoteArgs, call.arguments).input
     note = services.add_note(
-        default_store(), call.caller, data.boardId, data.column, data.text, data.clientRequestId
+        default_store(),
+        call.require_user(),
+        data.boardId,
+        data.column,
+        data.text,
+        data.clientRequestId,
     )
     return views.note(note)
 
@@ -84,7 +90,7 @@ def add_note(call: Call) -> dict[str, Any]:
 def update_note(call: Call) -> dict[str, Any]:
     data = parse(UpdateNoteArgs, call.arguments).input
     note = services.update_note(
-        default_store(), call.caller, data.boardId, data.id, data.text, data.column
+        default_store(), call.require_user(), data.boardId, data.id, data.text, data.column
     )
     return views.note(note)
 
@@ -92,16 +98,22 @@ def update_note(call: Call) -> dict[str, Any]:
 @router.resolver("Mutation.deleteNote")
 def delete_note(call: Call) -> dict[str, Any]:
     args = parse(NoteRefArgs, call.arguments)
-    return views.note(services.delete_note(default_store(), call.caller, args.boardId, args.id))
+    return views.note(
+        services.delete_note(default_store(), call.require_user(), args.boardId, args.id)
+    )
 
 
 @router.resolver("Mutation.vote")
 def vote(call: Call) -> dict[str, Any]:
     args = parse(NoteVoteArgs, call.arguments)
-    return views.note(services.vote(default_store(), call.caller, args.boardId, args.noteId))
+    return views.note(
+        services.vote(default_store(), call.require_user(), args.boardId, args.noteId)
+    )
 
 
 @router.resolver("Mutation.unvote")
 def unvote(call: Call) -> dict[str, Any]:
     args = parse(NoteVoteArgs, call.arguments)
-    return views.note(services.unvote(default_store(), call.caller, args.boardId, args.noteId))
+    return views.note(
+        services.unvote(default_store(), call.require_user(), args.boardId, args.noteId)
+    )

@@ -5,8 +5,10 @@ from typing import Any
 from resolvers import views
 from resolvers.arguments import BoardIdArgs, ExportArgs, IdArgs, PageArgs, VersionArgs, parse
 from resolvers.router import Call, Router
+from resolvers.specs import board_spec, version_spec
 from retro import services
-from retro.errors import ForbiddenError, NotFoundError
+from retro.errors import ForbiddenError
+from retro.services.pages import BoardSpec
 from retro.store import default_store
 
 __all__ = ["router"]
@@ -18,35 +20,38 @@ router = Router("queries")
 def board(call: Call) -> dict[str, Any] | None:
     args = parse(IdArgs, call.arguments)
     call.require_user()
+    spec = board_spec(call.selection)
     found = services.get_board(default_store(), args.id)
     if found is None:
         return None
-    return views.boards(default_store(), [found], call.selection)[0]
+    return views.board(services.load_boards(default_store(), [found], spec)[0])
 
 
 @router.resolver("Query.me")
 def me(call: Call) -> dict[str, Any] | None:
-    found = services.get_user(default_store(), call.caller)
+    found = services.get_user(default_store(), call.require_user())
     return views.user(found) if found else None
 
 
 @router.resolver("Query.participation")
 def participation(call: Call) -> dict[str, Any]:
     args = parse(BoardIdArgs, call.arguments)
-    return views.participation(services.participation(default_store(), call.caller, args.boardId))
+    found = services.participation(default_store(), call.require_user(), args.boardId)
+    return views.participation(found)
 
 
 @router.resolver("User.boards")
 def user_boards(call: Call) -> dict[str, Any]:
     """Boards a user owns; only that user may list them."""
     args = parse(PageArgs, call.arguments)
-    user_id = (call.source or {}).get("id")
-    if user_id != call.caller:
+    caller = call.require_user()
+    if (call.source or {}).get("id") != caller:
         raise ForbiddenError("a user's boards are listed to that user only")
-    found, token = services.boards_of(default_store(), call.caller, args.limit, args.nextToken)
     items = call.selection.one("items")
-    rendered = views.boards(default_store(), found, items.selection if items else call.selection)
-    return {"items": rendered, "nextToken": token}
+    spec = board_spec(items.selection) if items else BoardSpec()
+    found, token = services.boards_of(default_store(), caller, args.limit, args.nextToken)
+    pages = services.load_boards(default_store(), found, spec)
+    return {"items": [views.board(p) for p in pages], "nextToken": token}
 
 
 @router.resolver("Board.version")
@@ -54,10 +59,11 @@ def board_version(call: Call) -> dict[str, Any] | None:
     args = parse(VersionArgs, call.arguments)
     board_id = str((call.source or {}).get("id"))
     call.require_user()
+    spec = version_spec(call.selection)
     found = services.version_by_number(default_store(), board_id, args.number)
     if found is None:
         return None
-    return views.versions(default_store(), [found], call.selection)[0]
+    return views.version(services.load_versions(default_store(), [found], spec)[0])
 
 
 @router.resolver("BoardVersion.export")
@@ -65,10 +71,10 @@ def export(call: Call) -> str:
     args = parse(ExportArgs, call.arguments)
     call.require_user()
     source = call.source or {}
-    store = default_store()
-    board = services.require_board(store, str(source.get("boardId")))
-    version = services.version_by_number(store, board.id, int(source.get("number") or 0))
-    if version is None or version.id != source.get("id"):
-        raise NotFoundError("version", str(source.get("id")))
-    notes = services.notes_of(store, version.id)
-    return services.export_version(board, version, notes, args.format)
+    return services.export_version_of(
+        default_store(),
+        str(source.get("boardId")),
+        str(source.get("id")),
+        int(source.get("number") or 0),
+        args.format,
+    )

@@ -23,13 +23,9 @@ from typing import Any
 
 from resolvers.logs import log
 from resolvers.selection import Selection, parse_selection
-from retro.errors import RetroError, UnauthorizedError
+from retro.errors import InternalError, RetroError, UnauthorizedError
 
-__all__ = ["Call", "InternalError", "Router"]
-
-
-class InternalError(RetroError):
-    """Something failed that the client cannot fix; the message carries a correlation id."""
+__all__ = ["Call", "Router"]
 
 
 @dataclass(frozen=True)
@@ -42,13 +38,9 @@ class Call:
     identity: Mapping[str, Any] | None
     info: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def caller(self) -> str:
-        """The user id the AWS_LAMBDA authorizer put into the identity; required."""
-        return self.require_user()
-
     def require_user(self) -> str:
-        """The caller's user id; UnauthorizedError when the call came without a user token."""
+        """The caller's user id, which the AWS_LAMBDA authorizer put into the identity;
+        UnauthorizedError when the call came without a user token (with the API key)."""
         context = (self.identity or {}).get("resolverContext") or {}
         user_id = context.get("userId")
         if not isinstance(user_id, str) or not user_id:

@@ -8,6 +8,7 @@ message names the thing (and its id or field) so that a client can act on it.
 __all__ = [
     "ConflictError",
     "ForbiddenError",
+    "InternalError",
     "NotFoundError",
     "RetroError",
     "UnauthorizedError",
@@ -51,3 +52,8 @@ class ValidationError(RetroError):
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
+
+
+class InternalError(RetroError):
+    """Something failed that the client cannot fix. Raised only by the resolver layer, in place
+    of an unexpected exception: the message carries a correlation id, never the cause."""

@@ -3,6 +3,7 @@
 Each function takes the store, the caller's user id (from the authorizer) and plain arguments,
 checks who may do what, validates content and calls the store. Nothing here knows GraphQL or
 boto3. Errors are `retro.errors` classes whose messages name the field or the id.
+`pages` is the read model: a board or a version with the nested data a page spec asks for.
 """
 
 from retro.services.boards import (
@@ -13,8 +14,9 @@ from retro.services.boards import (
     require_board,
     update_board,
 )
-from retro.services.exports import export_version
+from retro.services.exports import export_version, export_version_of
 from retro.services.notes import add_note, delete_note, notes_of, update_note
+from retro.services.pages import load_boards, load_versions
 from retro.services.users import authenticate, create_user, get_user
 from retro.services.versions import start_new_version, version_by_number, versions_of
 from retro.services.votes import participation, unvote, vote
@@ -28,8 +30,11 @@ __all__ = [
     "delete_board",
     "delete_note",
     "export_version",
+    "export_version_of",
     "get_board",
     "get_user",
+    "load_boards",
+    "load_versions",
     "notes_of",
     "participation",
     "require_board",

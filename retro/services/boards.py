@@ -6,6 +6,7 @@ from retro.errors import ForbiddenError, NotFoundError
 from retro.ids import new_id
 from retro.models import DEFAULT_VOTE_BUDGET, Board, BoardSettings, BoardVersion, VersionRef
 from retro.services import checks
+from retro.services.pages import BoardPage, BoardSpec, load_boards
 from retro.store import Store
 from retro.times import iso, now
 
@@ -87,12 +88,18 @@ def update_board(
     return store.update_board(board, changes, caller)
 
 
-def delete_board(store: Store, caller: str, board_id: str) -> Board:
-    """Delete a board with all its versions and notes. Owner only; returns what was deleted."""
+def delete_board(
+    store: Store, caller: str, board_id: str, spec: BoardSpec | None = None
+) -> BoardPage:
+    """Delete a board with all its versions and notes. Owner only.
+
+    Returns what was deleted, with what `spec` asks for under it loaded before it goes.
+    """
     board = require_board(store, board_id, "id")
     require_owner(board, caller, "delete it")
+    [page] = load_boards(store, [board], spec or BoardSpec())
     store.delete_board(board)
-    return board
+    return page
 
 
 def boards_of(

@@ -8,11 +8,15 @@ import io
 import json
 from enum import StrEnum
 
-from retro.errors import ValidationError
+from retro.errors import NotFoundError, ValidationError
 from retro.models import Board, BoardVersion, Column, Note
+from retro.services.boards import require_board
+from retro.services.notes import notes_of
+from retro.services.versions import version_by_number
+from retro.store import Store
 from retro.times import iso
 
-__all__ = ["ExportFormat", "export_version"]
+__all__ = ["ExportFormat", "export_version", "export_version_of"]
 
 _HEADINGS = {Column.GOOD: "Good", Column.BAD: "Bad", Column.ACTION: "Actions"}
 
@@ -35,6 +39,19 @@ def export_version(board: Board, version: BoardVersion, notes: list[Note], fmt: 
     if chosen is ExportFormat.CSV:
         return _csv(ordered)
     return _json(board, version, ordered)
+
+
+def export_version_of(store: Store, board_id: str, version_id: str, number: int, fmt: str) -> str:
+    """Version `number` of a board in the format named `fmt`, if its id is `version_id`.
+
+    The version is sought by number on its board, so an id that is not that board's version
+    `number` finds nothing (NotFoundError) rather than another board's notes.
+    """
+    board = require_board(store, board_id)
+    version = version_by_number(store, board.id, number)
+    if version is None or version.id != version_id:
+        raise NotFoundError("version", version_id)
+    return export_version(board, version, notes_of(store, version.id), fmt)
 
 
 def _label(version: BoardVersion) -> str:

@@ -131,6 +131,12 @@ def test_conflicting_aliases_of_a_prefetched_field_are_refused(store, people, bo
             "{ id g: notes(column: GOOD) { id } all: notes { id } }",
             "notes: is selected more than once",
         ),
+        (
+            "Mutation.deleteBoard",
+            {"id": "$board"},
+            "{ id versions { items { notes(column: UGLY) { id } } } }",
+            "column: must be one of GOOD, BAD, ACTION",
+        ),
     ],
 )
 def test_a_mutation_whose_selection_is_refused_writes_nothing(
@@ -145,6 +151,42 @@ def test_a_mutation_whose_selection_is_refused_writes_nothing(
     assert caught.value.error_type == "ValidationError"
     assert services.boards_of(store, owner)[0] == [board]
     assert services.get_board(store, board.id) == board
+
+
+def test_a_refused_selection_costs_no_read(store, people, board, requests):
+    owner, _ = people["owner"]
+    requests.clear()
+    with pytest.raises(RetroError, match="limit: must be from 1 to 100"):
+        call(
+            read.handler,
+            "Query.board",
+            {"id": board.id},
+            user=owner,
+            selection="{ id versions(limit: 101) { items { id } } }",
+        )
+    assert requests.calls == []
+
+
+def test_deleting_a_board_returns_what_went_and_reads_the_board_once(
+    store, people, board, requests
+):
+    owner, _ = people["owner"]
+    services.add_note(store, owner, board.id, "GOOD", "last words")
+    requests.clear()
+    gone = call(
+        write.handler,
+        "Mutation.deleteBoard",
+        {"id": board.id},
+        user=owner,
+        selection="{ id currentVersion { notes { text } } "
+        "versions { items { number notes { text } } } }",
+    )
+    assert gone["id"] == board.id
+    assert [n["text"] for n in gone["currentVersion"]["notes"]] == ["last words"]
+    assert [v["number"] for v in gone["versions"]["items"]] == [1]
+    assert [n["text"] for n in gone["versions"]["items"][0]["notes"]] == ["last words"]
+    assert requests.operations.count("GetItem") == 1  # the board, read once
+    assert services.get_board(store, board.id) is None
 
 
 def test_missing_board_is_null_and_a_malformed_id_names_the_field(store, people):

@@ -1,0 +1,148 @@
+"""The read model: a board or a version with the nested data a page asks for, loaded at once.
+
+A page spec says what to load under a board (its live version's notes, a page of its versions
+and maybe their notes) or under a version (its notes). Loads of one level run in parallel with
+`store.parallel`, so the board page — a board, its live notes, its versions — costs the board's
+two reads and then one round for the rest, whatever its size.
+
+A spec made from what a client sent goes through `of`, which checks it and raises the
+ValidationError naming the argument: a spec that exists is valid, so a mutation makes its spec
+before it writes and never fails on it after the write (a client retrying that "failure" would
+write twice).
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from retro.errors import ValidationError
+from retro.models import Board, BoardVersion, Column, Note, VersionRef
+from retro.services import checks
+from retro.store import Store
+
+__all__ = [
+    "BoardPage",
+    "BoardSpec",
+    "NotesSpec",
+    "VersionPage",
+    "VersionSpec",
+    "VersionsPage",
+    "VersionsSpec",
+    "load_boards",
+    "load_versions",
+]
+
+
+# -- what to load --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NotesSpec:
+    """Load a version's notes: of one column, or of all (None)."""
+
+    column: Column | None = None
+
+    @classmethod
+    def of(cls, column: object) -> "NotesSpec":
+        return cls(checks.column(column) if column is not None else None)
+
+
+@dataclass(frozen=True)
+class VersionSpec:
+    """What to load under a version: its notes, or nothing."""
+
+    notes: NotesSpec | None = None
+
+
+@dataclass(frozen=True)
+class VersionsSpec:
+    """Load a page of a board's versions (oldest first), and under each what `items` says."""
+
+    limit: int = checks.DEFAULT_PAGE
+    next_token: str | None = None
+    items: VersionSpec = field(default_factory=VersionSpec)
+
+    @classmethod
+    def of(cls, limit: object, next_token: object, items: VersionSpec) -> "VersionsSpec":
+        if next_token is not None and not isinstance(next_token, str):
+            raise ValidationError("nextToken", "must be a string")
+        return cls(checks.page_size(limit), next_token, items)
+
+
+@dataclass(frozen=True)
+class BoardSpec:
+    """What to load under a board: under its live version, and a page of its versions."""
+
+    current: VersionSpec = field(default_factory=VersionSpec)
+    versions: VersionsSpec | None = None
+
+
+# -- what was loaded -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VersionPage:
+    """A version (the board's live one as the board carries it, or a stored one) and its notes
+    (None: not asked for)."""
+
+    board_id: str
+    version: BoardVersion | VersionRef
+    notes: list[Note] | None = None
+
+
+@dataclass(frozen=True)
+class VersionsPage:
+    items: list[VersionPage]
+    next_token: str | None
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    """A board, its live version, and a page of its versions (None: not asked for)."""
+
+    board: Board
+    current: VersionPage
+    versions: VersionsPage | None = None
+
+
+# -- loading -------------------------------------------------------------------------------------
+def load_boards(store: Store, boards: Sequence[Board], spec: BoardSpec) -> list[BoardPage]:
+    """`boards` with what `spec` asks for under each, in one parallel round (two when the
+    listed versions' notes are asked for too)."""
+    notes = spec.current.notes
+    versions = spec.versions
+    calls: list[Callable[[], Any]] = []
+    if notes is not None:
+        calls += [_notes_load(store, b.current_version.id, notes) for b in boards]
+    if versions is not None:
+        calls += [_versions_load(store, b.id, versions) for b in boards]
+    results = iter(_parallel(store, calls))
+    current_notes = [next(results) if notes is not None else None for _ in boards]
+    pages = [next(results) if versions is not None else None for _ in boards]
+    return [
+        BoardPage(board, VersionPage(board.id, board.current_version, found), listed)
+        for board, found, listed in zip(boards, current_notes, pages, strict=True)
+    ]
+
+
+def load_versions(
+    store: Store, versions: Sequence[BoardVersion], spec: VersionSpec
+) -> list[VersionPage]:
+    """`versions` with their notes if `spec` asks for them, in one parallel round."""
+    notes = spec.notes
+    if notes is None:
+        return [VersionPage(v.board_id, v) for v in versions]
+    found = _parallel(store, [_notes_load(store, v.id, notes) for v in versions])
+    return [VersionPage(v.board_id, v, n) for v, n in zip(versions, found, strict=True)]
+
+
+def _notes_load(store: Store, version_id: str, spec: NotesSpec) -> Callable[[], list[Note]]:
+    return lambda: store.notes(version_id, spec.column)
+
+
+def _versions_load(store: Store, board_id: str, spec: VersionsSpec) -> Callable[[], VersionsPage]:
+    def load() -> VersionsPage:
+        found, token = store.versions(board_id, spec.limit, spec.next_token)
+        return VersionsPage(load_versions(store, found, spec.items), token)
+
+    return load
+
+
+def _parallel(store: Store, calls: Sequence[Callable[[], Any]]) -> list[Any]:
+    return store.parallel(*calls) if calls else []
