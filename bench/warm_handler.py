@@ -35,7 +35,7 @@ from bench.common import (
 )
 from retro.settings import Settings, settings
 from retro.store import Store, Table
-from retro.store import table as table_module
+from retro.store import parallel as parallel_module
 
 __all__ = ["BUDGET_MS", "profile", "run", "timings"]
 
@@ -152,7 +152,7 @@ def timings(notes: int = NOTES, samples: int = SAMPLES) -> tuple[list[float], in
 
 # Where an invocation's time goes: inclusive time of these functions (none calls another).
 _PARTS = (
-    ("deserialise items (store.table._load)", "retro/store/table.py", ("_load",)),
+    ("deserialise items (store.codec.load)", "retro/store/codec.py", ("load",)),
     (
         "validate items into models (records.to_*)",
         "retro/store/records.py",
@@ -167,7 +167,7 @@ _WITHIN = ("  of which text checks (models.clean_text)", "retro/models.py", ("cl
 
 def profile() -> tuple[str, dict[str, float]]:
     """cProfile of PROFILED invocations: the top functions, and % of the time per part."""
-    with replayed_page() as (invoke, _), mock.patch.object(table_module, "_pool", _Inline()):
+    with replayed_page() as (invoke, _), mock.patch.object(parallel_module, "_pool", _Inline()):
         for _ in range(WARMUP):
             invoke()
         profiler = cProfile.Profile()

@@ -12,6 +12,7 @@ __all__ = [
     "NotFoundError",
     "RetroError",
     "UnauthorizedError",
+    "UnavailableError",
     "ValidationError",
 ]
 
@@ -43,6 +44,10 @@ class UnauthorizedError(RetroError):
 
 class ConflictError(RetroError):
     """The request is valid but the state forbids it now (frozen version, spent vote budget)."""
+
+
+class UnavailableError(RetroError):
+    """DynamoDB is throttling or unreachable, or a concurrent twin failed: the client may retry."""
 
 
 class ValidationError(RetroError):

@@ -1,14 +1,12 @@
 """Boards: created by anyone with a user, changed only by their owner."""
 
-from typing import Any
-
 from retro.errors import ForbiddenError, NotFoundError
 from retro.ids import new_id
 from retro.models import DEFAULT_VOTE_BUDGET, Board, BoardSettings, BoardVersion, VersionRef
 from retro.services import checks
 from retro.services.pages import BoardPage, BoardSpec, load_boards
-from retro.store import Store
-from retro.times import iso, now
+from retro.store import BoardChanges, Idempotency, Store
+from retro.times import now
 
 __all__ = [
     "boards_of",
@@ -61,7 +59,8 @@ def create_board(
         current_version=VersionRef(id=first.id, number=1, created_at=moment),
     )
     key = checks.idempotency_key(client_request_id)
-    board_id = store.create_board(board, first, (caller, "createBoard", key) if key else None)
+    once = Idempotency(caller, "createBoard", key) if key else None
+    board_id = store.create_board(board, first, once)
     if board_id == board.id:
         return board
     earlier = store.find_board(board_id)
@@ -80,11 +79,11 @@ def update_board(
     """Rename a board or change its settings. Owner only."""
     board = require_board(store, board_id, "id")
     require_owner(board, caller, "change it")
-    changes: dict[str, Any] = {"updated_at": iso(now())}
-    if title is not None:
-        changes["title"] = checks.title(title)
-    if vote_budget is not None:
-        changes["vote_budget"] = checks.budget(vote_budget)
+    changes = BoardChanges(
+        updated_at=now(),
+        title=checks.title(title) if title is not None else None,
+        vote_budget=checks.budget(vote_budget) if vote_budget is not None else None,
+    )
     return store.update_board(board, changes, caller)
 
 

@@ -10,8 +10,8 @@ from retro.ids import new_id
 from retro.models import Board, Note
 from retro.services import checks
 from retro.services.boards import require_board
-from retro.store import Store
-from retro.times import iso, now
+from retro.store import Idempotency, NoteChanges, Store
+from retro.times import now
 
 __all__ = ["add_note", "delete_note", "find_live_note", "notes_of", "update_note"]
 
@@ -43,7 +43,7 @@ def add_note(
         updated_at=moment,
     )
     key = checks.idempotency_key(client_request_id)
-    note_id = store.add_note(note, (caller, "addNote", key) if key else None)
+    note_id = store.add_note(note, Idempotency(caller, "addNote", key) if key else None)
     return note if note_id == note.id else _earlier_note(store, note_id)
 
 
@@ -81,12 +81,12 @@ def update_note(
     note = find_live_note(store, board, note_id)
     if note.author_id != caller:
         raise _not_author(note_id, "edit")
-    changes: dict[str, str | None] = {"updated_at": iso(now())}
-    if text is not None:
-        changes["text"] = checks.note_text(text)
-    if column is not None:
-        changes["column"] = checks.column(column).value
-    if len(changes) == 1:
+    changes = NoteChanges(
+        updated_at=now(),
+        text=checks.note_text(text) if text is not None else None,
+        column=checks.column(column) if column is not None else None,
+    )
+    if changes.text is None and changes.column is None:
         raise ValidationError("input", "give a new text or column")
     return store.update_note(note, changes, caller)
 

@@ -12,7 +12,7 @@ from retro.ids import new_id
 from retro.models import BoardVersion, Column, Note
 from retro.services import checks
 from retro.services.boards import require_board, require_owner
-from retro.store import Store
+from retro.store import Idempotency, Store
 from retro.times import now
 
 __all__ = ["start_new_version", "version_by_number", "versions_of"]
@@ -39,9 +39,8 @@ def start_new_version(
     )
     frozen_id = board.current_version.id
     carried = _carry(store.notes(frozen_id, Column.ACTION), new)
-    version_id = store.start_version(
-        board, new, carried, (caller, "startNewVersion", key) if key else None
-    )
+    once = Idempotency(caller, "startNewVersion", key) if key else None
+    version_id = store.start_version(board, new, carried, once)
     if version_id != new.id:
         return _version(store, board.id, version_id)
     # An action note added (or moved to ACTION) between reading them and the freeze landed in

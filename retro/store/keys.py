@@ -1,4 +1,5 @@
-"""Key shapes and condition expressions: the only place that knows how items are addressed.
+"""Key shapes, their parsing, and condition expressions: the only place that knows how items
+are addressed.
 
 The original design, kept: `pid` is the parent's id, `cid` the item's own id. A short type prefix
 on each id keeps a partition's kinds of children apart (a version's partition holds its notes,
@@ -16,7 +17,7 @@ ballots and votes) and lets `begins_with` select one kind.
 | Vote (a user's votes on one note) | `V#<version>` | `VOTE#<user>#<note>` |
 """
 
-from retro.store.table import Condition, Key
+from retro.store.codec import Condition, Key
 
 __all__ = [
     "BALLOT",
@@ -26,21 +27,32 @@ __all__ = [
     "VOTE",
     "ballot",
     "board",
+    "board_cid",
+    "board_owner",
     "board_pid",
+    "budget_left",
     "exists",
+    "has_vote",
     "idempotency",
+    "is_author",
+    "is_current",
     "is_live",
     "is_owner",
     "is_untouched_own_note",
     "not_exists",
     "note",
+    "note_cid",
+    "note_has_votes",
     "owner_pid",
     "stem",
     "token",
     "user",
     "version",
+    "version_of",
     "version_pid",
     "vote",
+    "vote_parts",
+    "vote_to_take_back",
     "votes_of",
 ]
 
@@ -54,6 +66,23 @@ def stem(cid: str) -> str:
     return cid.rsplit("#", 1)[-1]
 
 
+def board_owner(key: Key) -> str | None:
+    """The owner's id if `key` is a board item's (its parent is a user), else None."""
+    pid, cid = key
+    return stem(pid) if pid.startswith(USER) and cid.startswith(BOARD) else None
+
+
+def version_of(key: Key) -> str | None:
+    """The version's id if `key` is of an item in a version's partition, else None."""
+    return stem(key[0]) if key[0].startswith(VERSION) else None
+
+
+def vote_parts(cid: str) -> tuple[str, str]:
+    """The voter's and the note's ids in a vote's `cid` (`VOTE#<user>#<note>`)."""
+    voter, _, note_id = cid.removeprefix(VOTE).partition("#")
+    return voter, note_id
+
+
 def owner_pid(user_id: str) -> str:
     return USER + user_id
 
@@ -64,6 +93,16 @@ def board_pid(board_id: str) -> str:
 
 def version_pid(version_id: str) -> str:
     return VERSION + version_id
+
+
+def board_cid(board_id: str) -> str:
+    """A board's own id as `cid_si` holds it (finding a board by its id alone)."""
+    return BOARD + board_id
+
+
+def note_cid(note_id: str) -> str:
+    """A note's own id as `cid_si` holds it (finding a note's version by the note's id)."""
+    return NOTE + note_id
 
 
 def user(user_id: str) -> Key:
@@ -144,14 +183,34 @@ def is_current(version_id: str) -> Condition:
     return Condition("attribute_exists(pid) AND cv_id = :v", values={":v": version_id})
 
 
-def below(attribute: str, limit: int) -> Condition:
+def budget_left(budget: int) -> Condition:
+    """A ballot with fewer than `budget` votes spent (or none yet)."""
+    return _below("used", budget)
+
+
+def vote_to_take_back() -> Condition:
+    """A ballot with a vote spent, to give back."""
+    return _positive("used")
+
+
+def has_vote() -> Condition:
+    """A voter's vote item on a note with a vote on it."""
+    return _positive("count")
+
+
+def note_has_votes() -> Condition:
+    """A note with a vote on it."""
+    return _positive("votes")
+
+
+def _below(attribute: str, limit: int) -> Condition:
     """A counter that may still grow: absent, or less than `limit`."""
     return Condition(
         "attribute_not_exists(#n) OR #n < :limit", names={"#n": attribute}, values={":limit": limit}
     )
 
 
-def positive(attribute: str) -> Condition:
+def _positive(attribute: str) -> Condition:
     return Condition(
         "attribute_exists(#n) AND #n > :zero", names={"#n": attribute}, values={":zero": 0}
     )

@@ -1,28 +1,49 @@
-"""Models ↔ stored items. Each item keeps its key plus its attributes in snake_case.
+"""Models ↔ stored items, and changes → attributes: every item shape of the table is here.
+
+Each item keeps its key plus its attributes in snake_case.
 
 Times are stored as ISO-8601 strings in UTC with milliseconds ("2026-11-27T22:03:08.123Z"),
 which sort as they compare. Reading validates every item through its model, so a corrupted row
 fails loudly here instead of surfacing half-formed in an API response.
 """
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
 
-from retro.models import Board, BoardVersion, Note, User
+from retro.models import Board, BoardVersion, Note, User, VersionRef
 from retro.store import keys
+from retro.store.changes import BoardChanges, Idempotency, NoteChanges
+from retro.store.codec import Item, Key
 from retro.times import iso
 
 __all__ = [
+    "Vote",
+    "ballot_step",
+    "board_changes",
     "board_item",
+    "freeze",
+    "idempotency_item",
+    "key_of",
+    "live_version",
+    "note_changes",
     "note_item",
+    "note_vote_step",
+    "result_of",
     "to_board",
     "to_note",
     "to_user",
     "to_version",
+    "to_vote",
+    "token_item",
+    "used_of",
     "user_item",
     "version_item",
+    "vote_step",
 ]
 
-Item = dict[str, Any]
+
+def key_of(item: Item) -> Key:
+    return (str(item["pid"]), str(item["cid"]))
 
 
 def user_item(user: User) -> Item:
@@ -40,9 +61,23 @@ def to_user(item: Item) -> User:
     return User.model_validate(item)
 
 
+def token_item(user_id: str, token_hash: str) -> Item:
+    pid, cid = keys.token(user_id, token_hash)
+    return {"pid": pid, "cid": cid, "user_id": user_id}
+
+
+def idempotency_item(once: Idempotency, result_id: str) -> Item:
+    pid, cid = keys.idempotency(once.user_id, once.operation, once.client_key)
+    return {"pid": pid, "cid": cid, "result_id": result_id, "operation": once.operation}
+
+
+def result_of(item: Item) -> str:
+    """The id an idempotency record says its create made."""
+    return str(item["result_id"])
+
+
 def board_item(board: Board) -> Item:
     pid, cid = keys.board(board.owner_id, board.id)
-    current = board.current_version
     return {
         "pid": pid,
         "cid": cid,
@@ -53,11 +88,32 @@ def board_item(board: Board) -> Item:
         "created_at": iso(board.created_at),
         "updated_at": iso(board.updated_at),
         # the live version rides on the board item: a board page needs no extra read for it
-        "cv_id": current.id,
-        "cv_number": current.number,
-        "cv_title": current.title,
-        "cv_created_at": iso(current.created_at),
+        **_current_version(board.current_version),
     }
+
+
+def _current_version(version: VersionRef | BoardVersion) -> Item:
+    return {
+        "cv_id": version.id,
+        "cv_number": version.number,
+        "cv_title": version.title,
+        "cv_created_at": iso(version.created_at),
+    }
+
+
+def live_version(new: BoardVersion) -> Item:
+    """What a board's item changes to when `new` becomes its live version."""
+    return {**_current_version(new), "updated_at": iso(new.created_at)}
+
+
+def board_changes(changes: BoardChanges) -> Item:
+    """The attributes a board change sets."""
+    attributes: Item = {"updated_at": iso(changes.updated_at)}
+    if changes.title is not None:
+        attributes["title"] = changes.title
+    if changes.vote_budget is not None:
+        attributes["vote_budget"] = changes.vote_budget
+    return attributes
 
 
 def to_board(item: Item) -> Board:
@@ -93,6 +149,11 @@ def to_version(item: Item) -> BoardVersion:
     return BoardVersion.model_validate(item)
 
 
+def freeze(at: datetime) -> Item:
+    """What a version's item changes to when it is frozen."""
+    return {"frozen_at": iso(at)}
+
+
 def note_item(note: Note) -> Item:
     pid, cid = keys.note(note.version_id, note.id)
     return {
@@ -114,3 +175,48 @@ def note_item(note: Note) -> Item:
 
 def to_note(item: Item) -> Note:
     return Note.model_validate(item)
+
+
+def note_changes(changes: NoteChanges) -> Item:
+    """The attributes a note edit sets."""
+    attributes: Item = {"updated_at": iso(changes.updated_at)}
+    if changes.text is not None:
+        attributes["text"] = changes.text
+    if changes.column is not None:
+        attributes["column"] = changes.column.value
+    return attributes
+
+
+# -- votes: a ballot per voter and version, a vote item per voter and note -------------------
+@dataclass(frozen=True)
+class Vote:
+    """A voter's votes on one note (never leaves the store: who voted is not to be shown)."""
+
+    voter: str
+    note_id: str
+    count: int
+
+
+def to_vote(item: Item) -> Vote:
+    voter, note_id = keys.vote_parts(str(item["cid"]))
+    return Vote(voter=voter, note_id=note_id, count=int(item.get("count", 0)))
+
+
+def used_of(ballot: Item | None) -> int:
+    """Votes spent according to a ballot item (none without one)."""
+    return int(ballot.get("used", 0)) if ballot else 0
+
+
+def ballot_step(step: int) -> dict[str, int]:
+    """The ballot's counter of votes spent on the version moves by `step`."""
+    return {"used": step}
+
+
+def vote_step(step: int) -> dict[str, int]:
+    """The vote item's count moves by `step`."""
+    return {"count": step}
+
+
+def note_vote_step(step: int) -> dict[str, int]:
+    """The note's count moves by `step`, and its vote moves by one whichever way."""
+    return {"votes": step, "vote_moves": 1}

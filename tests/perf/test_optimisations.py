@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from resolvers.selection import parse_selection
 from retro.errors import ValidationError
 from retro.models import clean_text
-from retro.store.table import _load
+from retro.store.codec import load as _load
 from tests.conftest import ROOT
 
 

@@ -1,0 +1,39 @@
+"""What services hand the store to change: typed, so a misspelt attribute cannot be written.
+
+`retro.store.records` turns each into the attributes it sets, in the one place that knows
+how items are shaped. A field left as None is left unchanged.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from retro.models import Column
+
+__all__ = ["BoardChanges", "Idempotency", "NoteChanges"]
+
+
+@dataclass(frozen=True)
+class BoardChanges:
+    """A rename or a settings change of a board (already checked by the service)."""
+
+    updated_at: datetime
+    title: str | None = None
+    vote_budget: int | None = None
+
+
+@dataclass(frozen=True)
+class NoteChanges:
+    """An edit of a note's text or a move to another column (already checked)."""
+
+    updated_at: datetime
+    text: str | None = None
+    column: Column | None = None
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """A client's key for a create (`clientRequestId`): the create happens once per key."""
+
+    user_id: str
+    operation: str
+    client_key: str

@@ -1,0 +1,23 @@
+"""Independent calls side by side: one round trip of waiting instead of several."""
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+from typing import Any
+
+from retro.store.requests import ROUNDS
+
+__all__ = ["parallel"]
+
+_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="retro-store")
+
+
+def parallel(*calls: Callable[[], Any]) -> list[Any]:
+    """Run independent calls at once and return their results in order."""
+    if len(calls) == 1:
+        return [calls[0]()]
+    branches = [copy_context() for _ in calls]
+    futures = [_pool.submit(branch.run, call) for branch, call in zip(branches, calls, strict=True)]
+    results = [future.result() for future in futures]
+    ROUNDS.set(max(branch[ROUNDS] for branch in branches))  # wait for the slowest branch
+    return results
