@@ -2,9 +2,10 @@
 
 The client keeps its documents in one module, `client/js/operations.js`, as
 ``const NAME = `...`;`` template strings whose only interpolations are ``${FIELDS}`` constants
-of the same module. This test reads that module the way a bundler would not have to: it
-resolves the interpolations, parses each exported document, and validates it with graphql-core
-against `schema/schema.graphql` plus a prelude declaring what AppSync provides built in.
+of the same module and ``${LIMIT}`` numbers of `client/js/limits.js`. This test reads that
+module the way a bundler would not have to: it resolves the interpolations, parses each
+exported document, and validates it with graphql-core against `schema/schema.graphql` plus a
+prelude declaring what AppSync provides built in.
 
 It also checks the rule AppSync imposes on subscriptions: subscribers receive the *mutation's*
 selection set, so every field a client subscription selects must be selected by each client
@@ -12,7 +13,6 @@ mutation that triggers it, or other people's screens get nulls.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from graphql import (
@@ -26,8 +26,9 @@ from graphql import (
 )
 
 from appsync_local.sdl import ApiDefinition, load_api
+from tests.conftest import ROOT
+from tests.test_client_limits import client_limits
 
-ROOT = Path(__file__).resolve().parent.parent
 OPERATIONS_JS = ROOT / "client" / "js" / "operations.js"
 SCHEMA = ROOT / "schema" / "schema.graphql"
 
@@ -43,6 +44,7 @@ def _client_documents() -> dict[str, str]:
     # belong to one matched constant.
     assert source.count("`") == 2 * len(found) + _backticks_in_comments(source)
     constants = {name: body for _, name, body in found}
+    constants |= {name: str(value) for name, value in client_limits().items()}
 
     def resolve(text: str, depth: int = 0) -> str:
         assert depth < 5, "interpolations nest too deep"

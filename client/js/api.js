@@ -1,24 +1,16 @@
+// @ts-check
 // The only module that calls `fetch` for GraphQL. It owns the caller's identity: a user is
 // created on first use and its token kept in localStorage; every request sends it as the
 // `Authorization` header, the way AppSync's AWS_LAMBDA authorizer expects.
 
+import { ApiError, meaningOf } from "./errors.js";
 import { CREATE_USER } from "./operations.js";
 
-/** errorTypes meaning "this token is unknown": create a new user and try once more. */
-const UNAUTHORIZED = new Set(["UnauthorizedException", "UnauthorizedError"]);
-
-/** A refused or failed request, carrying the server's message and AppSync's errorType. */
-export class ApiError extends Error {
-  /**
-   * @param {string} message   shown to people as is
-   * @param {string} errorType e.g. "ForbiddenError", "ValidationError", "NetworkError"
-   */
-  constructor(message, errorType) {
-    super(message);
-    this.name = "ApiError";
-    this.errorType = errorType;
-  }
-}
+/**
+ * One GraphQL error as AppSync shapes it.
+ * @typedef {{message?: string, errorType?: string}} GraphQLError
+ * @typedef {{data?: any, errors?: GraphQLError[]}} GraphQLResponse
+ */
 
 /**
  * GraphQL over fetch, AppSync-shaped. Dispatches `identity` when a new user was created
@@ -26,7 +18,9 @@ export class ApiError extends Error {
  * re-authenticate with the new token.
  */
 export class Api extends EventTarget {
+  /** @type {import("./config.js").Config} */
   #config;
+  /** @type {string} */
   #storageKey;
   /** @type {Promise<string> | null} one user creation at a time, shared by concurrent calls */
   #creating = null;
@@ -51,7 +45,7 @@ export class Api extends EventTarget {
   /**
    * Sends one operation and returns its `data`; throws ApiError with the first error.
    * @param {string} query
-   * @param {object} [variables]
+   * @param {Record<string, unknown>} [variables]
    * @param {{retryNetwork?: boolean}} [options] retry once on a network failure: only for
    *   reads and writes made idempotent by a clientRequestId
    * @returns {Promise<any>}
@@ -72,6 +66,7 @@ export class Api extends EventTarget {
     return result.data;
   }
 
+  /** @returns {Promise<string>} the new user's token */
   async #createUser() {
     const replaced = this.token !== null;
     this.#creating ??= (async () => {
@@ -90,6 +85,13 @@ export class Api extends EventTarget {
     return this.#creating;
   }
 
+  /**
+   * @param {string} query
+   * @param {Record<string, unknown>} variables
+   * @param {Record<string, string>} headers
+   * @param {boolean} retryNetwork
+   * @returns {Promise<GraphQLResponse>}
+   */
   async #send(query, variables, headers, retryNetwork) {
     const init = {
       method: "POST",
@@ -113,8 +115,14 @@ export class Api extends EventTarget {
   }
 }
 
+/**
+ * @param {GraphQLResponse} result
+ * @returns {boolean} the token is unknown: a new user may fix it
+ */
 function isUnauthorized(result) {
-  return (result.errors ?? []).some((error) => UNAUTHORIZED.has(error.errorType));
+  return (result.errors ?? []).some(
+    (error) => meaningOf(error.errorType ?? "", error.message ?? "") === "unauthorized",
+  );
 }
 
 function offline() {

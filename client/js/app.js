@@ -1,3 +1,4 @@
+// @ts-check
 // Wiring: load the config, create the API and realtime clients, and route by the URL hash
 // (`#/` start, `#/board/<id>` live board, `#/board/<id>/v/<n>` one version), so any static
 // host can serve the client.
@@ -11,7 +12,15 @@ import { Realtime } from "./realtime.js";
 import { mountBoard } from "./views/board.js";
 import { mountStart } from "./views/start.js";
 
-/** @returns {{name: "start"} | {name: "board", boardId: string, number: number | null}} */
+/**
+ * @typedef {{name: "start"}} StartRoute
+ * @typedef {{name: "board", boardId: string, number: number | null}} BoardRoute
+ * @typedef {StartRoute | BoardRoute} Route
+ * @typedef {{api: Api, realtime: Realtime, navigate: (hash: string) => void}} Context
+ * @typedef {{unmount: () => void, show?: (route: Route) => boolean}} View a mounted page
+ */
+
+/** @param {string} hash @returns {Route} */
 function parseRoute(hash) {
   const match = /^#\/board\/([^/?#]+)(?:\/v\/(\d+))?\/?$/.exec(hash);
   if (match) {
@@ -29,7 +38,7 @@ async function main() {
   } catch (error) {
     view.replaceChildren(
       h("h1", { textContent: "Retro can't start" }),
-      h("p", { textContent: error.message }),
+      h("p", { textContent: error instanceof Error ? error.message : String(error) }),
     );
     return;
   }
@@ -37,13 +46,14 @@ async function main() {
   const realtime = new Realtime(config, () => api.ensureToken());
   // A new identity (the old token was unknown) needs a new realtime connection too.
   api.addEventListener("identity", (event) => {
-    if (event.detail.replaced) realtime.restart();
+    if (/** @type {CustomEvent<{replaced: boolean}>} */ (event).detail.replaced) realtime.restart();
   });
   // A refused connection is usually a stale token: a cheap request renews it if so.
   realtime.addEventListener("problem", () => api.request(WHO_AM_I).catch(() => {}));
 
+  /** @type {Context} */
   const context = { api, realtime, navigate: (hash) => (location.hash = hash) };
-  /** @type {{route: object, unmount: () => void, show?: (route: object) => boolean} | null} */
+  /** @type {View | null} */
   let current = null;
 
   const render = () => {
@@ -53,8 +63,8 @@ async function main() {
     current?.unmount();
     hook(document, "topbar-end").replaceChildren();
     view.replaceChildren();
-    const mount = route.name === "board" ? mountBoard : mountStart;
-    current = mount(view, route, context);
+    current =
+      route.name === "board" ? mountBoard(view, route, context) : mountStart(view, route, context);
     // Move focus into the new page (for screen readers), unless the view chose a field.
     if (!view.contains(document.activeElement)) view.focus({ preventScroll: true });
     scrollTo(0, 0);

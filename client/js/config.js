@@ -1,3 +1,4 @@
+// @ts-check
 // Where the API lives: `config.json` next to index.html, served by `retro serve` locally and
 // written by Terraform in the cloud. Nothing else in the client knows a URL.
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM helpers. The client builds every element with `h`, which never parses HTML: text
 // children become Text nodes, and user text goes in through `textContent` or `value` only.
 
@@ -6,10 +7,11 @@ const ATTRIBUTES = new Set(["for", "role", "form", "list", "inputmode", "autocom
 /**
  * Creates an element. Props: `class`, `dataset`, `aria-*` and a few attributes; anything else
  * is set as a property (`textContent`, `value`, `type`, `hidden`...).
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, any>} [props]
  * @param {...(Node|string|null|undefined|false)} children strings become Text nodes
- * @returns {HTMLElement}
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
@@ -20,19 +22,32 @@ export function h(tag, props = {}, ...children) {
     else if (key.startsWith("aria-") || ATTRIBUTES.has(key)) {
       element.setAttribute(key, value === true ? "true" : String(value));
     } else if (/html/i.test(key)) throw new Error(`h(): refusing to set ${key}`);
-    else element[key] = value;
+    else Object.assign(element, { [key]: value });
   }
   element.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return element;
 }
 
 /**
- * Finds the element carrying `data-retro="<name>"` inside `root`.
+ * Finds the element carrying `data-retro="<name>"` inside `root`; it must be there.
  * @param {ParentNode} root
  * @param {string} name
  * @returns {HTMLElement}
  */
 export function hook(root, name) {
+  const found = hookIfAny(root, name);
+  // A missing hook means a view and the markup it expects disagree: say which.
+  if (!found) throw new Error(`hook(): no element with data-retro="${name}"`);
+  return found;
+}
+
+/**
+ * The same for an element that may be absent (e.g. the editor of a card not being edited).
+ * @param {ParentNode} root
+ * @param {string} name
+ * @returns {HTMLElement | null}
+ */
+export function hookIfAny(root, name) {
   return root.querySelector(`[data-retro="${name}"]`);
 }
 
@@ -53,6 +68,7 @@ export function formatDay(iso) {
 /** @param {string} iso @returns {string} e.g. "5 minutes ago", "yesterday" */
 export function formatAgo(iso) {
   const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
+  /** @type {[number, Intl.RelativeTimeFormatUnit][]} */
   const steps = [
     [60, "second"],
     [60, "minute"],
@@ -74,7 +90,11 @@ export function formatAgo(iso) {
   return formatDate(iso);
 }
 
-/** A stable, readable file name part: "Team Alpha / Sprint 3" → "team-alpha-sprint-3". */
+/**
+ * A stable, readable file name part: "Team Alpha / Sprint 3" → "team-alpha-sprint-3".
+ * @param {string} text
+ * @returns {string}
+ */
 export function slug(text) {
   const base = text
     .normalize("NFKD")

@@ -1,3 +1,4 @@
+// @ts-check
 // Saves text as a file without a server round trip: a Blob, an object URL, a click.
 
 const TYPES = {

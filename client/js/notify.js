@@ -1,3 +1,4 @@
+// @ts-check
 // Messages to people: toasts for what happened (a refused action shows the server's message),
 // and a screen-reader announcement channel for what changed elsewhere on the page.
 
@@ -25,9 +26,13 @@ export function toast(message, kind = "info") {
   setTimeout(remove, SHOWN_MS[kind]);
 }
 
-/** Shows what went wrong: ApiError carries the server's own message. */
+/**
+ * Shows what went wrong: ApiError carries the server's own message.
+ * @param {unknown} error anything thrown, or a `problem` event's detail ({message})
+ */
 export function showError(error) {
-  toast(error?.message || "Something went wrong.", "error");
+  const message = /** @type {{message?: unknown} | null | undefined} */ (error)?.message;
+  toast(typeof message === "string" && message ? message : "Something went wrong.", "error");
 }
 
 /**

@@ -1,12 +1,33 @@
+// @ts-check
 // Every GraphQL document the client sends, in one place.
 //
 // tests/test_client_operations.py reads this file and validates each document against
-// schema/schema.graphql, so keep its shape simple: `const NAME = `...`;` with only `${FIELDS}`
-// interpolations of the field lists defined here.
+// schema/schema.graphql, so keep its shape simple: `const NAME = `...`;` with only `${NAME}`
+// interpolations of the field lists defined here and of the numbers of limits.js.
 //
 // Why mutations select so much: AppSync sends subscribers the MUTATION's selection set and
 // filters on fields of that result. Every field a subscription asks for (and every field it
 // filters on, e.g. `boardId`) must therefore be selected by each mutation that triggers it.
+
+import { MAX_PAGE } from "./limits.js";
+
+/**
+ * What the documents below select, as the client reads it (ISO date-times are strings).
+ * @typedef {"GOOD" | "BAD" | "ACTION"} Column
+ * @typedef {{id: string, boardId: string, versionId: string, column: Column, text: string,
+ *   votes: number, createdAt: string, updatedAt: string}} Note
+ * @typedef {{id: string, boardId: string, number: number, title: string | null,
+ *   createdAt: string, frozenAt: string | null}} Version
+ * @typedef {Version & {notes: Note[]}} VersionWithNotes
+ * @typedef {{id: string, title: string, createdAt: string, updatedAt: string,
+ *   settings: {voteBudget: number}}} Board
+ * @typedef {{id: string, number: number, title: string | null}} VersionRef
+ * @typedef {Board & {currentVersion?: VersionRef}} BoardUpdate what updateBoard answers
+ * @typedef {{boardId: string, versionId: string, isOwner: boolean, voteBudget: number,
+ *   votesUsed: number, votesLeft: number, myVotes: {noteId: string, count: number}[],
+ *   myNoteIds: string[]}} Participation
+ * @typedef {{id: string, title: string, updatedAt: string}} BoardSummary
+ */
 
 const NOTE_FIELDS = `id boardId versionId column text votes createdAt updatedAt`;
 
@@ -50,7 +71,7 @@ export const BOARD_PAGE = `query BoardPage($id: ID!) {
       ${VERSION_FIELDS}
       notes { ${NOTE_FIELDS} }
     }
-    versions(limit: 100) { items { ${VERSION_FIELDS} } nextToken }
+    versions(limit: ${MAX_PAGE}) { items { ${VERSION_FIELDS} } nextToken }
   }
   participation(boardId: $id) { ${PARTICIPATION_FIELDS} }
 }`;
@@ -58,7 +79,7 @@ export const BOARD_PAGE = `query BoardPage($id: ID!) {
 export const MORE_VERSIONS = `query MoreVersions($id: ID!, $nextToken: String) {
   board(id: $id) {
     id
-    versions(limit: 100, nextToken: $nextToken) { items { ${VERSION_FIELDS} } nextToken }
+    versions(limit: ${MAX_PAGE}, nextToken: $nextToken) { items { ${VERSION_FIELDS} } nextToken }
   }
 }`;
 

@@ -1,3 +1,4 @@
+// @ts-check
 // AppSync's realtime WebSocket protocol (sub-protocol "graphql-ws"; the name is Apollo's, the
 // messages are AppSync's): connection_init → connection_ack, keep-alive `ka`, per subscription
 // start → start_ack → data…, stop → complete. The same client works against AppSync and
@@ -17,14 +18,24 @@ function base64url(text) {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
+/**
+ * @typedef {"idle" | "connecting" | "live" | "reconnecting" | "offline"} State
+ * @typedef {{query: string, variables: object, onData: (data: any) => void,
+ *   settled: boolean}} Subscription
+ */
+
 export class Realtime extends EventTarget {
+  /** @type {string} */
   #url;
+  /** @type {string} */
   #host;
+  /** @type {() => Promise<string>} */
   #getToken;
   /** @type {WebSocket | null} */
   #socket = null;
-  /** @type {Map<string, {query: string, variables: object, onData: Function, settled: boolean}>} */
+  /** @type {Map<string, Subscription>} */
   #subscriptions = new Map();
+  /** @type {State} */
   #state = "idle";
   #attempt = 0;
   #keepAliveTimer = 0;
@@ -56,7 +67,7 @@ export class Realtime extends EventTarget {
    * Starts a subscription (now if connected, else on connect) and keeps it across reconnects.
    * @param {string} query
    * @param {object} variables
-   * @param {(data: object) => void} onData receives `payload.data` of each `data` message
+   * @param {(data: any) => void} onData receives `payload.data` of each `data` message
    * @returns {string} the id to pass to `unsubscribe`
    */
   subscribe(query, variables, onData) {
@@ -119,6 +130,7 @@ export class Realtime extends EventTarget {
     });
   }
 
+  /** @param {string} text one message from the server */
   #receive(text) {
     let message;
     try {
@@ -161,9 +173,12 @@ export class Realtime extends EventTarget {
     }
   }
 
+  /** @param {string} id */
   #start(id) {
-    const { query, variables } = this.#subscriptions.get(id);
-    this.#subscriptions.get(id).settled = false;
+    const subscription = this.#subscriptions.get(id);
+    if (!subscription) return;
+    const { query, variables } = subscription;
+    subscription.settled = false;
     this.#send({
       id,
       type: "start",
@@ -174,6 +189,7 @@ export class Realtime extends EventTarget {
     });
   }
 
+  /** @param {Subscription} subscription */
   #settle(subscription) {
     subscription.settled = true;
     if ([...this.#subscriptions.values()].every((s) => s.settled)) {
@@ -181,6 +197,7 @@ export class Realtime extends EventTarget {
     }
   }
 
+  /** @param {{errors?: {message?: string, errorType?: string}[]} | undefined} payload */
   #problem(payload) {
     const error = payload?.errors?.[0];
     const message = error?.message ?? error?.errorType ?? "Live updates were refused.";
@@ -193,6 +210,7 @@ export class Realtime extends EventTarget {
     this.#keepAliveTimer = setTimeout(() => this.#drop("reconnecting"), this.#keepAliveMs);
   }
 
+  /** @param {"offline" | "reconnecting"} nextState */
   #drop(nextState) {
     this.#generation += 1;
     clearTimeout(this.#keepAliveTimer);
@@ -219,11 +237,13 @@ export class Realtime extends EventTarget {
     this.#retryTimer = setTimeout(() => this.#connect(), retryInMs);
   }
 
+  /** @param {State} state @param {number} [retryInMs] */
   #setState(state, retryInMs) {
     this.#state = state;
     this.dispatchEvent(new CustomEvent("status", { detail: { state, retryInMs } }));
   }
 
+  /** @param {object} message */
   #send(message) {
     if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // Boards this browser opened, newest first, so a participant finds the way back without
 // bookmarking. Kept only in localStorage: the server knows owners, not visitors.
 
@@ -14,14 +15,21 @@ export function recentBoards() {
   }
 }
 
-/** Records a visit (or a new title) at the top of the list. */
+/**
+ * Records a visit (or a new title) at the top of the list.
+ * @param {string} id
+ * @param {string} title
+ */
 export function rememberBoard(id, title) {
   const rest = recentBoards().filter((b) => b.id !== id);
   const list = [{ id, title, openedAt: new Date().toISOString() }, ...rest].slice(0, LIMIT);
   localStorage.setItem(KEY, JSON.stringify(list));
 }
 
-/** Drops a board that no longer exists. */
+/**
+ * Drops a board that no longer exists.
+ * @param {string} id
+ */
 export function forgetBoard(id) {
   localStorage.setItem(KEY, JSON.stringify(recentBoards().filter((b) => b.id !== id)));
 }

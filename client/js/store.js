@@ -1,3 +1,4 @@
+// @ts-check
 // The state of one open board and everything that changes it. Views read from it and listen
 // for `change`; they never call the API themselves. Each change event says what changed
 // (detail.what: "board" | "notes" | "participation" | "versions" | "view" | "status").
@@ -5,30 +6,48 @@
 // Consistency: a full load replaces the state; live events that arrive while a load is in
 // flight are kept and replayed on top of it, so a slow response cannot undo a newer event.
 
+import { ApiError } from "./errors.js";
 import * as ops from "./operations.js";
 
-/** errorTypes that mean "there is no board with this id". */
-const MISSING = new Set(["NotFoundError", "ValidationError"]);
+/**
+ * @typedef {import("./operations.js").Note} Note
+ * @typedef {import("./operations.js").Version} Version
+ * @typedef {import("./operations.js").VersionWithNotes} VersionWithNotes
+ * @typedef {import("./operations.js").Participation} Participation
+ * @typedef {import("./operations.js").Board & {currentVersion: Version}} LiveBoard the board
+ *   and its live version
+ * @typedef {"board" | "notes" | "participation" | "versions" | "view" | "status"} Change
+ */
 
-export const COLUMNS = /** @type {const} */ (["GOOD", "BAD", "ACTION"]);
+/** @type {readonly import("./operations.js").Column[]} */
+export const COLUMNS = ["GOOD", "BAD", "ACTION"];
 
 export class BoardStore extends EventTarget {
-  /** "loading" | "ready" | "missing" | "deleted" */
+  /** @type {"loading" | "ready" | "missing" | "deleted"} */
   status = "loading";
+  /** @type {LiveBoard | null} */
   board = null;
-  /** @type {Map<string, object>} notes of the live version, in creation order */
+  /** @type {Map<string, Note>} notes of the live version, in creation order */
   notes = new Map();
+  /** @type {Version[]} */
   versions = [];
+  /** @type {Participation | null} */
   participation = null;
-  /** The version being looked at (with its notes) when it is not the live one, or null. */
+  /**
+   * The version being looked at (with its notes) when it is not the live one, or null.
+   * @type {VersionWithNotes | null}
+   */
   older = null;
+  /** @type {import("./api.js").Api} */
   #api;
   #loads = 0;
   /** Every read gets a number; an answer older than what is shown must not replace it. */
   #reads = 0;
   #loadApplied = 0;
   #participationFrom = 0;
+  /** @type {(() => void)[]} live events kept while a load is in flight */
   #pending = [];
+  /** @type {Set<string>} */
   #deleted = new Set();
 
   /** @param {import("./api.js").Api} api @param {string} boardId */
@@ -40,6 +59,7 @@ export class BoardStore extends EventTarget {
 
   // Reading ------------------------------------------------------------------------------
 
+  /** @returns {Version | null} */
   get live() {
     return this.board?.currentVersion ?? null;
   }
@@ -48,7 +68,7 @@ export class BoardStore extends EventTarget {
     return Boolean(this.participation?.isOwner);
   }
 
-  /** @param {string} column */
+  /** @param {string} column @returns {Note[]} */
   notesIn(column) {
     return [...this.notes.values()].filter((note) => note.column === column);
   }
@@ -71,8 +91,9 @@ export class BoardStore extends EventTarget {
     const sequence = ++this.#reads;
     try {
       const data = await this.#api.request(ops.BOARD_PAGE, { id: this.boardId }).catch((error) => {
-        // No such board: `participation` is refused, `board` is null. Same meaning.
-        if (MISSING.has(error.errorType)) return { board: null };
+        // No such board: `participation` is refused, `board` is null. Same meaning. (errors.js
+        // decides what "no such board" is: NotFoundError, or an id that names nothing.)
+        if (error instanceof ApiError && error.meaning === "notFound") return { board: null };
         throw error;
       });
       // Two loads may overlap (first load, resubscribe); an older answer must not win.
@@ -87,13 +108,16 @@ export class BoardStore extends EventTarget {
     this.#emit(this.status === "ready" ? "board" : "status");
   }
 
+  /** @param {any} data the BOARD_PAGE answer @param {number} sequence */
   #takeLoad(data, sequence) {
     if (!data.board) {
       this.status = "missing";
       return;
     }
     this.board = data.board;
-    this.notes = new Map(data.board.currentVersion.notes.map((note) => [note.id, note]));
+    /** @type {Note[]} */
+    const notes = data.board.currentVersion.notes;
+    this.notes = new Map(notes.map((note) => [note.id, note]));
     this.#takeParticipation(data.participation, sequence);
     this.versions = data.board.versions.items;
     this.status = "ready";
@@ -106,7 +130,12 @@ export class BoardStore extends EventTarget {
     if (this.#takeParticipation(data.participation, sequence)) this.#emit("participation");
   }
 
-  /** E.g. a load sent before my vote must not undo the refresh sent after it. */
+  /**
+   * E.g. a load sent before my vote must not undo the refresh sent after it.
+   * @param {Participation} participation
+   * @param {number} sequence
+   * @returns {boolean} whether it was taken
+   */
   #takeParticipation(participation, sequence) {
     if (sequence < this.#participationFrom) return false;
     this.#participationFrom = sequence;
@@ -114,6 +143,7 @@ export class BoardStore extends EventTarget {
     return true;
   }
 
+  /** @param {string} nextToken */
   async #moreVersions(nextToken) {
     const vars = { id: this.boardId, nextToken };
     const data = await this.#api.request(ops.MORE_VERSIONS, vars).catch(() => null);
@@ -141,7 +171,7 @@ export class BoardStore extends EventTarget {
 
   // Live events --------------------------------------------------------------------------
 
-  /** @param {"added"|"updated"|"deleted"} kind @param {object} note */
+  /** @param {"added"|"updated"|"deleted"} kind @param {Note} note */
   applyNote(kind, note) {
     if (this.#loads) {
       this.#pending.push(() => this.applyNote(kind, note));
@@ -168,21 +198,22 @@ export class BoardStore extends EventTarget {
     this.#emit("notes");
   }
 
-  /** @param {object} board the onBoardUpdated payload */
+  /** @param {import("./operations.js").BoardUpdate} board the onBoardUpdated payload */
   applyBoard(board) {
     if (this.#loads) {
       this.#pending.push(() => this.applyBoard(board));
       return;
     }
     if (!this.board || board.id !== this.boardId) return;
-    if (board.currentVersion && board.currentVersion.id !== this.live.id) {
+    const live = this.board.currentVersion;
+    if (board.currentVersion && board.currentVersion.id !== live.id) {
       this.#background(this.load());
       return;
     }
     const budgetChanged = board.settings?.voteBudget !== this.board.settings.voteBudget;
     const { currentVersion, ...rest } = board;
     this.board = { ...this.board, ...rest };
-    if (currentVersion) this.board.currentVersion = { ...this.live, ...currentVersion };
+    if (currentVersion) this.board.currentVersion = { ...live, ...currentVersion };
     if (budgetChanged) this.#background(this.refreshParticipation());
     this.#emit("board");
   }
@@ -193,13 +224,17 @@ export class BoardStore extends EventTarget {
     this.#emit("status");
   }
 
-  /** Runs work nobody awaits; a failure becomes a `problem` event the app shows. */
+  /**
+   * Runs work nobody awaits; a failure becomes a `problem` event the app shows.
+   * @param {Promise<unknown>} promise
+   */
   #background(promise) {
     promise.catch((error) => {
       this.dispatchEvent(new CustomEvent("problem", { detail: { message: error.message } }));
     });
   }
 
+  /** @param {Change} what */
   #emit(what) {
     this.dispatchEvent(new CustomEvent("change", { detail: { what } }));
   }
@@ -208,6 +243,7 @@ export class BoardStore extends EventTarget {
   // Each applies the server's answer at once (the subscription echo is idempotent) and then
   // refetches the caller-dependent part, which only `participation` carries.
 
+  /** @param {import("./operations.js").Column} column @param {string} text */
   async addNote(column, text) {
     const input = { boardId: this.boardId, column, text, clientRequestId: crypto.randomUUID() };
     const data = await this.#api.request(ops.ADD_NOTE, { input }, { retryNetwork: true });
@@ -215,18 +251,21 @@ export class BoardStore extends EventTarget {
     await this.refreshParticipation();
   }
 
+  /** @param {string} id @param {string} text */
   async editNote(id, text) {
     const input = { boardId: this.boardId, id, text };
     const data = await this.#api.request(ops.UPDATE_NOTE, { input });
     this.applyNote("updated", data.updateNote);
   }
 
+  /** @param {string} id */
   async deleteNote(id) {
     const data = await this.#api.request(ops.DELETE_NOTE, { boardId: this.boardId, id });
     // applyNote refetches participation: the note was mine and may carry my votes.
     this.applyNote("deleted", data.deleteNote);
   }
 
+  /** @param {string} noteId @param {boolean} up a vote, or taking one back */
   async vote(noteId, up) {
     const query = up ? ops.VOTE : ops.UNVOTE;
     const data = await this.#api.request(query, { boardId: this.boardId, noteId });
@@ -236,13 +275,17 @@ export class BoardStore extends EventTarget {
 
   /** Owner only. @param {{title?: string, voteBudget?: number}} changes */
   async updateBoard({ title, voteBudget }) {
+    /** @type {{id: string, title?: string, settings?: {voteBudget: number}}} */
     const input = { id: this.boardId, title };
     if (voteBudget !== undefined) input.settings = { voteBudget };
     const data = await this.#api.request(ops.UPDATE_BOARD, { input });
     this.applyBoard(data.updateBoard);
   }
 
-  /** Owner only: freezes the live version and starts the next. */
+  /**
+   * Owner only: freezes the live version and starts the next.
+   * @param {string} title may be empty: the version is then unnamed
+   */
   async startNewVersion(title) {
     const input = {
       boardId: this.boardId,
@@ -260,7 +303,11 @@ export class BoardStore extends EventTarget {
     this.markDeleted();
   }
 
-  /** @returns {Promise<{title: string, number: number, text: string}>} */
+  /**
+   * @param {number} number
+   * @param {"MARKDOWN" | "CSV"} format
+   * @returns {Promise<{title: string, number: number, text: string}>}
+   */
   async exportVersion(number, format) {
     const vars = { id: this.boardId, number, format };
     const data = await this.#api.request(ops.EXPORT_VERSION, vars);

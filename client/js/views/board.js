@@ -1,3 +1,4 @@
+// @ts-check
 // The board page: header (title, link, votes left), toolbar (versions, owner controls,
 // export), the read-only banner for older versions, and the three columns. It connects the
 // store to the realtime subscriptions and re-renders on every store change.
@@ -13,7 +14,17 @@ import { connectionStatus } from "./connection.js";
 import { openNewVersion, openSettings } from "./dialogs.js";
 import { versionSwitcher } from "./versions.js";
 
-/** @param {{boardId: string, number: number | null}} route */
+/**
+ * @typedef {import("../store.js").Change} Change
+ * @typedef {"MARKDOWN" | "CSV"} ExportFormat
+ */
+
+/**
+ * @param {HTMLElement} root
+ * @param {import("../app.js").BoardRoute} route
+ * @param {import("../app.js").Context} context
+ * @returns {import("../app.js").View}
+ */
 export function mountBoard(root, route, { api, realtime, navigate }) {
   const { boardId } = route;
   const store = new BoardStore(api, boardId);
@@ -35,7 +46,9 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
 
     newVersion: h("button", { type: "button", class: "button", hidden: true }, "Start new version"),
   };
-  const exportButtons = ["MARKDOWN", "CSV"].map((format) =>
+  /** @type {ExportFormat[]} */
+  const formats = ["MARKDOWN", "CSV"];
+  const exportButtons = formats.map((format) =>
     h(
       "button",
       { type: "button", class: "button button--small", dataset: { format } },
@@ -82,12 +95,14 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   root.append(h("p", { class: "loading", textContent: "Loading the board…" }), content, message);
 
   // Rendering -------------------------------------------------------------------------------
+  /** @param {Change} what */
   const render = (what) => {
-    if (store.status !== "ready") return renderStatus();
+    const { board, older, participation } = store;
+    // Ready means loaded: the board is there then (the check tells the type checker so).
+    if (store.status !== "ready" || !board) return renderStatus();
     root.querySelector(".loading")?.remove();
     content.hidden = false;
     message.hidden = true;
-    const { board, live, older, participation } = store;
     ui.title.textContent = board.title;
     document.title = `${board.title} · Retro`;
     ui.settings.hidden = !store.isOwner;
@@ -138,13 +153,17 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
 
   // Wiring ----------------------------------------------------------------------------------
   store.addEventListener("change", (event) => {
-    render(event.detail.what);
-    if (store.status === "ready" && event.detail.what === "board") {
+    const { what } = /** @type {CustomEvent<{what: Change}>} */ (event).detail;
+    render(what);
+    if (store.status === "ready" && store.board && what === "board") {
       rememberBoard(boardId, store.board.title);
     }
   });
-  store.addEventListener("problem", (event) => showError(event.detail));
+  store.addEventListener("problem", (event) =>
+    showError(/** @type {CustomEvent} */ (event).detail),
+  );
 
+  /** @param {"added"|"updated"|"deleted"} kind @returns {(data: any) => void} */
   const bump = (kind) => (data) => {
     const note = Object.values(data)[0];
     if (note) store.applyNote(kind, note);
@@ -182,11 +201,13 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   ui.copy.addEventListener("click", () => copyLink(boardId, ui.copy));
   for (const button of exportButtons) {
     button.addEventListener("click", async () => {
-      const number = store.older?.number ?? store.live.number;
+      const number = store.older?.number ?? store.live?.number;
+      if (number === undefined) return; // not loaded: the buttons are hidden until it is
+      const format = /** @type {ExportFormat} */ (button.dataset.format);
       button.disabled = true;
       try {
-        const file = await store.exportVersion(number, button.dataset.format);
-        const name = download(file.text, `${slug(file.title)}-v${number}`, button.dataset.format);
+        const file = await store.exportVersion(number, format);
+        const name = download(file.text, `${slug(file.title)}-v${number}`, format);
         toast(`Downloaded ${name}.`);
       } catch (error) {
         showError(error);
@@ -201,6 +222,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       .load()
       .then(() => (route.number === null ? null : store.showVersion(route.number)))
       .catch((error) => (store.status === "loading" ? renderFailure(error) : showError(error)));
+  /** @param {unknown} error */
   const renderFailure = (error) => {
     root.querySelector(".loading")?.remove();
     message.hidden = false;
@@ -211,14 +233,17 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     });
     message.replaceChildren(
       h("h1", {}, "The board could not be loaded"),
-      h("p", { textContent: error.message }),
+      h("p", { textContent: error instanceof Error ? error.message : String(error) }),
       retry,
     );
   };
   firstLoad();
 
   return {
-    /** The same board at another version switches in place. */
+    /**
+     * The same board at another version switches in place.
+     * @param {import("../app.js").Route} next
+     */
     show(next) {
       if (next.name !== "board" || next.boardId !== boardId) return false;
       store.showVersion(next.number).catch(showError);
@@ -232,6 +257,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   };
 }
 
+/** @param {string} boardId @param {HTMLButtonElement} button */
 async function copyLink(boardId, button) {
   const url = new URL(`#/board/${encodeURIComponent(boardId)}`, location.href).href;
   try {

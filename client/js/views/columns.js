@@ -1,11 +1,20 @@
+// @ts-check
 // The three columns: a composer at the top of each (Enter adds the note) and the notes below,
 // reconciled by id so that cards are never rebuilt while someone is typing or editing.
 
-import { h, hook } from "../dom.js";
+import { h, hookIfAny } from "../dom.js";
+import { MAX_NOTE_TEXT } from "../limits.js";
 import { showError } from "../notify.js";
 import { COLUMNS } from "../store.js";
-import { MAX_TEXT, createCard, updateCard } from "./note.js";
+import { createCard, updateCard } from "./note.js";
 
+/**
+ * @typedef {import("../operations.js").Column} Column
+ * @typedef {import("../operations.js").Note} Note
+ * @typedef {import("./note.js").Card} Card
+ */
+
+/** @type {Record<Column, {name: string, prompt: string}>} */
 const META = {
   GOOD: { name: "Good", prompt: "What went well?" },
   BAD: { name: "Bad", prompt: "What didn't go so well?" },
@@ -19,18 +28,19 @@ const SORT_KEY = "retro.sort";
  * @returns {{element: HTMLElement, render: () => void, sortToggle: HTMLElement}}
  */
 export function createColumns(store) {
+  /** @type {import("./note.js").Actions} */
   const actions = {
     onVote: (note) => store.vote(note.id, true).catch(showError),
     onUnvote: (note) => store.vote(note.id, false).catch(showError),
     onSave: (note, text) => store.editNote(note.id, text),
     onDelete: (note) => {
-      const composer = hook(element, `composer-${note.column}`);
+      const composer = hookIfAny(element, `composer-${note.column}`);
       store.deleteNote(note.id).then(() => composer?.focus(), showError);
     },
   };
   const columns = COLUMNS.map((column) => createColumn(column, store));
   const element = h("div", { class: "columns" }, ...columns.map((c) => c.element));
-  /** @type {Map<string, HTMLLIElement>} cards by version and note id */
+  /** @type {Map<string, Card>} cards by version and note id */
   const cards = new Map();
 
   // Discussion order: most votes first. A preference of this browser, not of the board.
@@ -48,14 +58,16 @@ export function createColumns(store) {
   });
 
   const render = () => {
-    const readOnly = store.older !== null;
-    const written = readOnly ? store.older.notes : [...store.notes.values()];
+    const { older } = store;
+    const readOnly = older !== null;
+    const written = readOnly ? older.notes : [...store.notes.values()];
     const byVotes = sortToggle.getAttribute("aria-pressed") === "true";
     // Array.prototype.sort is stable: equal votes keep the order they were written in.
     const notes = byVotes ? [...written].sort((a, b) => b.votes - a.votes) : written;
     // Reordering moves cards; whoever had focus in one (e.g. voting by keyboard) keeps it.
-    const focused = document.activeElement;
+    const focused = /** @type {HTMLElement | null} */ (document.activeElement);
     const votesLeft = store.participation?.votesLeft ?? 0;
+    /** @type {Set<string>} */
     const wanted = new Set();
     for (const { column, list, count, composer } of columns) {
       composer.hidden = readOnly;
@@ -93,10 +105,15 @@ export function createColumns(store) {
   return { element, render, sortToggle };
 }
 
-/** Makes `list`'s children equal `ordered`, moving as few nodes as possible (focus survives). */
+/**
+ * Makes `list`'s children equal `ordered`, moving as few nodes as possible (focus survives).
+ * @param {HTMLElement} list
+ * @param {Element[]} ordered
+ */
 function placeInOrder(list, ordered) {
   const keep = new Set(ordered);
   for (const child of [...list.children]) if (!keep.has(child)) child.remove();
+  /** @type {Element | null} */
   let cursor = list.firstElementChild;
   for (const card of ordered) {
     if (card === cursor) cursor = cursor.nextElementSibling;
@@ -104,6 +121,10 @@ function placeInOrder(list, ordered) {
   }
 }
 
+/**
+ * @param {Column} column
+ * @param {import("../store.js").BoardStore} store
+ */
 function createColumn(column, store) {
   const { name, prompt } = META[column];
   const headingId = `col-${column.toLowerCase()}`;
@@ -113,7 +134,7 @@ function createColumn(column, store) {
     id: inputId,
     class: "composer-input",
     rows: 2,
-    maxLength: MAX_TEXT,
+    maxLength: MAX_NOTE_TEXT,
     placeholder: `${prompt} Press Enter to add.`,
     dataset: { retro: `composer-${column}` },
     "aria-describedby": `${inputId}-hint`,

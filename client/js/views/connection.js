@@ -1,8 +1,12 @@
+// @ts-check
 // The live-connection indicator in the top bar: people should know when what they see may be
 // stale, and be able to retry without waiting for the backoff.
 
 import { h } from "../dom.js";
 
+/** @typedef {import("../realtime.js").State} State */
+
+/** @type {Record<State, string>} */
 const LABELS = {
   idle: "Connecting…",
   connecting: "Connecting…",
@@ -11,6 +15,7 @@ const LABELS = {
   offline: "Offline",
 };
 
+/** @type {Partial<Record<State, string>>} */
 const DETAILS = {
   live: "Changes by others appear as they happen.",
   reconnecting: "Lost the live connection; trying again.",
@@ -33,6 +38,7 @@ export function connectionStatus(realtime) {
   );
   retry.addEventListener("click", () => realtime.reconnectNow());
 
+  /** @param {State} state @param {number} [retryInMs] */
   const show = (state, retryInMs) => {
     element.dataset.state = state;
     label.textContent = LABELS[state] ?? state;
@@ -40,7 +46,11 @@ export function connectionStatus(realtime) {
     element.title = (DETAILS[state] ?? "") + wait;
     retry.hidden = state !== "reconnecting";
   };
-  const onStatus = (event) => show(event.detail.state, event.detail.retryInMs);
+  /** @param {Event} event */
+  const onStatus = (event) => {
+    const { detail } = /** @type {CustomEvent<{state: State, retryInMs?: number}>} */ (event);
+    show(detail.state, detail.retryInMs);
+  };
   realtime.addEventListener("status", onStatus);
   show(realtime.state);
   return {

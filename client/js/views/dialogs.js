@@ -1,12 +1,17 @@
+// @ts-check
 // Owner-only dialogs: board settings (rename, vote budget, delete) and starting a new version.
 // Native <dialog> gives focus trapping, Escape to close and an inert page for free.
 
 import { h } from "../dom.js";
+import { MAX_TITLE, MAX_VOTE_BUDGET, MIN_VOTE_BUDGET } from "../limits.js";
 import { toast } from "../notify.js";
 
 /**
  * Builds a modal dialog, opens it, and removes it from the page once closed. A modal makes
  * the rest of the page inert, toasts included, so refusals are shown inside it (`fail`).
+ * @param {string} titleText
+ * @param {...Node} content
+ * @returns {{dialog: HTMLDialogElement, fail: (error: unknown) => void}}
  */
 function modal(titleText, ...content) {
   const titleId = `dialog-${Math.random().toString(36).slice(2)}`;
@@ -21,12 +26,20 @@ function modal(titleText, ...content) {
   dialog.addEventListener("close", () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
+  /** @param {unknown} error */
   const fail = (error) => {
-    problem.textContent = error?.message || "Something went wrong.";
+    const message = error instanceof Error ? error.message : "";
+    problem.textContent = message || "Something went wrong.";
   };
   return { dialog, fail };
 }
 
+/**
+ * @param {string} id
+ * @param {string} labelText
+ * @param {HTMLElement} input
+ * @param {string} [hint]
+ */
 function field(id, labelText, input, hint) {
   input.id = id;
   return h(
@@ -38,15 +51,20 @@ function field(id, labelText, input, hint) {
   );
 }
 
-/** @param {import("../store.js").BoardStore} store */
+/**
+ * @param {import("../store.js").BoardStore} store
+ * @param {{onDeleted: () => void}} callbacks
+ */
 export function openSettings(store, { onDeleted }) {
-  const title = h("input", { required: true, maxLength: 200, value: store.board.title });
+  const { board } = store;
+  if (!board) return; // the settings button shows only on a loaded board
+  const title = h("input", { required: true, maxLength: MAX_TITLE, value: board.title });
   const budget = h("input", {
     type: "number",
-    min: 1,
-    max: 100,
+    min: MIN_VOTE_BUDGET,
+    max: MAX_VOTE_BUDGET,
     required: true,
-    value: String(store.board.settings.voteBudget),
+    value: String(board.settings.voteBudget),
   });
   const save = h("button", { type: "submit", class: "button button--primary" }, "Save");
   const cancel = h("button", { type: "button", class: "button" }, "Cancel");
@@ -96,9 +114,10 @@ export function openSettings(store, { onDeleted }) {
 /** @param {import("../store.js").BoardStore} store */
 export function openNewVersion(store) {
   const live = store.live;
+  if (!live) return; // the button shows only on a loaded board
   const next = live.number + 1;
   const title = h("input", {
-    maxLength: 200,
+    maxLength: MAX_TITLE,
     placeholder: `e.g. Sprint ${next}`,
     autocomplete: "off",
   });

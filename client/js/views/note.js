@@ -1,23 +1,31 @@
+// @ts-check
 // One note card: its text, the votes on it, and (for its author) edit and delete. Cards are
 // created once and updated in place, so a card being edited keeps its focus and its draft
 // while other people's changes stream in.
 
-import { h, hook } from "../dom.js";
+import { h, hook, hookIfAny } from "../dom.js";
+import { MAX_NOTE_TEXT } from "../limits.js";
 import { showError } from "../notify.js";
 
-/** The longest note the server accepts; the composer and the editor stop there. */
-export const MAX_TEXT = 2000;
 const CONFIRM_MS = 4000;
 
 /**
- * @param {object} note
- * @param {{onVote: Function, onUnvote: Function, onSave: Function, onDelete: Function}} actions
- * @returns {HTMLLIElement}
+ * @typedef {import("../operations.js").Note} Note
+ * @typedef {HTMLLIElement & {note: Note, editing?: boolean}} Card a card remembers the note it
+ *   shows and whether its author is editing it
+ * @typedef {{onVote: (note: Note) => void, onUnvote: (note: Note) => void,
+ *   onSave: (note: Note, text: string) => Promise<void>, onDelete: (note: Note) => void}} Actions
+ */
+
+/**
+ * @param {Note} note
+ * @param {Actions} actions
+ * @returns {Card}
  */
 export function createCard(note, actions) {
   const textId = `note-${note.id}`;
   const described = { "aria-describedby": textId };
-  const card = h(
+  const element = h(
     "li",
     { class: "note", dataset: { noteId: note.id } },
     h("p", { class: "note-text", id: textId, dataset: { retro: "text" } }),
@@ -68,7 +76,8 @@ export function createCard(note, actions) {
       ),
     ),
   );
-  card.note = note;
+  /** @type {Card} */
+  const card = Object.assign(element, { note });
   hook(card, "vote").addEventListener("click", () => actions.onVote(card.note));
   hook(card, "unvote").addEventListener("click", () => actions.onUnvote(card.note));
   hook(card, "edit").addEventListener("click", () => startEditing(card, actions));
@@ -91,8 +100,8 @@ export function createCard(note, actions) {
 
 /**
  * Brings a card up to date.
- * @param {HTMLLIElement} card
- * @param {object} note
+ * @param {Card} card
+ * @param {Note} note
  * @param {{readOnly: boolean, mine: boolean, myVotes: number, votesLeft: number}} state
  */
 export function updateCard(card, note, { readOnly, mine, myVotes, votesLeft }) {
@@ -104,8 +113,8 @@ export function updateCard(card, note, { readOnly, mine, myVotes, votesLeft }) {
   count.textContent = String(note.votes);
   // "3 votes" for everyone: the unit is visible on read-only cards, screen-reader only here.
   hook(card, "unit").textContent = note.votes === 1 ? " vote" : " votes";
-  const vote = hook(card, "vote");
-  const unvote = hook(card, "unvote");
+  const vote = /** @type {HTMLButtonElement} */ (hook(card, "vote"));
+  const unvote = /** @type {HTMLButtonElement} */ (hook(card, "unvote"));
   vote.hidden = readOnly;
   unvote.hidden = readOnly;
   vote.disabled = votesLeft <= 0;
@@ -121,6 +130,7 @@ export function updateCard(card, note, { readOnly, mine, myVotes, votesLeft }) {
   hook(card, "mine").hidden = readOnly || !mine;
 }
 
+/** @param {Card} card @param {Actions} actions */
 function startEditing(card, actions) {
   if (card.editing) return;
   card.editing = true;
@@ -128,7 +138,7 @@ function startEditing(card, actions) {
   const input = h("textarea", {
     class: "note-edit",
     value: card.note.text,
-    maxLength: MAX_TEXT,
+    maxLength: MAX_NOTE_TEXT,
     rows: 3,
     "aria-label": "Edit note",
   });
@@ -183,9 +193,10 @@ function startEditing(card, actions) {
   input.setSelectionRange(input.value.length, input.value.length);
 }
 
+/** @param {Card} card @param {boolean} [refocus] put focus back on the Edit button */
 function stopEditing(card, refocus = false) {
   card.editing = false;
-  hook(card, "editor")?.remove();
+  hookIfAny(card, "editor")?.remove();
   const text = hook(card, "text");
   text.hidden = false;
   text.textContent = card.note.text;

@@ -1,11 +1,11 @@
+// @ts-check
 // The start page: create a board and land on it, open one from a link, find my boards again.
 
 import { formatAgo, h } from "../dom.js";
+import { DEFAULT_VOTE_BUDGET, MAX_TITLE, MAX_VOTE_BUDGET, MIN_VOTE_BUDGET } from "../limits.js";
 import { showError } from "../notify.js";
 import { CREATE_BOARD, MY_BOARDS } from "../operations.js";
 import { recentBoards } from "../recent.js";
-
-const DEFAULT_BUDGET = 5;
 
 /** @param {string} input a board link (any URL with #/board/<id>) or a bare id */
 function boardIdFrom(input) {
@@ -15,6 +15,10 @@ function boardIdFrom(input) {
   return /^[\w-]+$/.test(text) ? text : null;
 }
 
+/**
+ * @param {{id: string, title: string}} board
+ * @param {string} meta e.g. "updated 5 minutes ago"
+ */
 function boardLink(board, meta) {
   return h(
     "li",
@@ -27,13 +31,19 @@ function boardLink(board, meta) {
   );
 }
 
+/**
+ * @param {HTMLElement} root
+ * @param {import("../app.js").StartRoute} _route
+ * @param {import("../app.js").Context} context
+ * @returns {import("../app.js").View}
+ */
 export function mountStart(root, _route, { api, navigate }) {
   document.title = "Retro";
   const title = h("input", {
     id: "new-title",
     name: "title",
     required: true,
-    maxLength: 200,
+    maxLength: MAX_TITLE,
     autocomplete: "off",
     placeholder: "e.g. Team Falcon retro",
   });
@@ -41,9 +51,9 @@ export function mountStart(root, _route, { api, navigate }) {
     id: "new-budget",
     name: "voteBudget",
     type: "number",
-    min: 1,
-    max: 100,
-    value: String(DEFAULT_BUDGET),
+    min: MIN_VOTE_BUDGET,
+    max: MAX_VOTE_BUDGET,
+    value: String(DEFAULT_VOTE_BUDGET),
     inputmode: "numeric",
   });
   const create = h("button", { type: "submit", class: "button button--primary" }, "Create board");
@@ -73,7 +83,7 @@ export function mountStart(root, _route, { api, navigate }) {
     try {
       const input = {
         title: text,
-        settings: { voteBudget: Number(budget.value) || DEFAULT_BUDGET },
+        settings: { voteBudget: Number(budget.value) || DEFAULT_VOTE_BUDGET },
         clientRequestId: crypto.randomUUID(),
       };
       const data = await api.request(CREATE_BOARD, { input }, { retryNetwork: true });
@@ -136,11 +146,13 @@ export function mountStart(root, _route, { api, navigate }) {
   );
 
   let alive = true;
+  /** @param {string | null} [nextToken] the page after the first */
   const loadMine = async (nextToken = null) => {
     more.hidden = true;
     try {
       const data = await api.request(MY_BOARDS, { nextToken });
       if (!alive) return;
+      /** @type {{items: import("../operations.js").BoardSummary[], nextToken: string | null}} */
       const page = data.me?.boards ?? { items: [], nextToken: null };
       if (!nextToken) mine.replaceChildren();
       mine.append(...page.items.map((b) => boardLink(b, `updated ${formatAgo(b.updatedAt)}`)));

@@ -1,3 +1,4 @@
+// @ts-check
 // The version switcher and the read-only banner: every version of the board, newest first;
 // choosing one changes the URL (`#/board/<id>/v/<n>`), so an older version can be linked.
 
@@ -15,17 +16,20 @@ export function versionSwitcher(store, navigate) {
 
   select.addEventListener("change", () => {
     const number = Number(select.value);
-    navigate(number === store.live.number ? boardPath : `${boardPath}/v/${number}`);
+    navigate(number === store.live?.number ? boardPath : `${boardPath}/v/${number}`);
   });
 
   const render = () => {
     const { live, older } = store;
+    if (!live) return; // rendered only once the board is loaded
     const shown = older?.number ?? live.number;
     const options = [...store.versions]
       .sort((a, b) => b.number - a.number)
       .map((v) => {
         const name = v.title ? ` — ${v.title}` : "";
-        const state = v.id === live.id ? " (live)" : `, frozen ${formatDay(v.frozenAt)}`;
+        // Every version but the live one is frozen, so frozenAt is set.
+        const frozenAt = /** @type {string} */ (v.frozenAt);
+        const state = v.id === live.id ? " (live)" : `, frozen ${formatDay(frozenAt)}`;
         return h("option", {
           value: String(v.number),
           textContent: `Version ${v.number}${name}${state}`,
