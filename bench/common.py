@@ -241,7 +241,10 @@ def appsync_event(
     selection: str = "",
     variables: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A direct Lambda resolver event as AppSync sends it for `Type.field` (AppSync Developer Guide, "Direct Lambda resolvers")."""
+    """A direct Lambda resolver event as AppSync sends it for `Type.field`.
+
+    The shape is the one the AppSync Developer Guide gives ("Direct Lambda resolvers").
+    """
     parent, name = field.split(".")
     return {
         "arguments": dict(arguments),

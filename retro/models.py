@@ -1,4 +1,4 @@
-"""Retro's domain model: User 1—n Board 1—n BoardVersion 1—n Note (the original design's four kinds).
+"""Retro's domain model: User 1—n Board 1—n BoardVersion 1—n Note, as in the original design.
 
 Pydantic models validate what enters the system (text rules live here, once) and what comes back
 from the table. Field names are Python's; the resolver layer renders them in the schema's names.

@@ -4,7 +4,8 @@ Every abuse runs on its own connection(s); after each one, `still_serving()` pro
 still serves everybody else end to end: a new client connects, subscribes, and receives the
 note another user adds over HTTP.
 
-Answers (AppSync Developer Guide, "Building a real-time WebSocket client"; docs/LOCAL.md): a frame that is not a JSON object with a string `type`, or
+Answers (AppSync Developer Guide, "Building a real-time WebSocket client"; docs/LOCAL.md): a
+frame that is not a JSON object with a string `type`, or
 a type the protocol does not have → `error` `UnsupportedOperation` ("<type> not supported through
 the realtime channel") and the connection stays open; the 101st subscription →
 `MaxSubscriptionsReachedError`; a duplicate id → `DuplicatedOperationError` (the first one keeps
