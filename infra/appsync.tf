@@ -1,6 +1,19 @@
 # The GraphQL API, exactly as schema/schema.graphql defines it. The API key (default mode)
 # may only call createUser; everything else is authorized by the AWS_LAMBDA authorizer.
 
+locals {
+  graphql_url  = aws_appsync_graphql_api.main.uris["GRAPHQL"]
+  realtime_url = aws_appsync_graphql_api.main.uris["REALTIME"]
+
+  # The client's config.json: exactly the keys client/js/config.js reads. Uploaded next to the
+  # client by hosting.tf, and the client_config output for a client hosted elsewhere.
+  client_config = jsonencode({
+    graphqlUrl  = local.graphql_url
+    realtimeUrl = local.realtime_url
+    apiKey      = aws_appsync_api_key.public.key
+  })
+}
+
 resource "aws_appsync_graphql_api" "main" {
   #checkov:skip=CKV2_AWS_78:The attached web ACL has AWS's known-bad-inputs (Log4j) group; the check also demands the anonymous-IP list, which blocks VPN, Tor and cloud-hosted clients: teams behind corporate VPNs and scripted integrators would be locked out.
   name                 = var.name

@@ -1,14 +1,22 @@
 # The browser client: its static files in a private S3 bucket, served only through CloudFront
 # (origin access control), over HTTPS, with strict security headers. config.json, which tells
 # the client where the API is, is written here from the API's own outputs.
+#
+# All of it exists only with enable_hosting (count/for_each below): a new account may be
+# refused a CloudFront distribution until AWS verifies it, and the API needs none of this.
 
 locals {
+  hosting = var.enable_hosting ? 1 : 0
+
+  # Files in client/ for the people working on it, not for browsers: never made public.
+  client_dev_files = ["README.md", "tsconfig.json"]
+
   # Client files uploaded as they are (no build step). A config.json in the folder is the
   # local server's concern; the deployed one is written below.
-  client_files = toset([
+  client_files = var.enable_hosting ? toset([
     for file in fileset(local.client_dir, "**") : file
-    if file != "config.json" && !anytrue([for part in split("/", file) : startswith(part, ".")])
-  ])
+    if !contains(concat(["config.json"], local.client_dev_files), file) && !anytrue([for part in split("/", file) : startswith(part, ".")])
+  ]) : toset([])
 
   content_types = {
     css         = "text/css; charset=utf-8"
@@ -29,8 +37,67 @@ locals {
   api_origins = join(" ", [
     for url in [local.graphql_url, local.realtime_url] : regex("^[a-z]+://[^/]+", url)
   ])
-  graphql_url  = aws_appsync_graphql_api.main.uris["GRAPHQL"]
-  realtime_url = aws_appsync_graphql_api.main.uris["REALTIME"]
+}
+
+# Before enable_hosting these resources had no count: existing stacks keep them as they are.
+moved {
+  from = aws_s3_bucket.client
+  to   = aws_s3_bucket.client[0]
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.client
+  to   = aws_s3_bucket_public_access_block.client[0]
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.client
+  to   = aws_s3_bucket_ownership_controls.client[0]
+}
+
+moved {
+  from = aws_s3_bucket_versioning.client
+  to   = aws_s3_bucket_versioning.client[0]
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.client
+  to   = aws_s3_bucket_server_side_encryption_configuration.client[0]
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.client
+  to   = aws_s3_bucket_lifecycle_configuration.client[0]
+}
+
+moved {
+  from = aws_s3_bucket_policy.client
+  to   = aws_s3_bucket_policy.client[0]
+}
+
+moved {
+  from = aws_s3_object.config
+  to   = aws_s3_object.config[0]
+}
+
+moved {
+  from = aws_cloudfront_origin_access_control.client
+  to   = aws_cloudfront_origin_access_control.client[0]
+}
+
+moved {
+  from = aws_cloudfront_function.spa_fallback
+  to   = aws_cloudfront_function.spa_fallback[0]
+}
+
+moved {
+  from = aws_cloudfront_response_headers_policy.client
+  to   = aws_cloudfront_response_headers_policy.client[0]
+}
+
+moved {
+  from = aws_cloudfront_distribution.client
+  to   = aws_cloudfront_distribution.client[0]
 }
 
 resource "aws_s3_bucket" "client" {
@@ -38,13 +105,17 @@ resource "aws_s3_bucket" "client" {
   #checkov:skip=CKV_AWS_144:The bucket holds a copy of client/ from this repository; Terraform re-creates it anywhere, replication adds nothing.
   #checkov:skip=CKV_AWS_145:Public static files (HTML, JS, CSS): SSE-S3 encryption at rest is enough, a KMS key would add cost and CloudFront key policy upkeep.
   #checkov:skip=CKV2_AWS_62:No process reacts to uploads; event notifications would have no consumer.
+  count = local.hosting
+
   bucket_prefix = "${var.name}-client-"
   # Only build output lives here (re-uploaded by every apply), so destroy may empty it.
   force_destroy = true
 }
 
 resource "aws_s3_bucket_public_access_block" "client" {
-  bucket                  = aws_s3_bucket.client.id
+  count = local.hosting
+
+  bucket                  = aws_s3_bucket.client[0].id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
@@ -52,7 +123,9 @@ resource "aws_s3_bucket_public_access_block" "client" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "client" {
-  bucket = aws_s3_bucket.client.id
+  count = local.hosting
+
+  bucket = aws_s3_bucket.client[0].id
 
   rule {
     object_ownership = "BucketOwnerEnforced"
@@ -60,7 +133,9 @@ resource "aws_s3_bucket_ownership_controls" "client" {
 }
 
 resource "aws_s3_bucket_versioning" "client" {
-  bucket = aws_s3_bucket.client.id
+  count = local.hosting
+
+  bucket = aws_s3_bucket.client[0].id
 
   versioning_configuration {
     status = "Enabled"
@@ -68,7 +143,9 @@ resource "aws_s3_bucket_versioning" "client" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "client" {
-  bucket = aws_s3_bucket.client.id
+  count = local.hosting
+
+  bucket = aws_s3_bucket.client[0].id
 
   rule {
     apply_server_side_encryption_by_default {
@@ -79,7 +156,9 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "client" {
 
 # Old versions are kept long enough to roll a bad deploy back by hand, then expire.
 resource "aws_s3_bucket_lifecycle_configuration" "client" {
-  bucket = aws_s3_bucket.client.id
+  count = local.hosting
+
+  bucket = aws_s3_bucket.client[0].id
 
   rule {
     id     = "expire-replaced-files"
@@ -101,7 +180,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "client" {
 
 # Only this distribution may read, and only over TLS.
 resource "aws_s3_bucket_policy" "client" {
-  bucket = aws_s3_bucket.client.id
+  count = local.hosting
+
+  bucket = aws_s3_bucket.client[0].id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -110,15 +191,15 @@ resource "aws_s3_bucket_policy" "client" {
         Effect    = "Allow"
         Principal = { Service = "cloudfront.amazonaws.com" }
         Action    = "s3:GetObject"
-        Resource  = "${aws_s3_bucket.client.arn}/*"
-        Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.client.arn } }
+        Resource  = "${aws_s3_bucket.client[0].arn}/*"
+        Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.client[0].arn } }
       },
       {
         Sid       = "TlsOnly"
         Effect    = "Deny"
         Principal = "*"
         Action    = "s3:*"
-        Resource  = [aws_s3_bucket.client.arn, "${aws_s3_bucket.client.arn}/*"]
+        Resource  = [aws_s3_bucket.client[0].arn, "${aws_s3_bucket.client[0].arn}/*"]
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
       },
     ]
@@ -130,7 +211,7 @@ resource "aws_s3_bucket_policy" "client" {
 resource "aws_s3_object" "client" {
   for_each = local.client_files
 
-  bucket       = aws_s3_bucket.client.id
+  bucket       = aws_s3_bucket.client[0].id
   key          = each.value
   source       = "${local.client_dir}/${each.value}"
   source_hash  = filemd5("${local.client_dir}/${each.value}")
@@ -141,14 +222,11 @@ resource "aws_s3_object" "client" {
 }
 
 resource "aws_s3_object" "config" {
-  bucket = aws_s3_bucket.client.id
-  key    = "config.json"
-  # Exactly the keys client/js/config.js reads.
-  content = jsonencode({
-    graphqlUrl  = local.graphql_url
-    realtimeUrl = local.realtime_url
-    apiKey      = aws_appsync_api_key.public.key
-  })
+  count = local.hosting
+
+  bucket        = aws_s3_bucket.client[0].id
+  key           = "config.json"
+  content       = local.client_config
   content_type  = "application/json"
   cache_control = "no-cache"
 }
@@ -156,6 +234,8 @@ resource "aws_s3_object" "config" {
 # --- CloudFront -----------------------------------------------------------------------------
 
 resource "aws_cloudfront_origin_access_control" "client" {
+  count = local.hosting
+
   name                              = "${var.name}-client"
   description                       = "CloudFront signs its requests to the ${var.name} client bucket."
   origin_access_control_origin_type = "s3"
@@ -166,6 +246,8 @@ resource "aws_cloudfront_origin_access_control" "client" {
 # SPA fallback: a path without a file extension is a client-side route, so it gets the app's
 # index.html; a missing file (/js/missing.js) stays an error instead of HTML served as script.
 resource "aws_cloudfront_function" "spa_fallback" {
+  count = local.hosting
+
   name    = "${var.name}-spa-fallback"
   runtime = "cloudfront-js-2.0"
   comment = "Serve index.html for client-side routes."
@@ -182,6 +264,8 @@ resource "aws_cloudfront_function" "spa_fallback" {
 }
 
 resource "aws_cloudfront_response_headers_policy" "client" {
+  count = local.hosting
+
   name    = "${var.name}-client"
   comment = "Security headers of the ${var.name} client."
 
@@ -219,6 +303,8 @@ resource "aws_cloudfront_response_headers_policy" "client" {
 
 # AWS's managed "CachingOptimized" policy: cache by path only, compress, honour Cache-Control.
 data "aws_cloudfront_cache_policy" "caching_optimized" {
+  count = local.hosting
+
   name = "Managed-CachingOptimized"
 }
 
@@ -230,6 +316,8 @@ resource "aws_cloudfront_distribution" "client" {
   #checkov:skip=CKV_AWS_374:Retro is for teams anywhere; there is no country to block.
   #checkov:skip=CKV_AWS_174:Uses the default *.cloudfront.net certificate, whose TLS policy AWS sets; choosing TLSv1.2_2021 needs a custom domain and ACM certificate, which this stack does not require.
   #checkov:skip=CKV2_AWS_42:Same as CKV_AWS_174: no custom domain, so the default certificate.
+  count = local.hosting
+
   enabled             = true
   comment             = "${var.name} client"
   default_root_object = "index.html"
@@ -239,8 +327,8 @@ resource "aws_cloudfront_distribution" "client" {
 
   origin {
     origin_id                = "client"
-    domain_name              = aws_s3_bucket.client.bucket_regional_domain_name
-    origin_access_control_id = aws_cloudfront_origin_access_control.client.id
+    domain_name              = aws_s3_bucket.client[0].bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.client[0].id
   }
 
   default_cache_behavior {
@@ -249,12 +337,12 @@ resource "aws_cloudfront_distribution" "client" {
     allowed_methods            = ["GET", "HEAD"]
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
-    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_optimized.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.client.id
+    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_optimized[0].id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.client[0].id
 
     function_association {
       event_type   = "viewer-request"
-      function_arn = aws_cloudfront_function.spa_fallback.arn
+      function_arn = aws_cloudfront_function.spa_fallback[0].arn
     }
   }
 

@@ -77,7 +77,8 @@ resource "aws_lambda_function" "function" {
   memory_size      = var.lambda_memory_mb
   timeout          = var.lambda_timeout_seconds
 
-  reserved_concurrent_executions = var.lambda_reserved_concurrency
+  # -1 is Lambda's "no reservation": the account's unreserved pool (see the variable).
+  reserved_concurrent_executions = coalesce(var.lambda_reserved_concurrency, -1)
 
   environment {
     variables = {

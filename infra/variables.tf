@@ -93,13 +93,13 @@ variable "lambda_timeout_seconds" {
 }
 
 variable "lambda_reserved_concurrency" {
-  description = "Concurrent executions reserved for (and capped at) each function: a ceiling on cost and on the load a flood can put on the table. -1 removes the cap (needed in accounts whose concurrency quota is only 10)."
+  description = "Concurrent executions reserved for (and capped at) each function. null (the default; -1 means the same) reserves nothing: the functions share the account's unreserved pool. Reserving is refused when it would leave the account fewer than 100 unreserved executions, and new accounts often have a quota of only 10 in all, so set a number only once Service Quotas shows room for it (3 functions x the number + 100); it then caps each function's cost and the load a flood can put on the table."
   type        = number
-  default     = 50
+  default     = null
 
   validation {
-    condition     = var.lambda_reserved_concurrency == -1 || var.lambda_reserved_concurrency >= 1
-    error_message = "lambda_reserved_concurrency must be -1 (no cap) or at least 1."
+    condition     = coalesce(var.lambda_reserved_concurrency, -1) == -1 || coalesce(var.lambda_reserved_concurrency, -1) >= 1
+    error_message = "lambda_reserved_concurrency must be null or -1 (no reservation) or at least 1."
   }
 }
 
@@ -192,6 +192,12 @@ variable "waf_rate_window_seconds" {
 
 # --- Client hosting -------------------------------------------------------------------------
 
+variable "enable_hosting" {
+  description = "Serve the browser client from this stack (a private S3 bucket behind CloudFront). false creates neither: new AWS accounts may be refused a CloudFront distribution until AWS has verified them, and the API works without it. The client_config output is then the config.json to put next to client/ on any HTTPS static host."
+  type        = bool
+  default     = true
+}
+
 variable "client_dir" {
   description = "Folder of the browser client's static files, uploaded as they are. Defaults to ../client next to this folder."
   type        = string
@@ -206,5 +212,51 @@ variable "cloudfront_price_class" {
   validation {
     condition     = contains(["PriceClass_All", "PriceClass_200", "PriceClass_100"], var.cloudfront_price_class)
     error_message = "cloudfront_price_class must be PriceClass_All, PriceClass_200 or PriceClass_100."
+  }
+}
+
+# --- Alarms ---------------------------------------------------------------------------------
+
+variable "alarm_email" {
+  description = "E-mail address the alarms notify (through the SNS topic of alarm_topic_arn). AWS mails a confirmation link first; nothing arrives until it is clicked. Empty: no subscription (subscribe to the topic yourself, or just watch the alarms in CloudWatch)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.alarm_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be empty or an e-mail address."
+  }
+}
+
+variable "alarm_function_errors" {
+  description = "Errors of one function within 5 minutes that raise its alarm. Lambda counts every error the API answers with (a mistyped id, a note over the limit) as a function error, not only crashes and timeouts, so a few are normal during meetings."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.alarm_function_errors >= 1
+    error_message = "alarm_function_errors must be at least 1."
+  }
+}
+
+variable "alarm_api_latency_ms" {
+  description = "Average AppSync latency (ms) that raises the latency alarm when it lasts 15 minutes. A board page takes one function call and 3 sequential DynamoDB requests: well under 200 ms when warm."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.alarm_api_latency_ms >= 50
+    error_message = "alarm_api_latency_ms must be at least 50."
+  }
+}
+
+variable "alarm_waf_blocked_requests" {
+  description = "Requests the web ACL blocks within 5 minutes that raise the WAF alarm: someone is over the rate limit (waf_rate_limit) or sending known-bad input."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.alarm_waf_blocked_requests >= 1
+    error_message = "alarm_waf_blocked_requests must be at least 1."
   }
 }

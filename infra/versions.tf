@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.7" # terraform test with mock providers (infra/tests)
 
   required_providers {
     aws = {

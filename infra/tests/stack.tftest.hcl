@@ -115,7 +115,7 @@ run "iam_grants_no_wildcard_action_and_no_scan" {
       for policy in concat(
         [for p in aws_iam_role_policy.function : p.policy],
         [for p in aws_iam_role_policy.datasource : p.policy],
-        [aws_iam_role_policy.appsync_logs.policy],
+        [aws_iam_role_policy.appsync_logs.policy, aws_sns_topic_policy.alarms.policy],
         ) : [
         for statement in jsondecode(policy).Statement : [
           for action in flatten([statement.Action]) :
@@ -293,7 +293,7 @@ run "client_is_private_behind_cloudfront_and_configured" {
   command = apply
 
   assert {
-    condition = jsondecode(aws_s3_object.config.content) == {
+    condition = jsondecode(aws_s3_object.config[0].content) == {
       graphqlUrl  = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"
       realtimeUrl = "wss://abcdefghijklmnopqrstuvwxyz.appsync-realtime-api.us-east-1.amazonaws.com/graphql"
       apiKey      = "da2-mockedpublickey000000000"
@@ -303,7 +303,9 @@ run "client_is_private_behind_cloudfront_and_configured" {
 
   assert {
     condition = (
-      toset(keys(aws_s3_object.client)) == toset([for f in fileset("../client", "**") : f if f != "config.json"])
+      toset(keys(aws_s3_object.client)) == toset([
+        for f in fileset("../client", "**") : f if !contains(["config.json", "README.md", "tsconfig.json"], f)
+      ])
       && aws_s3_object.client["index.html"].content_type == "text/html; charset=utf-8"
       && alltrue([for key, o in aws_s3_object.client :
         o.content_type == "text/javascript; charset=utf-8" if endswith(key, ".js")
@@ -313,17 +315,22 @@ run "client_is_private_behind_cloudfront_and_configured" {
   }
 
   assert {
+    condition     = !contains(keys(aws_s3_object.client), "README.md") && !contains(keys(aws_s3_object.client), "tsconfig.json")
+    error_message = "client/README.md and client/tsconfig.json are for developers: they must not be published."
+  }
+
+  assert {
     condition = (
-      aws_s3_bucket_public_access_block.client.block_public_acls
-      && aws_s3_bucket_public_access_block.client.block_public_policy
-      && aws_s3_bucket_public_access_block.client.ignore_public_acls
-      && aws_s3_bucket_public_access_block.client.restrict_public_buckets
+      aws_s3_bucket_public_access_block.client[0].block_public_acls
+      && aws_s3_bucket_public_access_block.client[0].block_public_policy
+      && aws_s3_bucket_public_access_block.client[0].ignore_public_acls
+      && aws_s3_bucket_public_access_block.client[0].restrict_public_buckets
     )
     error_message = "The client bucket must block all public access."
   }
 
   assert {
-    condition = one([for s in jsondecode(aws_s3_bucket_policy.client.policy).Statement : s if s.Effect == "Allow"]) == {
+    condition = one([for s in jsondecode(aws_s3_bucket_policy.client[0].policy).Statement : s if s.Effect == "Allow"]) == {
       Sid       = "CloudFrontReads"
       Effect    = "Allow"
       Principal = { Service = "cloudfront.amazonaws.com" }
@@ -336,9 +343,9 @@ run "client_is_private_behind_cloudfront_and_configured" {
 
   assert {
     condition = (
-      aws_cloudfront_distribution.client.default_cache_behavior[0].viewer_protocol_policy == "redirect-to-https"
-      && one(aws_cloudfront_distribution.client.origin).origin_access_control_id == aws_cloudfront_origin_access_control.client.id
-      && aws_cloudfront_distribution.client.default_root_object == "index.html"
+      aws_cloudfront_distribution.client[0].default_cache_behavior[0].viewer_protocol_policy == "redirect-to-https"
+      && one(aws_cloudfront_distribution.client[0].origin).origin_access_control_id == aws_cloudfront_origin_access_control.client[0].id
+      && aws_cloudfront_distribution.client[0].default_root_object == "index.html"
     )
     error_message = "CloudFront must serve over HTTPS only, from the bucket through origin access control."
   }

@@ -2,8 +2,9 @@
 
 Terraform runs in a copy of the parts of the repository the configuration reads (infra/,
 schema/, client/ and a freshly packaged dist/), with its data directory in the same temp
-folder, so no lock file, plugin folder or state is ever written into the repository. The
-provider comes from the machine's offline mirror, through infra/tests/offline.tfrc.
+folder, so no plugin folder or state is ever written into the repository. The provider comes
+from the machine's offline mirror, through infra/tests/offline.tfrc, and must match the
+committed infra/.terraform.lock.hcl as it stands (`init -lockfile=readonly`).
 """
 
 import os
@@ -22,6 +23,7 @@ from .conftest import INFRA, ROOT, require
 pytestmark = pytest.mark.terraform
 
 CLI_CONFIG = INFRA / "tests" / "offline.tfrc"
+LOCK_FILE = INFRA / ".terraform.lock.hcl"
 
 
 @dataclass(frozen=True)
@@ -84,10 +86,15 @@ def workspace(
     )
     shutil.copytree(ROOT / "schema", copy / "schema")
     shutil.copytree(ROOT / "client", copy / "client")
+    shutil.copy(LOCK_FILE, copy / "infra")
     (copy / "dist").mkdir()
     for path in [*production_build.zips.values(), production_build.manifest]:
         shutil.copy(path, copy / "dist")
-    init = terraform.run("init", "-backend=false", "-no-color", cwd=copy / "infra")
+    # readonly: the mirror's provider must be the locked version with a locked checksum, and
+    # versions.tf's constraint the locked one; init may not rewrite the lock to make it so.
+    init = terraform.run(
+        "init", "-backend=false", "-lockfile=readonly", "-no-color", cwd=copy / "infra"
+    )
     assert init.returncode == 0, f"terraform init failed:\n{init.stdout}\n{init.stderr}"
     return copy / "infra"
 
@@ -97,6 +104,28 @@ def _run_blocks() -> int:
         len(re.findall(r'^run "', path.read_text(), flags=re.MULTILINE))
         for path in (INFRA / "tests").glob("*.tftest.hcl")
     )
+
+
+def test_required_terraform_is_one_the_tests_run_on() -> None:
+    # The tests' mock_provider and override_data blocks need Terraform 1.7; an older one would
+    # plan the stack but fail `terraform test`, so versions.tf must not admit it.
+    versions = (INFRA / "versions.tf").read_text()
+    match = re.search(r'required_version\s*=\s*">=\s*(\d+)\.(\d+)"', versions)
+    assert match, "versions.tf must state required_version as a lower bound"
+    assert (int(match.group(1)), int(match.group(2))) >= (1, 7), match.group(0)
+    assert any("mock_provider" in path.read_text() for path in (INFRA / "tests").glob("*.hcl"))
+
+
+def test_lock_file_pins_the_provider_for_every_platform() -> None:
+    # One h1: checksum (this machine's platform, from the mirror) and the registry's zh:
+    # checksums of every platform's zip, so `terraform init` on macOS or Windows verifies the
+    # download against the lock instead of failing on a lock made for linux_amd64 only.
+    lock = LOCK_FILE.read_text()
+    constraint = re.search(r'\bversion\s*=\s*"([^"]+)"', (INFRA / "versions.tf").read_text())
+    assert constraint, "versions.tf must constrain the aws provider's version"
+    assert f'constraints = "{constraint.group(1)}"' in lock
+    assert len(re.findall(r'"zh:[0-9a-f]{64}"', lock)) >= 10, lock
+    assert re.search(r'"h1:[A-Za-z0-9+/]{43}="', lock), lock
 
 
 def test_terraform_files_are_formatted(terraform: Terraform) -> None:

@@ -60,7 +60,12 @@ mock_resource "aws_s3_bucket" {
 
 mock_resource "aws_cloudfront_distribution" {
   defaults = {
+    id          = "EMOCKED"
     arn         = "arn:aws:cloudfront::123456789012:distribution/EMOCKED"
     domain_name = "d111111abcdef8.cloudfront.net"
   }
+}
+
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:us-east-1:123456789012:retro-alarms" }
 }
