@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test setup lint format typecheck package bench apidocs clean
+.PHONY: run test setup lint format typecheck package smoke bench apidocs clean
 
 run: setup              ## set up and start the local AppSync with the client
 	$(BIN)/retro serve $(ARGS)
@@ -36,8 +36,16 @@ format:
 typecheck:
 	$(BIN)/mypy
 
-package: setup          ## build dist/<function>.zip for every Lambda function
-	$(BIN)/python -m retro_tools.packaging
+# Packaging needs only Python's standard library and pip (retro_tools/packaging.py), not the
+# project's dependencies nor npm: a bare venv is enough, and `setup` fills the same one later.
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+package: $(BIN)/python  ## build dist/<function>.zip for every Lambda function; ARGS="--arch arm64"
+	$(BIN)/python -m retro_tools.packaging $(ARGS)
+
+smoke: $(STAMP)         ## a real meeting against a stack: URL=<client or local URL>, or URL=<graphql URL> API_KEY=...
+	$(BIN)/retro smoke $(URL) $(if $(API_KEY),--api-key '$(API_KEY)') $(ARGS)
 
 bench: setup            ## run the benchmark suite and print its table
 	$(BIN)/python -m bench
