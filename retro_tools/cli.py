@@ -1,4 +1,4 @@
-"""The `retro` command: `retro serve` (the local AppSync) and `retro console`."""
+"""The `retro` command: `retro serve` (the local AppSync), `retro console`, `retro smoke`."""
 
 import argparse
 import sys
@@ -16,6 +16,13 @@ def _console(_args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from retro_tools.serve.command import run  # noqa: PLC0415 — the local server's deps load on demand
+
+    result: int = run(args)
+    return result
+
+
+def _smoke(args: argparse.Namespace) -> int:
+    from retro_tools.smoke import run  # noqa: PLC0415 — gql loads on demand
 
     result: int = run(args)
     return result
@@ -42,6 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="interactive Python shell with settings, store and services loaded",
     )
     console.set_defaults(func=_console)
+
+    smoke = commands.add_parser(
+        "smoke",
+        help="run a real meeting against a deployed stack or `retro serve`: PASS/FAIL per step",
+        description="Two users, a board, notes and a vote arriving live over AppSync's realtime "
+        "protocol, a new version and an export, against URL; exit 0 only if every step passes.",
+    )
+    from retro_tools.smoke import add_arguments as add_smoke_arguments  # noqa: PLC0415
+
+    add_smoke_arguments(smoke)
+    smoke.set_defaults(func=_smoke)
     return parser
 
 
