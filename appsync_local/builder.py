@@ -10,7 +10,8 @@ Strawberry's public API:
   `Annotated[T, strawberry.argument(name=...)]` parameters (Python names are mangled, the
   GraphQL names are kept exactly);
 - `StrawberryConfig(auto_camel_case=False)` keeps every name as the SDL wrote it;
-- AppSync's directives are schema directives that print but are never declared.
+- AppSync's directives are schema directives that print but are never declared
+  (`directives`).
 
 What a field *does* is not decided here: the caller passes `FieldBinder`, which turns each
 field into a Strawberry resolver (a handler call, the parent's property, a subscription).
@@ -25,7 +26,6 @@ from typing import Annotated, Any, Optional, Protocol, Union
 
 import strawberry
 from graphql import (
-    ConstDirectiveNode,
     EnumTypeDefinitionNode,
     FieldDefinitionNode,
     InputObjectTypeDefinitionNode,
@@ -40,66 +40,13 @@ from graphql import (
     value_from_ast_untyped,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema_directive import Location
 
+from appsync_local.directives import deprecation_reason, schema_directives
 from appsync_local.scalars import SCALAR_MAP, SCALAR_TYPES
 from appsync_local.sdl import ApiDefinition, SchemaError
 
 __all__ = ["BuiltSchema", "FieldBinder", "FieldSpec", "build_schema", "python_name"]
 
-
-# -- AppSync's directives, printed on types and fields, never declared ------------------------
-_TYPE_OR_FIELD = [Location.OBJECT, Location.FIELD_DEFINITION]
-
-
-@strawberry.schema_directive(
-    locations=[Location.FIELD_DEFINITION], name="aws_subscribe", print_definition=False
-)
-class _AwsSubscribe:
-    mutations: Optional[list[Optional[str]]] = strawberry.UNSET  # noqa: UP045 — Strawberry reads it
-
-
-@strawberry.schema_directive(locations=_TYPE_OR_FIELD, name="aws_api_key", print_definition=False)
-class _AwsApiKey: ...
-
-
-@strawberry.schema_directive(locations=_TYPE_OR_FIELD, name="aws_iam", print_definition=False)
-class _AwsIam: ...
-
-
-@strawberry.schema_directive(locations=_TYPE_OR_FIELD, name="aws_oidc", print_definition=False)
-class _AwsOidc: ...
-
-
-@strawberry.schema_directive(locations=_TYPE_OR_FIELD, name="aws_lambda", print_definition=False)
-class _AwsLambda: ...
-
-
-@strawberry.schema_directive(
-    locations=_TYPE_OR_FIELD, name="aws_cognito_user_pools", print_definition=False
-)
-class _AwsCognitoUserPools:
-    cognito_groups: Optional[list[Optional[str]]] = strawberry.directive_field(  # noqa: UP045
-        name="cognito_groups", default=strawberry.UNSET
-    )
-
-
-@strawberry.schema_directive(locations=_TYPE_OR_FIELD, name="aws_auth", print_definition=False)
-class _AwsAuth:
-    cognito_groups: Optional[list[Optional[str]]] = strawberry.directive_field(  # noqa: UP045
-        name="cognito_groups", default=strawberry.UNSET
-    )
-
-
-_DIRECTIVES: Mapping[str, Callable[..., object]] = {
-    "aws_subscribe": _AwsSubscribe,
-    "aws_api_key": _AwsApiKey,
-    "aws_iam": _AwsIam,
-    "aws_oidc": _AwsOidc,
-    "aws_lambda": _AwsLambda,
-    "aws_cognito_user_pools": _AwsCognitoUserPools,
-    "aws_auth": _AwsAuth,
-}
 
 _BUILTIN_SCALARS: Mapping[str, object] = {
     "String": str,
@@ -148,30 +95,6 @@ class BuiltSchema:
     input_fields: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _directives(nodes: Sequence[ConstDirectiveNode] | None, where: str) -> list[object]:
-    out: list[object] = []
-    for node in nodes or ():
-        name = node.name.value
-        if name == "deprecated":
-            continue  # carried as deprecation_reason
-        factory = _DIRECTIVES.get(name)
-        if factory is None:
-            raise SchemaError(f"{where}: unknown directive @{name}")
-        kwargs = {a.name.value: value_from_ast_untyped(a.value) for a in node.arguments or ()}
-        out.append(factory(**kwargs))
-    return out
-
-
-def _deprecation(nodes: Sequence[ConstDirectiveNode] | None) -> str | None:
-    for node in nodes or ():
-        if node.name.value == "deprecated":
-            for arg in node.arguments or ():
-                if arg.name.value == "reason":
-                    return str(value_from_ast_untyped(arg.value))
-            return "No longer supported"
-    return None
-
-
 def _hashable(value: Any) -> Any:
     """Argument defaults must be hashable for Strawberry: lists become tuples."""
     if isinstance(value, list):
@@ -202,9 +125,10 @@ class _Builder:
             return self.annotation(node.type, nullable=False)
         if isinstance(node, ListTypeNode):
             inner: Any = list[self.annotation(node.type)]  # type: ignore[misc]
-        else:
-            assert isinstance(node, NamedTypeNode)
+        elif isinstance(node, NamedTypeNode):
             inner = self.named(node.name.value)
+        else:  # graphql-core's three kinds of type reference are handled above
+            raise SchemaError(f"unexpected type reference {node.kind}")
         return Optional[inner] if nullable else inner  # noqa: UP045 — built at run time
 
     def named(self, name: str) -> Any:
@@ -307,7 +231,7 @@ class _Builder:
                     name=f.name.value,
                     description=f.description.value if f.description else None,
                     default=self.default(f),
-                    deprecation_reason=_deprecation(f.directives),
+                    deprecation_reason=deprecation_reason(f.directives),
                 ),
             )
         self.input_fields[d.name.value] = names
@@ -323,7 +247,7 @@ class _Builder:
         for f in d.fields or ():
             self.output_field(cls, type_name, f, is_subscription_type)
         description = d.description.value if d.description else None
-        directives = _directives(d.directives, type_name)
+        directives = schema_directives(d.directives, type_name)
         if isinstance(d, InterfaceTypeDefinitionNode):
             strawberry.interface(
                 cls, name=type_name, description=description, directives=directives
@@ -350,8 +274,8 @@ class _Builder:
         common: dict[str, Any] = {
             "name": name,
             "description": f.description.value if f.description else None,
-            "directives": _directives(f.directives, f"{type_name}.{name}"),
-            "deprecation_reason": _deprecation(f.directives),
+            "directives": schema_directives(f.directives, f"{type_name}.{name}"),
+            "deprecation_reason": deprecation_reason(f.directives),
         }
         cls.__annotations__[py] = annotation
         if resolver is None:
