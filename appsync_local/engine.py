@@ -1,19 +1,20 @@
 """The engine: one place that executes GraphQL operations as AppSync does, for every transport.
 
 HTTP, the AppSync realtime protocol and graphql-transport-ws all come here with an
-authenticated `Caller`. The engine owns the Strawberry schema (built from the SDL), the
-invoker (handlers), the broker (subscriptions) and the limits, and it:
-- resolves each field listed in `resolvers.json` by invoking its handler with AppSync's event
-  (batched per request when `maxBatchSize` > 0); every other field is the parent's property;
-- publishes a completed mutation's result to the subscriptions that name it;
-- runs a subscription field's resolver when a client subscribes, refusing it if that raises;
-- enforces the API's limits: query depth, resolver count per request, introspection.
+authenticated `Caller`. The engine owns the Strawberry schema (built from the SDL, its fields
+bound by `binder.Binder`), the invoker (handlers), the broker (subscriptions) and the limits,
+and it:
+- runs queries and mutations, and publishes a completed mutation's result to the
+  subscriptions that name it;
+- subscribes, returning once the subscription's resolver has accepted or refused it;
+- enforces the API's limits: query depth, resolver count per request, introspection;
+- answers in AppSync's shape (`errors.format_error`).
 """
 
 import asyncio
 import functools
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -38,18 +39,18 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from appsync_local.auth import AUTHORIZER_FUNCTION, Authenticator, Caller, FieldAuthorization
-from appsync_local.builder import FieldSpec, build_schema
-from appsync_local.config import ConfigError, FieldResolver, ResolverMap
-from appsync_local.errors import appsync_error, field_error, format_error
-from appsync_local.events import arguments_json, build_event, collect_fields
-from appsync_local.invoke import BatchLoader, HandlerError, Invoker
-from appsync_local.pubsub import Broker, Subscriber
+from appsync_local.binder import Binder, RequestContext
+from appsync_local.builder import build_schema
+from appsync_local.config import ConfigError, ResolverMap
+from appsync_local.errors import appsync_error, format_error
+from appsync_local.events import collect_fields
+from appsync_local.invoke import Invoker
+from appsync_local.pubsub import Broker
 from appsync_local.sdl import ApiDefinition
 
 __all__ = [
     "Engine",
     "Limits",
-    "RequestContext",
     "SubscriptionHandle",
     "operation_problem",
     "operation_type",
@@ -69,133 +70,18 @@ class Limits:
     introspection: bool = True
 
 
-@dataclass
-class RequestContext:
-    """Per operation: who calls, what they sent, the batch loaders and counters of the request."""
-
-    engine: "Engine"
-    caller: Caller
-    headers: Mapping[str, str]
-    variables: Mapping[str, Any]
-    loaders: dict[str, BatchLoader] = field(default_factory=dict)
-    resolver_calls: int = 0
-    subscribed: "asyncio.Future[Subscriber] | None" = None
-
-    @property
-    def auth_rules(self) -> Any:
-        return self.engine.api.auth
-
-    def count_resolver(self) -> None:
-        self.resolver_calls += 1
-        limit = self.engine.limits.resolver_count
-        if limit and self.resolver_calls > limit:
-            raise field_error(
-                f"The request exceeded the resolver count limit of {limit}.",
-                "ResolverCountLimitExceeded",
-            )
-
-    def loader(self, resolver: FieldResolver) -> BatchLoader:
-        loader = self.loaders.get(resolver.key)
-        if loader is None:
-            invoke = functools.partial(self.engine.invoker.invoke, resolver.function)
-            loader = self.loaders[resolver.key] = BatchLoader(invoke, resolver.max_batch_size)
-        return loader
-
-
-class _Stream:
-    """The events of one subscriber; closing it (even before the first read) unsubscribes."""
-
-    def __init__(self, broker: Broker, subscriber: Subscriber) -> None:
-        self._broker = broker
-        self._subscriber = subscriber
-
-    def __aiter__(self) -> "_Stream":
-        return self
-
-    async def __anext__(self) -> Mapping[str, Any]:
-        return await self._subscriber.queue.get()
-
-    async def aclose(self) -> None:
-        self._broker.unsubscribe(self._subscriber)
-
-
-class _Binder:
-    """Turns each field of the SDL into its resolver (see `builder.FieldBinder`)."""
-
-    def __init__(self, resolvers: ResolverMap) -> None:
-        self.resolvers = resolvers
-        self.input_fields: Mapping[str, Mapping[str, str]] = {}
-
-    def resolver(self, spec: FieldSpec) -> Callable[..., Any] | None:
-        mapped = self.resolvers.get(spec.type_name, spec.field_name)
-        if spec.is_subscription:
-            return self._subscription(spec, mapped)
-        if mapped is None:
-            return None
-        return self._handler_field(spec, mapped)
-
-    def _arguments(self, spec: FieldSpec, info: Any, kwargs: Mapping[str, Any]) -> dict[str, Any]:
-        return arguments_json(info._raw_info, kwargs, spec.arguments, self.input_fields)
-
-    def _event(self, root: Any, info: Any, arguments: Mapping[str, Any]) -> dict[str, Any]:
-        context: RequestContext = info.context
-        return build_event(
-            info._raw_info,
-            arguments=arguments,
-            source=root,
-            identity=context.caller.identity,
-            headers=context.headers,
-            variables=context.variables,
-        )
-
-    def _handler_field(self, spec: FieldSpec, mapped: FieldResolver) -> Callable[..., Any]:
-        async def resolve(root: Any, info: Any, **kwargs: Any) -> Any:
-            context: RequestContext = info.context
-            context.count_resolver()
-            event = self._event(root, info, self._arguments(spec, info, kwargs))
-            try:
-                if mapped.max_batch_size:
-                    return await context.loader(mapped).load(event)
-                return await context.engine.invoker.invoke(mapped.function, event)
-            except HandlerError as error:
-                raise field_error(error.message, error.error_type) from None
-
-        return resolve
-
-    def _subscription(self, spec: FieldSpec, mapped: FieldResolver | None) -> Callable[..., Any]:
-        async def subscribe(
-            root: Any, info: Any, **kwargs: Any
-        ) -> AsyncIterator[Mapping[str, Any]]:
-            context: RequestContext = info.context
-            engine = context.engine
-            # graphql-core does not pass the subscribe step through middleware: check here.
-            if context.caller.mode not in engine.api.auth.modes(spec.type_name, spec.field_name):
-                raise field_error(
-                    f"Not Authorized to access {spec.field_name} on type {spec.type_name}",
-                    "Unauthorized",
-                )
-            arguments = self._arguments(spec, info, kwargs)
-            if mapped is not None:
-                context.count_resolver()
-                event = self._event(None, info, arguments)
-                try:
-                    await engine.invoker.invoke(mapped.function, event)
-                except HandlerError as error:
-                    raise field_error(error.message, error.error_type) from None
-            subscriber = engine.broker.subscribe(spec.field_name, arguments)
-            if context.subscribed is not None and not context.subscribed.done():
-                context.subscribed.set_result(subscriber)
-            return _Stream(engine.broker, subscriber)
-
-        return subscribe
-
-
 @functools.lru_cache(maxsize=256)
 def _parse(query: str) -> DocumentNode | None:
     try:
         return parse(query)
     except GraphQLError:
         return None
+
+
+def _fragments(query: str) -> dict[str, FragmentDefinitionNode]:
+    document = _parse(query)
+    definitions = document.definitions if document is not None else ()
+    return {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
 
 
 def operation_type(query: str, operation_name: str | None) -> str | None:
@@ -278,7 +164,7 @@ class Engine:
             ttl_seconds=resolvers.authorizer_ttl_seconds,
         )
         self.broker = Broker(api.subscriptions)
-        binder = _Binder(resolvers)
+        binder = Binder(api, resolvers, self.invoker, self.broker)
         extensions: list[Any] = [ParserCache, ValidationCache]
         if not self.limits.introspection:
             extensions.append(DisableIntrospection)
@@ -312,10 +198,19 @@ class Engine:
         self.invoker.close()
 
     def context(
-        self, caller: Caller, headers: Mapping[str, str], variables: Mapping[str, Any] | None
+        self,
+        caller: Caller,
+        headers: Mapping[str, str],
+        variables: Mapping[str, Any] | None,
+        query: str,
     ) -> RequestContext:
         return RequestContext(
-            self, caller, {k: v for k, v in headers.items() if k != "cookie"}, variables or {}
+            caller=caller,
+            headers={k: v for k, v in headers.items() if k != "cookie"},
+            variables=variables or {},
+            fragments=_fragments(query),
+            auth_rules=self.api.auth,
+            resolver_count_limit=self.limits.resolver_count,
         )
 
     @staticmethod
@@ -343,7 +238,7 @@ class Engine:
             # Subscriptions live on the realtime endpoint (the mirror of its refusal of queries).
             message = "subscription not supported over HTTP: use the realtime endpoint"
             return {"data": None, "errors": [appsync_error(message, "UnsupportedOperation")]}
-        context = self.context(caller, headers, variables)
+        context = self.context(caller, headers, variables, query)
         result = await self.schema.execute(
             query,
             variable_values=dict(variables) if variables else None,
@@ -398,7 +293,7 @@ class Engine:
         problem = operation_problem(query, operation_name)
         if problem is not None:
             return SubscriptionHandle(errors=[appsync_error(problem, "ValidationError")])
-        context = self.context(caller, headers, variables)
+        context = self.context(caller, headers, variables, query)
         context.subscribed = asyncio.get_running_loop().create_future()
         stream = await self.schema.subscribe(
             query,

@@ -1,4 +1,4 @@
-"""AppSync's direct Lambda resolver event, built from graphql-core's resolve info.
+"""AppSync's direct Lambda resolver event, built from the field being resolved.
 
 The event (APPSYNC.md): `arguments`, `source`, `identity`, `request.headers`, `info` with
 `fieldName`, `parentTypeName`, `variables`, `selectionSetList`, `selectionSetGraphQL`, `prev`
@@ -18,6 +18,7 @@ keyed by GraphQL names; an argument (or input field) the client omitted is absen
 import dataclasses
 import enum
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -25,12 +26,12 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLArgument,
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
     GraphQLNonNull,
-    GraphQLResolveInfo,
     InlineFragmentNode,
     SelectionNode,
     SelectionSetNode,
@@ -40,6 +41,7 @@ from graphql import (
 from strawberry.types.unset import UNSET
 
 __all__ = [
+    "ResolvedField",
     "arguments_json",
     "build_event",
     "collect_fields",
@@ -49,6 +51,16 @@ __all__ = [
     "selection_set_list",
     "to_json",
 ]
+
+
+@dataclass(frozen=True)
+class ResolvedField:
+    """The field a resolver is called for, as the event describes it."""
+
+    name: str
+    parent_type: str  # the runtime type of the object the field is read on
+    nodes: Sequence[FieldNode]  # its nodes in the document (one per occurrence, merged)
+    fragments: Mapping[str, FragmentDefinitionNode]  # the document's named fragments
 
 
 def _condition(node: SelectionNode, name: str, variables: Mapping[str, Any]) -> bool | None:
@@ -149,15 +161,17 @@ def inline_fragments(
     return convert_set(selection_set, 0)
 
 
-def selection_set_graphql(info: GraphQLResolveInfo[Any]) -> str:
+def selection_set_graphql(
+    nodes: Sequence[FieldNode], fragments: Mapping[str, FragmentDefinitionNode]
+) -> str:
     selections: list[SelectionNode] = []
-    for node in info.field_nodes:
+    for node in nodes:
         if node.selection_set:
             selections.extend(node.selection_set.selections)
     if not selections:
         return ""
     merged = SelectionSetNode(selections=tuple(selections))
-    return print_ast(inline_fragments(merged, info.fragments))
+    return print_ast(inline_fragments(merged, fragments))
 
 
 def to_json(
@@ -189,13 +203,16 @@ def to_json(
 
 
 def arguments_json(
-    info: GraphQLResolveInfo[Any],
+    definitions: Mapping[str, GraphQLArgument],
     kwargs: Mapping[str, Any],
     names: Mapping[str, str],
     input_fields: Mapping[str, Mapping[str, str]],
 ) -> dict[str, Any]:
-    """The field's arguments as JSON, keyed by GraphQL name; omitted ones are absent."""
-    definitions = info.parent_type.fields[info.field_name].args
+    """The field's arguments as JSON, keyed by GraphQL name; omitted ones are absent.
+
+    `definitions` are the field's arguments in the SDL, `names` maps each Python parameter
+    name to its GraphQL name.
+    """
     out: dict[str, Any] = {}
     for python, graphql in names.items():
         value = kwargs.get(python, UNSET)
@@ -206,7 +223,7 @@ def arguments_json(
 
 
 def build_event(
-    info: GraphQLResolveInfo[Any],
+    field: ResolvedField,
     *,
     arguments: Mapping[str, Any],
     source: Any,
@@ -220,11 +237,11 @@ def build_event(
         "identity": identity,
         "request": {"headers": dict(headers), "domainName": None},
         "info": {
-            "fieldName": info.field_name,
-            "parentTypeName": info.parent_type.name,
+            "fieldName": field.name,
+            "parentTypeName": field.parent_type,
             "variables": dict(variables),
-            "selectionSetList": selection_set_list(info.field_nodes, info.fragments, variables),
-            "selectionSetGraphQL": selection_set_graphql(info),
+            "selectionSetList": selection_set_list(field.nodes, field.fragments, variables),
+            "selectionSetGraphQL": selection_set_graphql(field.nodes, field.fragments),
         },
         "prev": None,
         "stash": {},
