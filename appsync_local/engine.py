@@ -45,6 +45,7 @@ from appsync_local.config import ConfigError, ResolverMap
 from appsync_local.errors import appsync_error, format_error
 from appsync_local.events import collect_fields
 from appsync_local.invoke import Invoker
+from appsync_local.nonnull import NonNullGuard
 from appsync_local.pubsub import Broker
 from appsync_local.sdl import ApiDefinition
 
@@ -174,6 +175,7 @@ class Engine:
             depth_rule = create_validator(self.limits.query_depth - 1, None, None)
             extensions.append(lambda: AddValidationRules([depth_rule]))
         extensions.append(FieldAuthorization)
+        extensions.append(NonNullGuard)
         built = build_schema(
             api, binder, extensions=extensions, field_suggestions=self.limits.introspection
         )

@@ -1,10 +1,13 @@
 """AppSync's error shape, and the masking of anything the server did not mean to say.
 
 A GraphQL error in an AppSync response carries `errorType` and `errorInfo` next to `message`,
-`path` and `locations` (not under `extensions`), and `data: null`. Errors raised on purpose by
-the local server are `GraphQLError`s with `errorType` in their extensions; every other exception
-is a bug or an unexpected failure: it is logged with a correlation id and the client sees only
-`InternalFailure` and that id — never a stack trace.
+`path` and `locations` (not under `extensions`), and `data: null`. Errors are told apart by
+their class, never by their text:
+- `GraphQLError`s raised on purpose by the local server (`field_error`, with `errorType` in
+  their extensions), graphql-core's own (validation...) and `NonNullViolation` are shown;
+- `ScalarError`: a value that is not valid for an AWS scalar, shown as it is;
+- every other exception is a bug or an unexpected failure: it is logged with a correlation id
+  and the client sees only `InternalFailure` and that id — never a stack trace.
 """
 
 import logging
@@ -16,6 +19,7 @@ from graphql import GraphQLError
 
 __all__ = [
     "UNAUTHORIZED_MESSAGE",
+    "NonNullViolation",
     "RequestError",
     "ScalarError",
     "appsync_error",
@@ -33,6 +37,14 @@ UNAUTHORIZED_MESSAGE = "You are not authorized to make this call."
 
 class ScalarError(ValueError):
     """A value is not valid for an AWS scalar: a client (or handler) error, shown as it is."""
+
+
+class NonNullViolation(GraphQLError):
+    """A null where the schema says non-null (e.g. a subscriber selected a field the mutation
+    did not): GraphQL's own report about the value, in graphql-core's words (`nonnull`)."""
+
+    def __init__(self, parent_type: str, field_name: str) -> None:
+        super().__init__(f"Cannot return null for non-nullable field {parent_type}.{field_name}.")
 
 
 class RequestError(Exception):
@@ -78,13 +90,6 @@ def internal_error_message(error: BaseException | None, where: str) -> str:
     return f"An internal failure occurred (correlation id {correlation})."
 
 
-def _is_non_null_violation(error: BaseException) -> bool:
-    """graphql-core raises this TypeError when a non-null field's value is null."""
-    return isinstance(error, TypeError) and str(error).startswith(
-        "Cannot return null for non-nullable field"
-    )
-
-
 def format_error(error: GraphQLError, default_type: str | None = None) -> dict[str, Any]:
     """One graphql-core error in AppSync's shape; unexpected exceptions are masked."""
     extensions: Mapping[str, Any] = error.extensions or {}
@@ -96,10 +101,6 @@ def format_error(error: GraphQLError, default_type: str | None = None) -> dict[s
     )
     path = list(error.path) if error.path else None
     if original is not None and not isinstance(original, GraphQLError | ScalarError):
-        if _is_non_null_violation(original):
-            # A null where the schema says non-null (e.g. a subscriber selected a field the
-            # mutation did not): GraphQL's own report about the value, shown as AppSync does.
-            return appsync_error(error.message, default_type, path=path, locations=locations)
         where = ".".join(str(p) for p in path) if path else "execution"
         return appsync_error(
             internal_error_message(original, where),
