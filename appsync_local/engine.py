@@ -53,6 +53,8 @@ __all__ = [
     "Engine",
     "Limits",
     "SubscriptionHandle",
+    "SubscriptionRefused",
+    "SubscriptionStarted",
     "operation_problem",
     "operation_type",
 ]
@@ -128,12 +130,22 @@ def _unalias(
     return out
 
 
-@dataclass
-class SubscriptionHandle:
-    """A subscription request's outcome: refused with `errors`, or a stream of payloads."""
+@dataclass(frozen=True)
+class SubscriptionRefused:
+    """A subscription the validation or the field's resolver refused, and why (AppSync's
+    errors)."""
 
-    errors: list[dict[str, Any]] | None
-    payloads: AsyncGenerator[dict[str, Any], None] | None = None
+    errors: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SubscriptionStarted:
+    """A registered subscription: one AppSync-shaped payload per matching event."""
+
+    payloads: AsyncGenerator[dict[str, Any], None]
+
+
+SubscriptionHandle = SubscriptionRefused | SubscriptionStarted
 
 
 class Engine:
@@ -294,7 +306,7 @@ class Engine:
         """
         problem = operation_problem(query, operation_name)
         if problem is not None:
-            return SubscriptionHandle(errors=[appsync_error(problem, "ValidationError")])
+            return SubscriptionRefused(errors=[appsync_error(problem, "ValidationError")])
         context = self.context(caller, headers, variables, query)
         context.subscribed = asyncio.get_running_loop().create_future()
         stream = await self.schema.subscribe(
@@ -319,7 +331,7 @@ class Engine:
                     "message": "The subscription ended before it started.",
                 }
             ]
-            return SubscriptionHandle(errors=errors)
+            return SubscriptionRefused(errors=errors)
 
         async def payloads() -> AsyncGenerator[dict[str, Any], None]:
             try:
@@ -335,4 +347,4 @@ class Engine:
                     await asyncio.gather(first, return_exceptions=True)
                 await stream.aclose()
 
-        return SubscriptionHandle(errors=None, payloads=payloads())
+        return SubscriptionStarted(payloads=payloads())

@@ -13,7 +13,8 @@ extensions: {authorization: {...}}}}` → `start_ack` then `data` per event, or 
 Errors, as AppSync words them: a duplicate active id is `DuplicatedOperationError`, the 101st
 subscription `MaxSubscriptionsReachedError`, a query or mutation (or an unknown message type)
 `UnsupportedOperation` "<what> not supported through the realtime channel". A `data` message
-over 240 KB is dropped and logged, as AppSync drops it.
+over 240 KB is dropped and logged, as AppSync drops it. The messages themselves, typed, are in
+`realtime_messages`.
 """
 
 import asyncio
@@ -22,13 +23,14 @@ import binascii
 import contextlib
 import json
 import logging
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from appsync_local.engine import Engine, SubscriptionHandle, operation_type
+from appsync_local import realtime_messages as messages
+from appsync_local.engine import Engine, SubscriptionHandle, SubscriptionRefused, operation_type
 from appsync_local.errors import UNAUTHORIZED_MESSAGE, RequestError, internal_error_message
 
 __all__ = ["SUBPROTOCOL", "RealtimeSettings", "auth_headers", "send_payloads", "serve_appsync"]
@@ -50,20 +52,19 @@ async def send_payloads(
     websocket: WebSocket,
     send_lock: asyncio.Lock,
     op_id: str,
-    message_type: str,
+    frame: Callable[[str, dict[str, Any]], str],
     payloads: AsyncGenerator[dict[str, Any], None],
     max_bytes: int,
 ) -> None:
-    """Send each payload of a subscription as a `message_type` message, then close the stream.
+    """Send each payload of a subscription as the text `frame(op_id, payload)`, then close the
+    stream.
 
-    Both WebSocket protocols forward events this way; a message over `max_bytes` is dropped
-    and logged, as AppSync drops it.
+    Both WebSocket protocols forward events this way (each with its own message); a message
+    over `max_bytes` is dropped and logged, as AppSync drops it.
     """
     try:
         async for payload in payloads:
-            text = json.dumps(
-                {"type": message_type, "id": op_id, "payload": payload}, separators=(",", ":")
-            )
+            text = frame(op_id, payload)
             size = len(text.encode())
             if size > max_bytes:
                 log.warning(
@@ -104,14 +105,14 @@ def auth_headers(websocket: WebSocket) -> dict[str, str] | None:
     return None
 
 
-def _error(message: str, error_type: str, op_id: str | None = None, **extra: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "type": "error",
-        "payload": {"errors": [{"errorType": error_type, "message": message, **extra}]},
-    }
-    if op_id is not None:
-        out["id"] = op_id
-    return out
+def _data_frame(op_id: str, payload: dict[str, Any]) -> str:
+    return messages.encode(messages.data(op_id, payload))
+
+
+def _unsupported(kind: str) -> messages.ErrorMessage:
+    return messages.protocol_error(
+        f"{kind} not supported through the realtime channel", "UnsupportedOperation"
+    )
 
 
 class _Refused(Exception):
@@ -131,13 +132,13 @@ class _Connection:
         self.keepalive: asyncio.Task[None] | None = None
         self.handshake_headers = {k: v for k, v in websocket.headers.items() if k != "cookie"}
 
-    async def send(self, message: Mapping[str, Any]) -> None:
+    async def send(self, message: messages.ServerMessage) -> None:
         async with self.send_lock:
-            await self.websocket.send_text(json.dumps(message, separators=(",", ":")))
+            await self.websocket.send_text(messages.encode(message))
 
     async def _keepalive(self) -> None:
         while True:
-            await self.send({"type": "ka"})
+            await self.send(messages.keep_alive())
             await asyncio.sleep(self.settings.keepalive_seconds)
 
     def start_keepalive(self) -> None:
@@ -157,99 +158,79 @@ class _Connection:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            text = message.get("text")
-            try:
-                frame = json.loads(text) if text is not None else None
-            except (ValueError, RecursionError):  # too deep to decode is malformed too
-                frame = None
-            kind = frame.get("type") if isinstance(frame, dict) else None
-            if not isinstance(kind, str):
-                await self.send(
-                    _error(
-                        "unknown not supported through the realtime channel", "UnsupportedOperation"
-                    )
-                )
+            frame = messages.decode(message.get("text"))
+            if frame is None:
+                await self.send(_unsupported("unknown"))
                 continue
-            assert isinstance(frame, dict)
+            kind = frame["type"]
             if kind == "connection_init":
-                await self.send(
-                    {
-                        "type": "connection_ack",
-                        "payload": {"connectionTimeoutMs": self.settings.connection_timeout_ms},
-                    }
-                )
+                await self.send(messages.connection_ack(self.settings.connection_timeout_ms))
                 self.start_keepalive()
             elif kind == "start":
                 self.start_keepalive()
                 await self.start(frame)
             elif kind == "stop":
-                await self.stop(frame.get("id"))
+                stop = messages.as_stop(frame)
+                if stop is not None:
+                    await self.stop(stop["id"])
             else:
-                await self.send(
-                    _error(
-                        f"{kind} not supported through the realtime channel", "UnsupportedOperation"
-                    )
-                )
+                await self.send(_unsupported(kind))
 
-    async def stop(self, op_id: Any) -> None:
-        task = self.operations.pop(op_id, None) if isinstance(op_id, str) else None
+    async def stop(self, op_id: str) -> None:
+        task = self.operations.pop(op_id, None)
         if task is None:
             return
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        await self.send({"type": "complete", "id": op_id})
+        await self.send(messages.complete(op_id))
 
-    async def start(self, frame: Mapping[str, Any]) -> None:
-        op_id = frame.get("id")
-        if not isinstance(op_id, str) or not op_id:
-            await self.send(_error("A start message needs a string 'id'.", "BadRequestException"))
+    async def start(self, frame: messages.Frame) -> None:
+        start = messages.as_start(frame)
+        if start is None:
+            await self.send(
+                messages.protocol_error(
+                    "A start message needs a string 'id'.", "BadRequestException"
+                )
+            )
             return
+        op_id = start["id"]
         try:
-            handle = await self._subscribe(op_id, frame)
+            handle = await self._subscribe(start)
         except _Refused as refusal:
-            await self.send(_error(refusal.message, refusal.error_type, op_id))
+            await self.send(messages.protocol_error(refusal.message, refusal.error_type, op_id))
             return
-        if handle.errors is not None:
-            await self.send({"type": "error", "id": op_id, "payload": {"errors": handle.errors}})
+        if isinstance(handle, SubscriptionRefused):
+            await self.send(messages.error(op_id, handle.errors))
             return
-        self.operations[op_id] = asyncio.create_task(self.forward(op_id, handle))
-        await self.send({"type": "start_ack", "id": op_id})
+        self.operations[op_id] = asyncio.create_task(self.forward(op_id, handle.payloads))
+        await self.send(messages.start_ack(op_id))
 
-    async def _subscribe(self, op_id: str, frame: Mapping[str, Any]) -> SubscriptionHandle:
+    async def _subscribe(self, start: messages.StartMessage) -> SubscriptionHandle:
         """Check a `start` message and subscribe; `_Refused` says why not."""
-        if op_id in self.operations:
+        if start["id"] in self.operations:
             raise _Refused("Duplicate subscription ID.", "DuplicatedOperationError")
         limit = self.settings.max_subscriptions
         if len(self.operations) >= limit:
             raise _Refused(
                 f"Max number of {limit} subscriptions reached.", "MaxSubscriptionsReachedError"
             )
-        payload = frame.get("payload")
-        payload = payload if isinstance(payload, dict) else {}
-        try:
-            data = json.loads(payload.get("data") or "")
-        except (ValueError, TypeError, RecursionError):
-            data = None
-        if not isinstance(data, dict) or not isinstance(data.get("query"), str):
+        operation = messages.operation(start)
+        if operation is None:
             raise _Refused(
                 "'payload.data' must be a JSON string of {query, variables}.", "BadRequestException"
             )
-        query: str = data["query"]
-        variables = data.get("variables") if isinstance(data.get("variables"), dict) else None
-        name = data.get("operationName") if isinstance(data.get("operationName"), str) else None
+        query = operation["query"]
+        variables = operation["variables"]
+        name = operation["operationName"]
         kind = operation_type(query, name)
         if kind in {"query", "mutation"}:
             raise _Refused(
                 f"{kind} not supported through the realtime channel", "UnsupportedOperation"
             )
-        extensions = payload.get("extensions")
-        authorization = extensions.get("authorization") if isinstance(extensions, dict) else None
-        if not isinstance(authorization, dict):
+        authorization = messages.authorization(start)
+        if authorization is None:
             raise _Refused(UNAUTHORIZED_MESSAGE, "UnauthorizedException")
-        headers = {
-            **self.handshake_headers,
-            **{str(k).lower(): str(v) for k, v in authorization.items()},
-        }
+        headers = {**self.handshake_headers, **authorization}
         try:
             caller = await self.engine.authenticator.authenticate(
                 headers, query=query, operation_name=name, variables=variables
@@ -258,15 +239,14 @@ class _Connection:
             raise _Refused(error.message, error.error_type) from None
         return await self.engine.subscribe(query, variables, name, caller, headers)
 
-    async def forward(self, op_id: str, handle: SubscriptionHandle) -> None:
-        assert handle.payloads is not None
+    async def forward(self, op_id: str, payloads: AsyncGenerator[dict[str, Any], None]) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await send_payloads(
                 self.websocket,
                 self.send_lock,
                 op_id,
-                "data",
-                handle.payloads,
+                _data_frame,
+                payloads,
                 self.settings.max_message_bytes,
             )
 
@@ -291,20 +271,7 @@ async def serve_appsync(websocket: WebSocket, engine: Engine, settings: Realtime
             # of reading why it was refused.
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(websocket.receive_text(), _REFUSAL_GRACE_SECONDS)
-            await connection.send(
-                {
-                    "type": "connection_error",
-                    "payload": {
-                        "errors": [
-                            {
-                                "errorType": error.error_type,
-                                "message": error.message,
-                                "errorCode": 401,
-                            }
-                        ]
-                    },
-                }
-            )
+            await connection.send(messages.connection_error(error.message, error.error_type, 401))
             await websocket.close(code=1000)
             return
         await connection.run()
@@ -313,7 +280,7 @@ async def serve_appsync(websocket: WebSocket, engine: Engine, settings: Realtime
     except Exception as error:
         message = internal_error_message(error, "realtime connection")
         with contextlib.suppress(Exception):
-            await connection.send(_error(message, "InternalFailure"))
+            await connection.send(messages.protocol_error(message, "InternalFailure"))
             await websocket.close(code=1011)
     finally:
         await connection.close_all()

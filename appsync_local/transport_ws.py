@@ -7,19 +7,19 @@ HTTP request's; the `@aws_*` rules apply per field.
 
 Protocol rules, as the library's PROTOCOL.md fixes them: no `connection_init` within 10 s →
 close 4408; a second one → 4429; `subscribe` before the ack → 4401; refused credentials → 4403;
-a duplicate active id → 4409; an invalid message → 4400. `ping` → `pong`.
+a duplicate active id → 4409; an invalid message → 4400. `ping` → `pong`. The messages
+themselves, typed, are in `transport_ws_messages`.
 """
 
 import asyncio
 import contextlib
-import json
-from collections.abc import Mapping
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from appsync_local import transport_ws_messages as messages
 from appsync_local.auth import Caller
-from appsync_local.engine import Engine, operation_type
+from appsync_local.engine import Engine, SubscriptionRefused, operation_type
 from appsync_local.errors import RequestError, internal_error_message
 from appsync_local.realtime import RealtimeSettings, send_payloads
 
@@ -36,33 +36,34 @@ class _Close(Exception):
         self.reason = reason
 
 
+def _next_frame(op_id: str, payload: dict[str, Any]) -> str:
+    return messages.encode(messages.next_(op_id, payload))
+
+
 class _Connection:
     def __init__(self, websocket: WebSocket, engine: Engine, settings: RealtimeSettings) -> None:
         self.websocket = websocket
         self.engine = engine
         self.settings = settings
-        self.caller: Caller | None = None
         self.headers: dict[str, str] = {k: v for k, v in websocket.headers.items() if k != "cookie"}
         self.operations: dict[str, asyncio.Task[None]] = {}
         self.send_lock = asyncio.Lock()
 
-    async def send(self, message: Mapping[str, Any]) -> None:
+    async def send(self, message: messages.ServerMessage) -> None:
         async with self.send_lock:
-            await self.websocket.send_text(json.dumps(message, separators=(",", ":")))
+            await self.websocket.send_text(messages.encode(message))
 
-    async def receive(self) -> dict[str, Any]:
+    async def receive(self) -> messages.Frame:
         message = await self.websocket.receive()
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", 1000))
-        try:
-            frame = json.loads(message.get("text") or "")
-        except (ValueError, RecursionError):  # too deep to decode is invalid too
-            frame = None
-        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        frame = messages.decode(message.get("text"))
+        if frame is None:
             raise _Close(4400, "Invalid message received")
         return frame
 
-    async def init(self) -> None:
+    async def init(self) -> Caller:
+        """Wait for `connection_init`, authenticate its headers and acknowledge: the caller."""
         try:
             frame = await asyncio.wait_for(self.receive(), _INIT_TIMEOUT_SECONDS)
         except TimeoutError:
@@ -71,89 +72,77 @@ class _Connection:
             raise _Close(4401, "Unauthorized")
         if frame["type"] != "connection_init":
             raise _Close(4400, "Invalid message received")
-        payload = frame.get("payload")
-        params = (
-            {str(k).lower(): str(v) for k, v in payload.items()}
-            if isinstance(payload, dict)
-            else {}
-        )
-        self.headers.update(params)
+        self.headers.update(messages.init_headers(frame))
         try:
-            self.caller = await self.engine.authenticator.authenticate(self.headers)
+            caller = await self.engine.authenticator.authenticate(self.headers)
         except RequestError:
             raise _Close(4403, "Forbidden") from None
-        await self.send({"type": "connection_ack"})
+        await self.send(messages.connection_ack())
+        return caller
 
     async def run(self) -> None:
-        await self.init()
+        caller = await self.init()
         while True:
             frame = await self.receive()
             kind = frame["type"]
             if kind == "connection_init":
                 raise _Close(4429, "Too many initialisation requests")
             if kind == "ping":
-                await self.send({"type": "pong"})
+                await self.send(messages.pong())
             elif kind == "pong":
                 continue
             elif kind == "subscribe":
-                await self.subscribe(frame)
+                await self.subscribe(frame, caller)
             elif kind == "complete":
-                task = self.operations.pop(str(frame.get("id")), None)
+                task = self.operations.pop(messages.as_complete(frame)["id"], None)
                 if task is not None:
                     task.cancel()
             else:
                 raise _Close(4400, f"Invalid message type {kind!r}")
 
-    async def subscribe(self, frame: Mapping[str, Any]) -> None:
-        op_id = frame.get("id")
-        payload = frame.get("payload")
-        if (
-            not isinstance(op_id, str)
-            or not isinstance(payload, dict)
-            or not isinstance(payload.get("query"), str)
-        ):
+    async def subscribe(self, frame: messages.Frame, caller: Caller) -> None:
+        subscribe = messages.as_subscribe(frame)
+        if subscribe is None:
             raise _Close(4400, "Invalid subscribe message")
+        op_id = subscribe["id"]
         if op_id in self.operations:
             raise _Close(4409, f"Subscriber for {op_id} already exists")
         limit = self.settings.max_subscriptions
         if len(self.operations) >= limit:
             message = f"Max number of {limit} subscriptions reached."
             error = {"errorType": "MaxSubscriptionsReachedError", "message": message}
-            await self.send({"type": "error", "id": op_id, "payload": [error]})
+            await self.send(messages.error(op_id, [error]))
             return
-        self.operations[op_id] = asyncio.create_task(self.operate(op_id, payload))
+        self.operations[op_id] = asyncio.create_task(self.operate(subscribe, caller))
 
-    async def operate(self, op_id: str, payload: Mapping[str, Any]) -> None:
-        assert self.caller is not None
-        query: str = payload["query"]
-        variables = payload.get("variables") if isinstance(payload.get("variables"), dict) else None
-        operation_name = (
-            payload.get("operationName") if isinstance(payload.get("operationName"), str) else None
-        )
+    async def operate(self, subscribe: messages.SubscribeMessage, caller: Caller) -> None:
+        op_id = subscribe["id"]
+        query = subscribe["payload"]["query"]
+        variables = subscribe["payload"]["variables"]
+        operation_name = subscribe["payload"]["operationName"]
         try:
             if operation_type(query, operation_name) in {"query", "mutation"}:
                 result = await self.engine.execute(
-                    query, variables, operation_name, self.caller, self.headers
+                    query, variables, operation_name, caller, self.headers
                 )
-                await self.send({"type": "next", "id": op_id, "payload": result})
-                await self.send({"type": "complete", "id": op_id})
+                await self.send(messages.next_(op_id, result))
+                await self.send(messages.complete(op_id))
                 return
             handle = await self.engine.subscribe(
-                query, variables, operation_name, self.caller, self.headers
+                query, variables, operation_name, caller, self.headers
             )
-            if handle.errors is not None:
-                await self.send({"type": "error", "id": op_id, "payload": handle.errors})
+            if isinstance(handle, SubscriptionRefused):
+                await self.send(messages.error(op_id, handle.errors))
                 return
-            assert handle.payloads is not None
             await send_payloads(
                 self.websocket,
                 self.send_lock,
                 op_id,
-                "next",
+                _next_frame,
                 handle.payloads,
                 self.settings.max_message_bytes,
             )
-            await self.send({"type": "complete", "id": op_id})
+            await self.send(messages.complete(op_id))
         except (WebSocketDisconnect, RuntimeError):
             return
         finally:
