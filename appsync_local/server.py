@@ -157,8 +157,9 @@ class LocalServer:
     async def serve(self, on_ready: Callable[[], None] | None = None) -> None:
         import uvicorn  # noqa: PLC0415
 
-        assert self.socket is not None
-        assert self.engine is not None
+        engine, sock = self.engine, self.socket
+        if engine is None or sock is None:
+            raise RuntimeError("prepare() the server before serving it")
         config = uvicorn.Config(
             self.app,
             log_level="warning",
@@ -168,12 +169,12 @@ class LocalServer:
             timeout_graceful_shutdown=3,
         )
         self._uvicorn = uvicorn.Server(config)
-        task = asyncio.create_task(self._uvicorn.serve(sockets=[self.socket]))
+        task = asyncio.create_task(self._uvicorn.serve(sockets=[sock]))
         while not self._uvicorn.started and not task.done():
             await asyncio.sleep(0.01)
         if not task.done():
             if self.options.seed is not None:
-                self.notes += await self.options.seed(self.engine, self.url)
+                self.notes += await self.options.seed(engine, self.url)
             if on_ready is not None:
                 on_ready()
         await task
@@ -188,7 +189,8 @@ class LocalServer:
                 self.socket.close()
 
     def banner(self) -> str:
-        assert self.engine is not None
+        if self.engine is None:
+            raise RuntimeError("prepare() the server before printing its banner")
         name = self.options.name
         lines = [
             f"{name}: local AppSync",
