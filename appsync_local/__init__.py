@@ -11,15 +11,21 @@ that is not Retro's).
 Modules, one concept each:
 - `sdl`: the SDL as AppSync reads it (scalars and directives pre-declared, auth rules).
 - `scalars`: AppSync's AWS* scalars.
+- `directives`: AppSync's directives on the Strawberry schema (printed, never declared).
 - `config`: `resolvers.json` and the handlers it names.
-- `builder`: the Strawberry schema built from the SDL.
+- `builder`: the Strawberry schema built from the SDL, each field resolved as a binder says.
+- `binder`: what each field does (a handler call, the parent's property, a subscription),
+  and the request's context its resolvers read.
+- `field_nodes`: the nodes of the field being resolved, from the operation and the path.
 - `events`: AppSync's direct Lambda event (arguments, info.selectionSet*, identity...).
 - `invoke`: calling handlers like AppSync calls Lambdas, batching included.
 - `auth`: API_KEY and AWS_LAMBDA modes, the authorizer and its cache, `@aws_*` rules.
-- `errors`: AppSync's error shape.
+- `nonnull`: nulls where the schema says non-null, caught where the value is produced.
+- `errors`: AppSync's error shape, errors told apart by class.
 - `pubsub`: `@aws_subscribe` fan-out with AppSync's argument filters.
 - `engine`: one place that executes operations for every transport.
-- `http`, `realtime`, `transport_ws`: the HTTP endpoint and the two WebSocket protocols.
+- `http`, `realtime`, `transport_ws`: the HTTP endpoint and the two WebSocket protocols;
+  `realtime_messages`, `transport_ws_messages`: each protocol's messages, typed.
 - `app`, `server`: the process around it (the application's backend is plugged in).
 """
 
