@@ -40,8 +40,8 @@ from bench.common import (
     seed_board,
 )
 from resolvers import views
-from resolvers.selection import Selection
 from retro import services
+from retro.services.pages import BoardSpec, VersionSpec
 from retro.store import Store, record_requests
 
 __all__ = ["HISTORY_QUERY", "measure", "run"]
@@ -103,14 +103,15 @@ def _rest(store: Store, tally: Tally, route: Callable[[], Any]) -> tuple[Any, fl
 def rest_page(store: Store, board_id: str, history: bool) -> Tally:
     """The page as the original REST API's client would load it (see the module docstring)."""
     tally = Tally()
-    empty = Selection()
 
     def get_board() -> Any:
-        return views.boards(store, [services.require_board(store, board_id, "id")], empty)[0]
+        board = services.require_board(store, board_id, "id")
+        return views.board(services.load_boards(store, [board], BoardSpec())[0])
 
     def get_versions() -> Any:
         found, token = services.versions_of(store, board_id)
-        return {"items": views.versions(store, found, empty), "nextToken": token}
+        pages = services.load_versions(store, found, VersionSpec())
+        return {"items": [views.version(p) for p in pages], "nextToken": token}
 
     def get_notes(version_id: str) -> Callable[[], Any]:
         return lambda: [views.note(n) for n in services.notes_of(store, version_id)]
