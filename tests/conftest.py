@@ -24,7 +24,7 @@ import pytest
 
 from appsync_local.engine import Limits
 from appsync_local.server import LocalServer, ServerOptions
-from retro_tools.serve.stack import retro_options
+from retro_tools.serve.stack import RetroDynamoDB, retro_options
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,6 +57,13 @@ class LiveServer:
     @property
     def api_key(self) -> str:
         return self.server.api_key
+
+    @property
+    def dynamodb_endpoint(self) -> str:
+        """The endpoint of the DynamoDB the server's handlers use (Retro's backend)."""
+        backend = self.server.options.backend
+        assert isinstance(backend, RetroDynamoDB), "not a server of Retro's API"
+        return backend.endpoint
 
     @property
     def engine(self) -> Any:

@@ -124,7 +124,7 @@ def test_embedded_dynamodb_transactions_roll_back_with_item_level_backups(
 
     client = boto3.client(
         "dynamodb",
-        endpoint_url=live_server.server.dynamodb_endpoint,
+        endpoint_url=live_server.dynamodb_endpoint,
         region_name="us-east-1",
         aws_access_key_id="local",
         aws_secret_access_key="local",
