@@ -12,7 +12,7 @@ from typing import Any
 from resolvers.logs import log
 from retro import services
 from retro.errors import RetroError
-from retro.store import default_store
+from retro.services import default_store
 
 __all__ = ["TTL_SECONDS", "handler"]
 

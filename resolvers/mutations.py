@@ -18,7 +18,7 @@ from resolvers.arguments import (
 from resolvers.router import Call, Router
 from resolvers.specs import board_spec, version_spec
 from retro import services
-from retro.store import default_store
+from retro.services import default_store
 
 __all__ = ["router"]
 

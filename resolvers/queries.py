@@ -8,8 +8,8 @@ from resolvers.router import Call, Router
 from resolvers.specs import board_spec, version_spec
 from retro import services
 from retro.errors import ForbiddenError
+from retro.services import default_store
 from retro.services.pages import BoardSpec
-from retro.store import default_store
 
 __all__ = ["router"]
 

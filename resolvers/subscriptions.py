@@ -7,7 +7,7 @@ AppSync runs these when a client subscribes, not per event; the value returned i
 from resolvers.arguments import BoardIdArgs, IdArgs, parse
 from resolvers.router import Call, Router
 from retro import services
-from retro.store import default_store
+from retro.services import default_store
 
 __all__ = ["router"]
 
