@@ -5,6 +5,10 @@ does not lock between threads: two threads' transactions can interleave inside m
 pass a condition that only one should. Concurrency tests (20 threads at a vote budget) must
 race *our* requests against each other, not moto's internals, so each request here goes
 through moto under one lock: requests interleave, their insides do not.
+
+DynamoDB honours TransactWriteItems' `ClientRequestToken` (a retry of a committed transaction is
+answered, not applied again); moto ignores it, so here the same rule as the embedded server's
+stands in front of it (`retro_tools.serve.moto_tokens`).
 """
 
 import os
@@ -13,10 +17,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from botocore.awsrequest import AWSResponse
 from moto import mock_aws
-from moto.core.botocore_stubber import BotocoreStubber
+from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 
 from retro.store import RequestLog, record_requests
+from retro_tools.serve.moto_tokens import Answer, ClientRequestTokens
 
 __all__ = ["atomic_mock_aws", "set_dummy_credentials", "spied_requests"]
 
@@ -32,16 +38,30 @@ def set_dummy_credentials() -> None:
 
 _moto_lock = threading.Lock()
 _unlocked_call = BotocoreStubber.__call__
+_tokens = ClientRequestTokens()
 
 
 def _atomic_call(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+    operation = event_name.rpartition(".")[2]
+    body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
     with _moto_lock:
-        return _unlocked_call(self, event_name, request, **kwargs)
+        earlier = _tokens.before(operation, body)
+        if earlier is not None:
+            raw = MockRawResponse(earlier.body)
+            return AWSResponse(request.url, earlier.status, dict(earlier.headers), raw)  # type: ignore[arg-type]
+        response = _unlocked_call(self, event_name, request, **kwargs)
+        if isinstance(response, AWSResponse):
+            answer = Answer(response.status_code, list(response.headers.items()), response.content)
+            _tokens.after(operation, body, answer)
+        return response
 
 
 @contextmanager
 def atomic_mock_aws() -> Iterator[None]:
-    """`moto.mock_aws`, with every request applied atomically as DynamoDB does."""
+    """`moto.mock_aws`, with every request applied atomically as DynamoDB does, and
+    TransactWriteItems' ClientRequestToken honoured as DynamoDB does."""
+    global _tokens  # noqa: PLW0603 - each mock starts with a fresh database and fresh tokens
+    _tokens = ClientRequestTokens()
     BotocoreStubber.__call__ = _atomic_call  # type: ignore[method-assign]
     try:
         with mock_aws():
