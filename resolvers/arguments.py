@@ -18,6 +18,7 @@ __all__ = [
     "BoardIdArgs",
     "CreateBoardArgs",
     "CreateUserArgs",
+    "DeleteBoardArgs",
     "ExportArgs",
     "IdArgs",
     "NoteRefArgs",
@@ -53,6 +54,7 @@ class UpdateBoardInput(_Args):
     id: StrictStr
     title: StrictStr | None = None
     settings: SettingsInput | None = None
+    clientRequestId: StrictStr | None = None
 
 
 class StartVersionInput(_Args):
@@ -73,6 +75,7 @@ class UpdateNoteInput(_Args):
     id: StrictStr
     text: StrictStr | None = None
     column: StrictStr | None = None
+    clientRequestId: StrictStr | None = None
 
 
 class CreateUserArgs(_Args):
@@ -107,14 +110,21 @@ class BoardIdArgs(_Args):
     boardId: StrictStr
 
 
+class DeleteBoardArgs(_Args):
+    id: StrictStr
+    clientRequestId: StrictStr | None = None
+
+
 class NoteRefArgs(_Args):
     boardId: StrictStr
     id: StrictStr
+    clientRequestId: StrictStr | None = None
 
 
 class NoteVoteArgs(_Args):
     boardId: StrictStr
     noteId: StrictStr
+    clientRequestId: StrictStr | None = None
 
 
 class PageArgs(_Args):

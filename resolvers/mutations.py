@@ -50,7 +50,9 @@ def update_board(call: Call) -> dict[str, Any]:
     data = parse(UpdateBoardArgs, call.arguments).input
     spec = board_spec(call.selection)
     budget = data.settings.voteBudget if data.settings else None
-    board = services.update_board(default_store(), call.require_user(), data.id, data.title, budget)
+    board = services.update_board(
+        default_store(), call.require_user(), data.id, data.title, budget, data.clientRequestId
+    )
     return views.board(services.load_boards(default_store(), [board], spec)[0])
 
 
@@ -90,7 +92,13 @@ def add_note(call: Call) -> dict[str, Any]:
 def update_note(call: Call) -> dict[str, Any]:
     data = parse(UpdateNoteArgs, call.arguments).input
     note = services.update_note(
-        default_store(), call.require_user(), data.boardId, data.id, data.text, data.column
+        default_store(),
+        call.require_user(),
+        data.boardId,
+        data.id,
+        data.text,
+        data.column,
+        data.clientRequestId,
     )
     return views.note(note)
 
@@ -99,7 +107,9 @@ def update_note(call: Call) -> dict[str, Any]:
 def delete_note(call: Call) -> dict[str, Any]:
     args = parse(NoteRefArgs, call.arguments)
     return views.note(
-        services.delete_note(default_store(), call.require_user(), args.boardId, args.id)
+        services.delete_note(
+            default_store(), call.require_user(), args.boardId, args.id, args.clientRequestId
+        )
     )
 
 
@@ -107,7 +117,9 @@ def delete_note(call: Call) -> dict[str, Any]:
 def vote(call: Call) -> dict[str, Any]:
     args = parse(NoteVoteArgs, call.arguments)
     return views.note(
-        services.vote(default_store(), call.require_user(), args.boardId, args.noteId)
+        services.vote(
+            default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
+        )
     )
 
 
@@ -115,5 +127,7 @@ def vote(call: Call) -> dict[str, Any]:
 def unvote(call: Call) -> dict[str, Any]:
     args = parse(NoteVoteArgs, call.arguments)
     return views.note(
-        services.unvote(default_store(), call.require_user(), args.boardId, args.noteId)
+        services.unvote(
+            default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
+        )
     )

@@ -4,8 +4,9 @@ from retro.errors import ForbiddenError, NotFoundError
 from retro.ids import new_id
 from retro.models import DEFAULT_VOTE_BUDGET, Board, BoardSettings, BoardVersion, VersionRef
 from retro.services import checks
+from retro.services.once import idempotency, or_replay
 from retro.services.pages import BoardPage, BoardSpec, load_boards
-from retro.store import BoardChanges, Idempotency, Store
+from retro.store import BoardChanges, Store
 from retro.times import now
 
 __all__ = [
@@ -58,8 +59,7 @@ def create_board(
         updated_at=moment,
         current_version=VersionRef(id=first.id, number=1, created_at=moment),
     )
-    key = checks.idempotency_key(client_request_id)
-    once = Idempotency(caller, "createBoard", key) if key else None
+    once = idempotency(caller, "createBoard", client_request_id)
     board_id = store.create_board(board, first, once)
     if board_id == board.id:
         return board
@@ -75,16 +75,22 @@ def update_board(
     board_id: str,
     title: str | None = None,
     vote_budget: int | None = None,
+    client_request_id: str | None = None,
 ) -> Board:
-    """Rename a board or change its settings. Owner only."""
-    board = require_board(store, board_id, "id")
-    require_owner(board, caller, "change it")
-    changes = BoardChanges(
-        updated_at=now(),
-        title=checks.title(title) if title is not None else None,
-        vote_budget=checks.budget(vote_budget) if vote_budget is not None else None,
-    )
-    return store.update_board(board, changes, caller)
+    """Rename a board or change its settings. Owner only; once per `client_request_id`."""
+    once = idempotency(caller, "updateBoard", client_request_id, board_id)
+
+    def write() -> Board:
+        board = require_board(store, board_id, "id")
+        require_owner(board, caller, "change it")
+        changes = BoardChanges(
+            updated_at=now(),
+            title=checks.title(title) if title is not None else None,
+            vote_budget=checks.budget(vote_budget) if vote_budget is not None else None,
+        )
+        return store.update_board(board, changes, caller, once)
+
+    return or_replay(store, once, write, lambda _: require_board(store, board_id, "id"))
 
 
 def delete_board(

@@ -6,6 +6,7 @@ call; `Table` (table.py) is the generic layer — the original model wrapper's v
 the wire format in `codec`; `requests` counts DynamoDB calls for tests and benchmarks.
 """
 
+from retro.store.base import Written
 from retro.store.changes import BoardChanges, Idempotency, NoteChanges
 from retro.store.paging import Page
 from retro.store.requests import RequestLog, record_requests
@@ -21,6 +22,7 @@ __all__ = [
     "RequestLog",
     "Store",
     "Table",
+    "Written",
     "default_store",
     "record_requests",
 ]

@@ -32,8 +32,14 @@ class NoteChanges:
 
 @dataclass(frozen=True)
 class Idempotency:
-    """A client's key for a create (`clientRequestId`): the create happens once per key."""
+    """A client's key for a write (`clientRequestId`): the write happens once per key.
+
+    A key belongs to its caller and its operation. `target_id` names what the write addresses
+    (the board a note is added to, the note voted on; empty for `createBoard`): the same key
+    sent again for another target is a client's mistake, not a retry.
+    """
 
     user_id: str
     operation: str
     client_key: str
+    target_id: str = ""

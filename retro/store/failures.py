@@ -5,7 +5,7 @@ found, conflict, unavailable) or, if one ever escapes untranslated, an internal 
 one of these by name.
 """
 
-__all__ = ["ConditionFailed", "StoreFailure", "TransactionFailed"]
+__all__ = ["ConditionFailed", "StoreFailure", "TokenReused", "TransactionFailed"]
 
 
 class StoreFailure(Exception):
@@ -25,3 +25,8 @@ class TransactionFailed(StoreFailure):
 
     def failed(self, index: int) -> bool:
         return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+
+
+class TokenReused(StoreFailure):
+    """DynamoDB's IdempotentParameterMismatch: the transaction's ClientRequestToken was used in
+    the last 10 minutes for a request with other parameters (a retry made anew: new times)."""

@@ -15,14 +15,20 @@ ballots and votes) and lets `begins_with` select one kind.
 | Note | `V#<version>` | `N#<note>` |
 | Ballot (votes a user spent on a version) | `V#<version>` | `BALLOT#<user>` |
 | Vote (a user's votes on one note) | `V#<version>` | `VOTE#<user>#<note>` |
+| Staging marker (a version being started) | `B#<board>` | `STAGE#<new version>` |
+| Carry receipt (an action note carried over) | `V#<new version>` | `CARRY#<source note>` |
 """
+
+import hashlib
 
 from retro.store.codec import Condition, Key
 
 __all__ = [
     "BALLOT",
     "BOARD",
+    "CARRY",
     "NOTE",
+    "STAGE",
     "VERSION",
     "VOTE",
     "ballot",
@@ -33,17 +39,23 @@ __all__ = [
     "budget_left",
     "exists",
     "has_vote",
+    "holds_no_votes",
     "idempotency",
     "is_author",
     "is_current",
+    "is_deleting",
     "is_live",
     "is_owner",
+    "is_owner_at",
     "is_untouched_own_note",
     "not_exists",
     "note",
     "note_cid",
     "note_has_votes",
     "owner_pid",
+    "receipt",
+    "request_token",
+    "stage",
     "stem",
     "token",
     "user",
@@ -51,6 +63,7 @@ __all__ = [
     "version_of",
     "version_pid",
     "vote",
+    "vote_count_is",
     "vote_parts",
     "vote_to_take_back",
     "votes_of",
@@ -59,6 +72,7 @@ __all__ = [
 USER, TOKEN, IDEMPOTENCY = "U#", "T#", "I#"
 BOARD, VERSION, NOTE = "B#", "V#", "N#"
 BALLOT, VOTE = "BALLOT#", "VOTE#"
+STAGE, CARRY = "STAGE#", "CARRY#"
 
 
 def stem(cid: str) -> str:
@@ -117,6 +131,17 @@ def idempotency(user_id: str, operation: str, client_key: str) -> Key:
     return (USER + user_id, f"{IDEMPOTENCY}{operation}#{client_key}")
 
 
+def request_token(user_id: str, operation: str, client_key: str) -> str:
+    """The TransactWriteItems `ClientRequestToken` of a write under an idempotency key.
+
+    Derived from what names the request (DynamoDB allows 1 to 36 characters): a retry of the
+    request in a new invocation carries the same token, so DynamoDB itself answers an identical
+    retry within 10 minutes as the success it was.
+    """
+    named = "\n".join((user_id, operation, client_key)).encode()
+    return hashlib.sha256(named).hexdigest()[:32]
+
+
 def board(owner_id: str, board_id: str) -> Key:
     return (USER + owner_id, BOARD + board_id)
 
@@ -135,6 +160,16 @@ def ballot(version_id: str, user_id: str) -> Key:
 
 def vote(version_id: str, user_id: str, note_id: str) -> Key:
     return (VERSION + version_id, f"{VOTE}{user_id}#{note_id}")
+
+
+def stage(board_id: str, version_id: str) -> Key:
+    """The marker of a version being started: its carried notes are staged, it is not live yet."""
+    return (BOARD + board_id, STAGE + version_id)
+
+
+def receipt(version_id: str, source_note_id: str) -> Key:
+    """The receipt that `source_note_id` was carried into `version_id` (kept if the copy goes)."""
+    return (VERSION + version_id, CARRY + source_note_id)
 
 
 def votes_of(user_id: str) -> str:
@@ -159,7 +194,25 @@ def is_live() -> Condition:
 
 
 def is_owner(user_id: str) -> Condition:
-    return Condition("attribute_exists(pid) AND owner_id = :me", values={":me": user_id})
+    """A board `user_id` owns and has not begun to delete (a deleted board takes no change)."""
+    return Condition(
+        "attribute_exists(pid) AND owner_id = :me AND attribute_not_exists(deleted_at)",
+        values={":me": user_id},
+    )
+
+
+def is_owner_at(user_id: str, version_id: str) -> Condition:
+    """An open board `user_id` owns whose live version is still `version_id` (deleting it)."""
+    return Condition(
+        "attribute_exists(pid) AND owner_id = :me AND cv_id = :v"
+        " AND attribute_not_exists(deleted_at)",
+        values={":me": user_id, ":v": version_id},
+    )
+
+
+def is_deleting() -> Condition:
+    """A board whose deletion has begun (its tombstone, `deleted_at`, is set)."""
+    return Condition("attribute_exists(deleted_at)")
 
 
 def is_author(user_id: str) -> Condition:
@@ -179,8 +232,17 @@ def is_untouched_own_note(user_id: str, votes: int, vote_moves: int) -> Conditio
 
 
 def is_current(version_id: str) -> Condition:
-    """A board whose live version is still `version_id` (nobody started the next meanwhile)."""
-    return Condition("attribute_exists(pid) AND cv_id = :v", values={":v": version_id})
+    """An open board whose live version is still `version_id` (nobody started the next, nor
+    began to delete the board, meanwhile)."""
+    return Condition(
+        "attribute_exists(pid) AND cv_id = :v AND attribute_not_exists(deleted_at)",
+        values={":v": version_id},
+    )
+
+
+def holds_no_votes() -> Condition:
+    """A note that is gone or has no vote on it (a carried copy that may be taken back)."""
+    return Condition("attribute_not_exists(pid) OR votes = :zero", values={":zero": 0})
 
 
 def budget_left(budget: int) -> Condition:
@@ -201,6 +263,13 @@ def has_vote() -> Condition:
 def note_has_votes() -> Condition:
     """A note with a vote on it."""
     return _positive("votes")
+
+
+def vote_count_is(count: int) -> Condition:
+    """A voter's vote item on a note still holding `count` votes (refunded at most once)."""
+    return Condition(
+        "attribute_exists(pid) AND #n = :count", names={"#n": "count"}, values={":count": count}
+    )
 
 
 def _below(attribute: str, limit: int) -> Condition:

@@ -2,16 +2,22 @@
 
 from collections.abc import Sequence
 
-from retro.errors import ConflictError, NotFoundError
+from retro.errors import ConflictError, NotFoundError, RetroError, UnavailableError
 from retro.models import Column, Note
 from retro.store import keys
 from retro.store.actions import Action, Delete, Put, Update
-from retro.store.base import TRANSACTION_ROOM, StoreBase, frozen, version_is_live
+from retro.store.base import StoreBase, Written, frozen, version_is_live
 from retro.store.changes import Idempotency, NoteChanges
 from retro.store.failures import TransactionFailed
-from retro.store.records import ballot_step, note_changes, note_item, to_note, to_vote
+from retro.store.records import Vote, ballot_step, note_changes, note_item, to_note, to_vote
 
 __all__ = ["NotesStore"]
+
+# Voters whose votes a note's delete gives back in its own transaction (two actions each, within
+# a transaction's 100 with the delete, the live check and the idempotency record); more are
+# given back right after it, resumably (`refund_votes`).
+REFUNDS_IN_DELETE = 45
+REFUND_ATTEMPTS = 5
 
 
 class NotesStore(StoreBase):
@@ -36,9 +42,9 @@ class NotesStore(StoreBase):
                 return version_id
         return None
 
-    def add_note(self, note: Note, once: Idempotency | None = None) -> str:
-        """Add a note to a live version; returns the id that exists afterwards."""
-        return self.create_once(
+    def add_note(self, note: Note, once: Idempotency | None = None) -> Written:
+        """Add a note to a live version; on a replay, the earlier note's id."""
+        return self.write_once(
             note.id,
             [Put(note_item(note), keys.not_exists()), version_is_live(note)],
             once,
@@ -53,63 +59,110 @@ class NotesStore(StoreBase):
         for note in notes:
             self.table.put(note_item(note))
 
-    def update_note(self, note: Note, changes: NoteChanges, caller: str) -> Note:
-        """Change a note of a live version, if `caller` wrote it."""
-        try:
-            self.table.transact(
-                [
-                    Update(
-                        keys.note(note.version_id, note.id),
-                        set_=note_changes(changes),
-                        condition=keys.is_author(caller),
-                    ),
-                    version_is_live(note),
-                ]
-            )
-        except TransactionFailed as failure:
+    def update_note(
+        self, note: Note, changes: NoteChanges, caller: str, once: Idempotency | None = None
+    ) -> Note:
+        """Change a note of a live version, if `caller` wrote it; the note as it is afterwards."""
+
+        def refused(failure: TransactionFailed) -> RetroError:
             if failure.failed(0):
-                raise NotFoundError("note", note.id) from failure
-            raise frozen(note.version_id) from failure
+                return NotFoundError("note", note.id)
+            return frozen(note.version_id)
+
+        update = Update(
+            keys.note(note.version_id, note.id),
+            set_=note_changes(changes),
+            condition=keys.is_author(caller),
+        )
+        self.write_once(note.id, [update, version_is_live(note)], once, refused)
         updated = self.get_note(note.version_id, note.id, consistent=True)
         if updated is None:
             raise NotFoundError("note", note.id)
         return updated
 
-    def delete_note(self, note: Note, caller: str) -> None:
+    def delete_note(self, note: Note, caller: str, once: Idempotency | None = None) -> Note:
         """Delete a note of a live version, if `caller` wrote it, and give its votes back.
 
+        Returns the note as it was deleted (on a replay, as the earlier delete recorded it).
         `note` must have been read (consistently) before this reads the votes on it: the delete
         is conditioned on the note's vote count and vote moves being what `note` shows, so a
         vote or unvote landing after that read cancels the delete (ConflictError) instead of
         refunding votes that were taken back or keeping ones that were spent on it.
         """
-        pid = keys.version_pid(note.version_id)
-        votes = [
-            vote
-            for vote in map(to_vote, self.table.children(pid, keys.VOTE, consistent=True).items)
-            if vote.note_id == note.id and vote.count > 0
-        ]
+        votes = self._votes_on(note.version_id, note.id)
         refunds: list[Action] = []
-        for vote in votes:
+        for vote in votes[:REFUNDS_IN_DELETE]:
             refunds.append(Delete(keys.vote(note.version_id, vote.voter, vote.note_id)))
             refunds.append(
                 Update(keys.ballot(note.version_id, vote.voter), add=ballot_step(-vote.count))
             )
-        condition = keys.is_untouched_own_note(caller, note.votes, note.vote_moves)
-        first, rest = refunds[:TRANSACTION_ROOM], refunds[TRANSACTION_ROOM:]
-        try:
-            self.table.transact(
-                [
-                    Delete(keys.note(note.version_id, note.id), condition),
-                    version_is_live(note),
-                    *first,
-                ]
-            )
-        except TransactionFailed as failure:
+
+        def refused(failure: TransactionFailed) -> RetroError:
             if failure.failed(0):
-                raise ConflictError(
-                    f"note {note.id} changed while deleting it; please retry"
-                ) from failure
-            raise frozen(note.version_id) from failure
-        for i in range(0, len(rest), TRANSACTION_ROOM):
-            self.table.transact(rest[i : i + TRANSACTION_ROOM])
+                return ConflictError(f"note {note.id} changed while deleting it; please retry")
+            return frozen(note.version_id)
+
+        condition = keys.is_untouched_own_note(caller, note.votes, note.vote_moves)
+        delete = Delete(keys.note(note.version_id, note.id), condition)
+        written = self.write_once(
+            note.id,
+            [delete, version_is_live(note), *refunds],
+            once,
+            refused,
+            snapshot=note_item(note),
+        )
+        if written.replayed:
+            return self.replayed_delete(written)
+        if len(votes) > REFUNDS_IN_DELETE:
+            self.refund_votes(note)
+        return note
+
+    def replayed_delete(self, earlier: Written) -> Note:
+        """The note an earlier delete under the same key recorded, as it was deleted.
+
+        Its votes are given back to the end first: that attempt may have stopped before.
+        """
+        if earlier.snapshot is None:
+            raise NotFoundError("note", earlier.result_id)
+        note = to_note(earlier.snapshot)
+        self.refund_votes(note)
+        return note
+
+    def refund_votes(self, note: Note) -> None:
+        """Give back the votes still recorded on a deleted note, each voter's exactly once.
+
+        Resumable: each refund deletes a vote item on the condition that it still holds the
+        count being refunded, so an attempt that stopped halfway (a crash, a lost answer) is
+        finished by the next, and two attempts at once never refund a vote twice. Nothing can
+        vote on a deleted note, so what is left only shrinks.
+        """
+        for _ in range(REFUND_ATTEMPTS):
+            left = self._votes_on(note.version_id, note.id, consistent=True)
+            if not left:
+                return
+            try:
+                for i in range(0, len(left), REFUNDS_IN_DELETE):
+                    self.table.transact(
+                        [
+                            action
+                            for vote in left[i : i + REFUNDS_IN_DELETE]
+                            for action in (
+                                Delete(
+                                    keys.vote(note.version_id, vote.voter, vote.note_id),
+                                    keys.vote_count_is(vote.count),
+                                ),
+                                Update(
+                                    keys.ballot(note.version_id, vote.voter),
+                                    add=ballot_step(-vote.count),
+                                ),
+                            )
+                        ]
+                    )
+            except TransactionFailed:
+                continue  # another attempt refunded some of these meanwhile: read again
+        raise UnavailableError(f"note {note.id}: its votes are being given back; please retry")
+
+    def _votes_on(self, version_id: str, note_id: str, *, consistent: bool = True) -> list[Vote]:
+        items = self.table.children(keys.version_pid(version_id), keys.VOTE, consistent=consistent)
+        votes = map(to_vote, items.items)
+        return [vote for vote in votes if vote.note_id == note_id and vote.count > 0]

@@ -7,8 +7,9 @@ which sort as they compare. Reading validates every item through its model, so a
 fails loudly here instead of surfacing half-formed in an API response.
 """
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from retro.models import Board, BoardVersion, Note, User, VersionRef
 from retro.store import keys
@@ -17,6 +18,8 @@ from retro.store.codec import Item, Key
 from retro.times import iso
 
 __all__ = [
+    "RECORD_LIFETIME",
+    "Record",
     "Vote",
     "ballot_step",
     "board_changes",
@@ -28,9 +31,9 @@ __all__ = [
     "note_changes",
     "note_item",
     "note_vote_step",
-    "result_of",
     "to_board",
     "to_note",
+    "to_record",
     "to_user",
     "to_version",
     "to_vote",
@@ -66,14 +69,49 @@ def token_item(user_id: str, token_hash: str) -> Item:
     return {"pid": pid, "cid": cid, "user_id": user_id}
 
 
-def idempotency_item(once: Idempotency, result_id: str) -> Item:
+# -- idempotency records: what a write under a client's key came to -------------------------
+# A client retries within seconds or minutes; a day is far beyond any retry, and short enough
+# that what a record keeps (a deleted note's text) does not linger where a table TTL on
+# `expires_at` removes it.
+RECORD_LIFETIME = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Record:
+    """An idempotency record: the write's operation, its target, what it made or changed, and
+    — for a delete — the item as it was, so a retry can answer it after it is gone."""
+
+    operation: str
+    target_id: str
+    result_id: str
+    snapshot: Item | None = None
+
+
+def idempotency_item(
+    once: Idempotency, result_id: str, at: datetime, snapshot: Item | None = None
+) -> Item:
     pid, cid = keys.idempotency(once.user_id, once.operation, once.client_key)
-    return {"pid": pid, "cid": cid, "result_id": result_id, "operation": once.operation}
+    return {
+        "pid": pid,
+        "cid": cid,
+        "operation": once.operation,
+        "target_id": once.target_id,
+        "result_id": result_id,
+        "created_at": iso(at),
+        "expires_at": int((at + RECORD_LIFETIME).timestamp()),
+        # a JSON string, not a map: the item's numbers come back as they went in
+        "snapshot": json.dumps(snapshot) if snapshot is not None else None,
+    }
 
 
-def result_of(item: Item) -> str:
-    """The id an idempotency record says its create made."""
-    return str(item["result_id"])
+def to_record(item: Item) -> Record:
+    snapshot = item.get("snapshot")
+    return Record(
+        operation=str(item.get("operation", "")),
+        target_id=str(item.get("target_id", "")),  # records written before targets: none
+        result_id=str(item["result_id"]),
+        snapshot=json.loads(snapshot) if isinstance(snapshot, str) else None,
+    )
 
 
 def board_item(board: Board) -> Item:

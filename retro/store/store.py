@@ -16,7 +16,6 @@ from retro.store import keys
 from retro.store.actions import Put, Update
 from retro.store.base import TRANSACTION_ROOM
 from retro.store.changes import BoardChanges, Idempotency
-from retro.store.failures import ConditionFailed
 from retro.store.notes import NotesStore
 from retro.store.records import (
     board_changes,
@@ -66,14 +65,14 @@ class Store(NotesStore, VotesStore):
         With an idempotency key that was used before, nothing is written and the earlier
         board's id is returned.
         """
-        return self.create_once(
+        return self.write_once(
             board.id,
             [
                 Put(board_item(board), keys.not_exists()),
                 Put(version_item(first), keys.not_exists()),
             ],
             once,
-        )
+        ).result_id
 
     def find_board(self, board_id: str) -> Board | None:
         """A board by its id alone: `cid_si` gives its key, then one GetItem (2 round trips)."""
@@ -99,15 +98,16 @@ class Store(NotesStore, VotesStore):
         )
         return [to_board(item) for item in page.items], page.next_token
 
-    def update_board(self, board: Board, changes: BoardChanges, caller: str) -> Board:
-        try:
-            item = self.table.update(
-                keys.board(board.owner_id, board.id),
-                set_=board_changes(changes),
-                condition=keys.is_owner(caller),
-            )
-        except ConditionFailed as error:
-            raise NotFoundError("board", board.id) from error
+    def update_board(
+        self, board: Board, changes: BoardChanges, caller: str, once: Idempotency | None = None
+    ) -> Board:
+        """Change a board its owner `caller` owns; the board as it is afterwards (once per key)."""
+        key = keys.board(board.owner_id, board.id)
+        update = Update(key, set_=board_changes(changes), condition=keys.is_owner(caller))
+        self.write_once(board.id, [update], once, refused=NotFoundError("board", board.id))
+        item = self.table.get(key, consistent=True)
+        if item is None:
+            raise NotFoundError("board", board.id)
         return to_board(item)
 
     def delete_board(self, board: Board) -> None:
@@ -151,7 +151,7 @@ class Store(NotesStore, VotesStore):
         """
         current = board.current_version
         in_transaction, later = carried[:TRANSACTION_ROOM], carried[TRANSACTION_ROOM:]
-        version_id = self.create_once(
+        version_id = self.write_once(
             new.id,
             [
                 Update(
@@ -171,7 +171,7 @@ class Store(NotesStore, VotesStore):
             refused=ConflictError(
                 f"board {board.id}: version {current.number} is no longer the live version"
             ),
-        )
+        ).result_id
         if version_id == new.id:
             self.put_notes(later)  # beyond one transaction's room
         return version_id

@@ -26,7 +26,7 @@ from retro.store.codec import (
     load,
     update_args,
 )
-from retro.store.failures import ConditionFailed, TransactionFailed
+from retro.store.failures import ConditionFailed, TokenReused, TransactionFailed
 from retro.store.paging import Page, decode_token, encode_token
 from retro.store.requests import after_call
 
@@ -198,13 +198,27 @@ class Table:
                 request = response.get("UnprocessedItems") or {}
 
     # -- transactions ------------------------------------------------------------------------
-    def transact(self, actions: Sequence[Action]) -> None:
-        """Apply all actions or none. Raises TransactionFailed with a reason per action."""
-        request = [action.request(self.name) for action in actions]
+    def transact(self, actions: Sequence[Action], *, token: str | None = None) -> None:
+        """Apply all actions or none. Raises TransactionFailed with a reason per action.
+
+        `token` is the ClientRequestToken: without one botocore makes one per call, so its own
+        retries of the call are idempotent; a write under a client's key passes one derived
+        from the key (`keys.request_token`). TokenReused if DynamoDB saw it with other parameters.
+        """
+        args: dict[str, Any] = {"TransactItems": [action.request(self.name) for action in actions]}
+        if token is not None:
+            args["ClientRequestToken"] = token
         try:
-            self._call("transact_write_items", TransactItems=request, table=False, raw=True)
+            self._call("transact_write_items", table=False, raw=True, **args)
         except ClientError as error:
-            if error.response["Error"]["Code"] != "TransactionCanceledException":
+            code = error.response["Error"]["Code"]
+            if code == "IdempotentParameterMismatchException":
+                raise TokenReused(code) from error
+            if code == "TransactionInProgressException":  # the same token, still running
+                raise UnavailableError(
+                    "the same request is still in progress; please retry"
+                ) from error
+            if code != "TransactionCanceledException":
                 raise _translate(error) from error
             reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
             if any(r in {"TransactionConflict", "ThrottlingError"} for r in reasons):

@@ -5,11 +5,12 @@ note, the note's count, and a check that the version is live — so the budget h
 concurrency and a note's count always equals the votes recorded for it.
 """
 
-from retro.errors import ConflictError, NotFoundError
+from retro.errors import ConflictError, NotFoundError, RetroError
 from retro.models import Note
 from retro.store import keys
 from retro.store.actions import Update
-from retro.store.base import StoreBase, frozen, version_is_live
+from retro.store.base import StoreBase, Written, frozen, version_is_live
+from retro.store.changes import Idempotency
 from retro.store.codec import Condition
 from retro.store.failures import TransactionFailed
 from retro.store.records import ballot_step, note_vote_step, to_vote, used_of, vote_step
@@ -20,29 +21,38 @@ __all__ = ["VotesStore"]
 class VotesStore(StoreBase):
     """Votes: spent, taken back, and counted per voter."""
 
-    def vote(self, note: Note, voter: str, budget: int) -> None:
-        """Spend one of `voter`'s votes on `note`, within `budget`, atomically."""
-        self._count_vote(
+    def vote(self, note: Note, voter: str, budget: int, once: Idempotency | None = None) -> Written:
+        """Spend one of `voter`'s votes on `note`, within `budget`, atomically (once per key)."""
+        return self._count_vote(
             note,
             voter,
             +1,
+            once,
             ballot_guard=keys.budget_left(budget),
             refused=f"no votes left: all {budget} are spent on this version",
         )
 
-    def unvote(self, note: Note, voter: str) -> None:
-        """Take back one of `voter`'s votes on `note`."""
-        self._count_vote(
+    def unvote(self, note: Note, voter: str, once: Idempotency | None = None) -> Written:
+        """Take back one of `voter`'s votes on `note` (once per key)."""
+        return self._count_vote(
             note,
             voter,
             -1,
+            once,
             ballot_guard=keys.vote_to_take_back(),
             refused=f"note {note.id}: you have no vote on it to take back",
         )
 
     def _count_vote(
-        self, note: Note, voter: str, step: int, *, ballot_guard: Condition, refused: str
-    ) -> None:
+        self,
+        note: Note,
+        voter: str,
+        step: int,
+        once: Idempotency | None,
+        *,
+        ballot_guard: Condition,
+        refused: str,
+    ) -> Written:
         """Move one vote between `voter`'s ballot and `note`, in one transaction of four.
 
         The ballot counts the votes spent on the version (guarded by the budget, or by having
@@ -50,33 +60,37 @@ class VotesStore(StoreBase):
         them; and the version must still be live.
         """
         adding = step > 0
-        try:
-            self.table.transact(
-                [
-                    Update(
-                        keys.ballot(note.version_id, voter),
-                        add=ballot_step(step),
-                        condition=ballot_guard,
-                    ),
-                    Update(
-                        keys.vote(note.version_id, voter, note.id),
-                        add=vote_step(step),
-                        condition=None if adding else keys.has_vote(),
-                    ),
-                    Update(
-                        keys.note(note.version_id, note.id),
-                        add=note_vote_step(step),
-                        condition=keys.exists() if adding else keys.note_has_votes(),
-                    ),
-                    version_is_live(note),
-                ]
-            )
-        except TransactionFailed as failure:
+
+        def refusal(failure: TransactionFailed) -> RetroError:
             if failure.failed(0) or failure.failed(1):
-                raise ConflictError(refused) from failure
+                return ConflictError(refused)
             if failure.failed(2):
-                raise NotFoundError("note", note.id) from failure
-            raise frozen(note.version_id) from failure
+                return NotFoundError("note", note.id)
+            return frozen(note.version_id)
+
+        return self.write_once(
+            note.id,
+            [
+                Update(
+                    keys.ballot(note.version_id, voter),
+                    add=ballot_step(step),
+                    condition=ballot_guard,
+                ),
+                Update(
+                    keys.vote(note.version_id, voter, note.id),
+                    add=vote_step(step),
+                    condition=None if adding else keys.has_vote(),
+                ),
+                Update(
+                    keys.note(note.version_id, note.id),
+                    add=note_vote_step(step),
+                    condition=keys.exists() if adding else keys.note_has_votes(),
+                ),
+                version_is_live(note),
+            ],
+            once,
+            refusal,
+        )
 
     def votes_spent(self, version_id: str, voter: str) -> tuple[int, dict[str, int]]:
         """How many votes `voter` spent on a version, and on which notes."""
