@@ -135,6 +135,27 @@ PROBES: dict[str, Probe] = {
 }
 SUBSCRIPTION_ARGUMENT = {"onBoardUpdated": "id", "onBoardDeleted": "id"}
 
+# The mutations again, each with a `clientRequestId` (every mutation but createUser takes one):
+# a key changes nothing about who may do what, and an allowed one sent twice is done once.
+KEYED: dict[str, str] = {
+    "Mutation.createBoard": 'mutation($k: String) { createBoard(input: {title: "probe", '
+    "clientRequestId: $k}) { id } }",
+    "Mutation.updateBoard": "mutation($b: ID!, $k: String) { updateBoard(input: {id: $b, title: "
+    '"renamed", clientRequestId: $k}) { id title } }',
+    "Mutation.startNewVersion": "mutation($b: ID!, $k: String) { startNewVersion(input: "
+    "{boardId: $b, clientRequestId: $k}) { id number } }",
+    "Mutation.addNote": "mutation($b: ID!, $k: String) { addNote(input: {boardId: $b, "
+    'column: BAD, text: "probe", clientRequestId: $k}) { id } }',
+    "Mutation.updateNote": "mutation($b: ID!, $n: ID!, $k: String) { updateNote(input: "
+    '{boardId: $b, id: $n, text: "x", clientRequestId: $k}) { id } }',
+    "Mutation.deleteNote": "mutation($b: ID!, $n: ID!, $k: String) { deleteNote(boardId: $b, "
+    "id: $n, clientRequestId: $k) { id } }",
+    "Mutation.vote": "mutation($b: ID!, $n: ID!, $k: String) { vote(boardId: $b, noteId: $n, "
+    "clientRequestId: $k) { id votes } }",
+    "Mutation.unvote": "mutation($b: ID!, $n: ID!, $k: String) { unvote(boardId: $b, "
+    "noteId: $n, clientRequestId: $k) { id votes } }",
+}
+
 ERROR_OUTCOMES = {
     "Unauthorized": UNAUTHORIZED,
     "UnauthorizedError": UNAUTHORIZED,
@@ -314,3 +335,32 @@ def test_subscription_field(
         )
     )
     assert outcome == expected
+
+
+KEYED_CELLS = [
+    (field, caller, expected)
+    for field in KEYED
+    for caller, expected in zip(CALLERS, MATRIX[field], strict=True)
+]
+
+
+@pytest.mark.parametrize(("field", "caller", "expected"), KEYED_CELLS)
+def test_http_field_with_a_key(
+    live_server: LiveServer, users: dict[str, User], field: str, caller: str, expected: str
+) -> None:
+    """As `test_http_field`, with a clientRequestId; an allowed call sent again is answered the
+    same and changes nothing more (a refused one stays refused)."""
+    world = new_world(live_server, users["owner"], users["participant"], users["stranger"])
+    owner = users["owner"].token
+    probe = Probe(
+        KEYED[field],
+        PROBES[field].path,
+        lambda w: {"b": w.board, "n": w.note, "k": f"probe-{w.note}"},
+    )
+    before = board_state(live_server, owner, world.board)
+    assert outcome_over_http(live_server, probe, caller, users, world) == expected
+    after = board_state(live_server, owner, world.board)
+    if expected != OK:
+        assert after == before
+    assert outcome_over_http(live_server, probe, caller, users, world) == expected
+    assert board_state(live_server, owner, world.board) == after

@@ -206,13 +206,21 @@ TYPED = [  # documents whose variables the fuzzer fills with anything
     "mutation($i: UpdateBoardInput!) { updateBoard(input: $i) { id title } }",
     "mutation($i: StartVersionInput!) { startNewVersion(input: $i) { id number } }",
     "mutation($b: ID!, $n: ID!) { vote(boardId: $b, noteId: $n) { id votes } }",
+    # every mutation but createUser takes a clientRequestId: keys of any shape, reused across
+    # operations and targets
+    "mutation($b: ID!, $n: ID!, $k: String) { vote(boardId: $b, noteId: $n, clientRequestId: $k) "
+    "{ id votes } }",
+    "mutation($b: ID!, $n: ID!, $k: String) { unvote(boardId: $b, noteId: $n, "
+    "clientRequestId: $k) { id votes } }",
+    "mutation($b: ID!, $n: ID!, $k: String) { deleteNote(boardId: $b, id: $n, "
+    "clientRequestId: $k) { id text } }",
     "mutation($n: String) { createUser(name: $n) { user { name } } }",
     """query($b: ID!, $c: Column, $f: ExportFormat!) {
       board(id: $b) { currentVersion { notes(column: $c) { id } export(format: $f) } } }""",
     """query($l: Int, $t: String) {
       me { boards(limit: $l, nextToken: $t) { items { id } nextToken } } }""",
 ]
-VARIABLE_NAMES = ["i", "b", "n", "c", "f", "l", "t"]
+VARIABLE_NAMES = ["i", "b", "n", "c", "f", "l", "t", "k"]
 
 
 def variables(ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
@@ -221,6 +229,7 @@ def variables(ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
         EDGE_TEXT,
         st.sampled_from(ids),
         st.sampled_from(["GOOD", "BAD", "ACTION", "PURPLE", "CSV"]),
+        st.sampled_from(["k-1", "k-2", "#", "x" * 65]),  # clientRequestIds, reused and refused
     )
     inputs = st.fixed_dictionaries(
         {},
