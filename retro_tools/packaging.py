@@ -11,10 +11,18 @@ The functions are the ones ``schema/resolvers.json`` names (``functions.*`` plus
   ``pip install --platform ... --only-binary=:all: --target ...``, so a build on macOS still
   produces a package for Lambda's Linux.
 
-The zips are deterministic: the same sources and wheels give the same bytes (entries sorted,
-fixed timestamps and permissions, no ``__pycache__``, none of the install records pip writes
-with machine-dependent content). Terraform's ``source_code_hash`` therefore changes only when
-the code or a dependency really changed, and only then is a function redeployed.
+- bytecode for every module, compiled by a CPython of the runtime's version when the build
+  machine has one (``python3.12`` on the PATH or under pyenv): Lambda's ``/var/task`` is
+  read-only, so without it every cold start compiles every module it imports. The ``.pyc`` are
+  *unchecked hash-based* (PEP 552): their bytes depend only on the source, and the runtime
+  loads them without reading or even stat-ing the source. Without such an interpreter the zips
+  carry sources only, and the command says so.
+
+The zips are deterministic: the same sources and wheels (and the same interpreter compiling
+them) give the same bytes (entries sorted, fixed timestamps and permissions, no cache but the
+bytecode above, none of the install records pip writes with machine-dependent content).
+Terraform's ``source_code_hash`` therefore changes only when the code or a dependency really
+changed, and only then is a function redeployed.
 
 Downloaded wheels are cached in ``dist/.wheels``: after the first build no network is needed,
 and the dependency versions stay those of the cache until it is deleted (``rm -r dist/.wheels``
@@ -28,9 +36,11 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
+import glob
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -45,9 +55,12 @@ from pathlib import Path
 __all__ = [
     "ARCHITECTURES",
     "BuildResult",
+    "Bytecode",
     "PackagingError",
     "Target",
     "build",
+    "compile_bytecode",
+    "find_python",
     "install_wheels",
     "lambda_functions",
     "main",
@@ -83,6 +96,13 @@ FILE_MODE = 0o100644  # regular file, rw-r--r--: Lambda only needs to read (dlop
 UNIX_SYSTEM = 3  # "made on Unix", so external_attr carries the mode on every build machine
 
 
+#: What a build says when it cannot ship bytecode (``{version}``: the target's, e.g. 3.12).
+NO_BYTECODE = (
+    "no CPython {version} here: the zips carry no bytecode; cold starts compile on first import"
+    " (install python{version}, e.g. `pyenv install {version}`, and package again to ship it)"
+)
+
+
 class PackagingError(Exception):
     """The package cannot be built; the message says what is wrong and how to fix it."""
 
@@ -107,6 +127,11 @@ class Target:
     def platform(self) -> str:
         return ARCHITECTURES[self.architecture]
 
+    @property
+    def cache_tag(self) -> str:
+        """The tag of this CPython's ``__pycache__`` files: ``cpython-312`` for 3.12."""
+        return "cpython-" + self.python_version.replace(".", "")
+
     def pip_options(self) -> list[str]:
         """The pip options that select Linux CPython wheels for this target, and only wheels."""
         return [
@@ -121,12 +146,34 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Bytecode:
+    """The interpreter that compiled the zips' ``.pyc``, and how many it compiled."""
+
+    python: str  # path of the interpreter
+    version: str  # its full version, e.g. "3.12.1"
+    modules: int = 0
+
+    def describe(self) -> dict[str, str | int]:
+        """The entry of ``build.json``: the compiler's version, not its path (which varies)."""
+        return {
+            "compiler": f"CPython {self.version}",
+            "invalidation": "unchecked-hash",
+            "modules": self.modules,
+        }
+
+
+@dataclass(frozen=True)
 class BuildResult:
-    """What ``build`` wrote: one zip per function, and the build description next to them."""
+    """What ``build`` wrote: one zip per function, and the build description next to them.
+
+    ``bytecode`` is None when the zips carry sources only (no interpreter of the target's
+    version on this machine, or ``bytecode=False``).
+    """
 
     target: Target
     zips: dict[str, Path]
     manifest: Path
+    bytecode: Bytecode | None = None
 
 
 def lambda_functions(resolver_map: Path) -> dict[str, str]:
@@ -188,7 +235,9 @@ def install_wheels(
         *pip,
         "install",
         "--quiet",
-        "--no-compile",  # no .pyc: Lambda compiles on first import, and .pyc bytes vary
+        # No .pyc from pip: it would compile with this interpreter, which need not be the
+        # runtime's, into timestamp-checked files; `compile_bytecode` does it right.
+        "--no-compile",
         "--no-index",
         "--find-links",
         str(cache),
@@ -285,6 +334,106 @@ def _imports(path: Path, package: str) -> list[str]:
     return names
 
 
+def find_python(version: str) -> Bytecode | None:
+    """A CPython ``version`` (``"3.12"``) on this machine, or None.
+
+    Looked for in order: the interpreter running this, ``python<version>`` on the PATH,
+    then pyenv's versions (``$PYENV_ROOT``, by default ``~/.pyenv``), newest patch first.
+    Each candidate is run to ask its version: pyenv's shims exist on the PATH for versions
+    that are not selected, and then fail.
+    """
+    pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    installed = glob.glob(str(pyenv_root / "versions" / f"{version}.*" / "bin" / "python3"))
+    newest_first = sorted(installed, key=_version_key, reverse=True)
+    candidates = [sys.executable, shutil.which(f"python{version}"), *newest_first]
+    for candidate in filter(None, candidates):
+        found = _probe(candidate)
+        if found is not None and found.version.rpartition(".")[0] == version:
+            return found
+    return None
+
+
+def _version_key(path: str) -> tuple[int, ...]:
+    """``.../versions/3.12.10/bin/python3`` -> (3, 12, 10), so 3.12.10 sorts after 3.12.9."""
+    name = Path(path).parent.parent.name
+    return tuple(int(part) if part.isdigit() else -1 for part in name.split("."))
+
+
+def _probe(python: str) -> Bytecode | None:
+    """The CPython at ``python``, with its real path and version, or None if it is not one."""
+    code = (
+        "import json, sys; print(json.dumps([sys.implementation.name, sys.executable, "
+        "'%d.%d.%d' % sys.version_info[:3]]))"
+    )
+    try:
+        probe = subprocess.run(  # noqa: S603
+            [python, "-I", "-c", code], capture_output=True, text=True, check=False, timeout=30
+        )
+        implementation, executable, version = json.loads(probe.stdout)
+    except (OSError, subprocess.TimeoutExpired, ValueError, TypeError):
+        return None
+    if probe.returncode != 0 or implementation != "cpython" or not executable:
+        return None
+    return Bytecode(python=str(executable), version=str(version))
+
+
+#: Run by the target's interpreter: compile each (source, name in the zip) into ``out`` as the
+#: zip's ``__pycache__`` file. ``dfile`` = the name in the zip, so no build path is embedded
+#: (the runtime sets the real path when it loads the module). Prints {name: pyc name}.
+_COMPILE = """
+import importlib.util, json, os, py_compile, sys
+jobs_file, out = sys.argv[1], sys.argv[2]
+with open(jobs_file, encoding="utf-8") as jobs:
+    sources = json.load(jobs)
+compiled = {}
+for name, source in sources.items():
+    cached = importlib.util.cache_from_source(name, optimization="")
+    py_compile.compile(
+        source, cfile=os.path.join(out, cached), dfile=name, doraise=True, optimize=0,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    )
+    compiled[name] = cached
+print(json.dumps(compiled))
+"""
+
+
+def compile_bytecode(
+    compiler: Bytecode, files: dict[str, Path], target: Target, scratch: Path
+) -> dict[str, Path]:
+    """Compile every ``.py`` of ``files`` with ``compiler``: {name in the zip: .pyc file}.
+
+    The interpreter runs without the user's environment except a fixed hash seed: before
+    Python 3.11, set constants were written in hash order, which a random seed changes.
+    """
+    if compiler.version.rpartition(".")[0] != target.python_version:
+        raise PackagingError(
+            f"{compiler.python} is CPython {compiler.version}; the runtime's bytecode needs "
+            f"CPython {target.python_version}"
+        )
+    sources = {name: str(path) for name, path in sorted(files.items()) if name.endswith(".py")}
+    jobs = scratch / "bytecode.json"
+    jobs.write_text(json.dumps(sources), encoding="utf-8")
+    out = scratch / "bytecode"
+    done = subprocess.run(  # noqa: S603
+        [compiler.python, "-S", "-s", "-c", _COMPILE, str(jobs), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONHASHSEED": "0", "PYTHONUTF8": "1"},
+    )
+    if done.returncode != 0:
+        raise PackagingError(
+            f"CPython {compiler.version} could not compile the package's modules "
+            f"(nor could the runtime import it; --no-bytecode packages anyway):\n"
+            f"{done.stderr.strip()[-2000:]}"
+        )
+    compiled: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
+    for cached in compiled.values():
+        if not cached.endswith(f".{target.cache_tag}.pyc"):
+            raise PackagingError(f"{compiler.python} wrote {cached}, not a {target.cache_tag} file")
+    return {cached: out / cached for cached in compiled.values()}
+
+
 def _check_handlers(functions: dict[str, str], names: Iterable[str]) -> None:
     """Fail early if a handler's module is not in the package (Lambda would fail at runtime)."""
     present = set(names)
@@ -325,6 +474,9 @@ def build(
     out: Path,
     target: Target | None = None,
     cache: Path | None = None,
+    *,
+    bytecode: bool = True,
+    compiler: Bytecode | None = None,
 ) -> BuildResult:
     """Build ``out/<function>.zip`` for every function of ``root/schema/resolvers.json``.
 
@@ -333,12 +485,17 @@ def build(
         out: where the zips and ``build.json`` go; created if missing.
         target: architecture and Python version of the wheels; the Lambda defaults if None.
         cache: the wheel cache; ``<root>/dist/.wheels`` if None.
+        bytecode: ship ``.pyc`` compiled for the target's Python (when one can be found).
+        compiler: the interpreter that compiles them; `find_python` looks for one if None.
 
     Returns:
-        The zips written and the path of ``build.json``, which records the target and each
-        zip's SHA-256 (Terraform checks the target against its own settings).
+        The zips written, the path of ``build.json`` — which records the target, whether the
+        zips carry bytecode, and each zip's SHA-256 (Terraform checks the target against its
+        own settings) — and the interpreter that compiled the bytecode, None if none did.
     """
     target = target or Target()
+    if bytecode and compiler is None:
+        compiler = find_python(target.python_version)
     cache = cache or root / "dist" / ".wheels"
     functions = lambda_functions(root / "schema" / "resolvers.json")
     requirements = runtime_requirements(root / "pyproject.toml")
@@ -353,6 +510,11 @@ def build(
                 raise PackagingError(f"{name} is both a project file and a dependency file")
             files[name] = path
         _check_handlers(functions, files)
+        compiled: Bytecode | None = None
+        if bytecode and compiler is not None:
+            pycs = compile_bytecode(compiler, files, target, Path(scratch))
+            files.update(pycs)
+            compiled = Bytecode(compiler.python, compiler.version, modules=len(pycs))
         # Every function gets the same code: the handler setting tells them apart. One zip per
         # function still lets a function's package diverge later without touching Terraform.
         data = _zip_bytes(files)
@@ -377,10 +539,11 @@ def build(
         "pythonVersion": target.python_version,
         "platform": target.platform,
         "requirements": requirements,
+        "bytecode": compiled.describe() if compiled else None,
         "functions": described,
     }
     _write_atomically(manifest, (json.dumps(description, indent=2, sort_keys=True) + "\n").encode())
-    return BuildResult(target=target, zips=zips, manifest=manifest)
+    return BuildResult(target=target, zips=zips, manifest=manifest, bytecode=compiled)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -396,6 +559,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_PYTHON_VERSION,
         help="CPython version of the Lambda runtime (default: %(default)s)",
     )
+    bytecode = parser.add_mutually_exclusive_group()
+    bytecode.add_argument(
+        "--bytecode-python",
+        metavar="PYTHON",
+        help="the interpreter that compiles the .pyc (default: found on the PATH or under pyenv)",
+    )
+    bytecode.add_argument(
+        "--no-bytecode", action="store_true", help="ship sources only: no .pyc in the zips"
+    )
     parser.add_argument("--root", type=Path, default=root_default, help="repository root")
     parser.add_argument("--out", type=Path, help="output folder (default: <root>/dist)")
     parser.add_argument("--cache", type=Path, help="wheel cache (default: <root>/dist/.wheels)")
@@ -403,11 +575,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     root: Path = args.root
     try:
+        target = Target(architecture=args.arch, python_version=args.python_version)
+        compiler = None
+        if args.bytecode_python:
+            compiler = _probe(args.bytecode_python)
+            if compiler is None:
+                raise PackagingError(f"--bytecode-python {args.bytecode_python} is not a CPython")
         result = build(
             root,
             args.out or root / "dist",
-            Target(architecture=args.arch, python_version=args.python_version),
+            target,
             args.cache,
+            bytecode=not args.no_bytecode,
+            compiler=compiler,
         )
     except PackagingError as error:
         print(f"packaging failed: {error}", file=sys.stderr)
@@ -415,9 +595,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for function, path in result.zips.items():
         size = path.stat().st_size
         print(f"{path}  {size / 1_048_576:.2f} MB  ({function})")
+    if result.bytecode is not None:
+        compiled = f"bytecode of {result.bytecode.modules} modules by CPython "
+        compiled += result.bytecode.version
+    elif args.no_bytecode:
+        compiled = "no bytecode (--no-bytecode)"
+    else:
+        compiled = "no bytecode"
+        print(NO_BYTECODE.format(version=target.python_version))
     print(
-        f"built for {result.target.architecture}, Python {result.target.python_version}; "
-        f"boto3 is left to the Lambda runtime"
+        f"built for {result.target.architecture}, Python {result.target.python_version}, "
+        f"{compiled}; boto3 is left to the Lambda runtime"
     )
     return 0
 

@@ -61,7 +61,14 @@ def test_make_package_needs_no_npm(checkout: Path, path_without_npm: str, tmp_pa
     result = subprocess.run(
         ["make", "package", f"ARGS=--cache {WHEEL_CACHE}"],
         cwd=checkout,
-        env={"PATH": path_without_npm, "HOME": str(tmp_path), "LANG": "C.UTF-8"},
+        env={
+            "PATH": path_without_npm,
+            "HOME": str(tmp_path),
+            "LANG": "C.UTF-8",
+            # The machine's pyenv, where the packaging finds CPython 3.12 for the bytecode
+            # (as the direct build below does), or none at all on a machine without it.
+            "PYENV_ROOT": os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv")),
+        },
         capture_output=True,
         text=True,
         check=False,

@@ -24,10 +24,12 @@ from typing import Any
 import pytest
 
 from retro_tools.packaging import (
+    NO_BYTECODE,
     BuildResult,
     PackagingError,
     Target,
     build,
+    find_python,
     install_wheels,
     lambda_functions,
     main,
@@ -35,7 +37,7 @@ from retro_tools.packaging import (
     runtime_requirements,
 )
 
-from .conftest import ROOT, WHEEL_CACHE
+from .conftest import ROOT, WHEEL_CACHE, require
 
 RESOLVER_MAP = ROOT / "schema" / "resolvers.json"
 MAX_ZIP_BYTES = 5 * 1024 * 1024  # the project's budget (Lambda itself allows 50 MB zipped)
@@ -80,8 +82,18 @@ def _python(version: str) -> str | None:
     return None
 
 
-def _import_handlers(python: str, zip_path: Path, target: Target, workdir: Path) -> dict[str, Any]:
+#: What every source file of the extracted zip becomes when only bytecode may be used.
+NOT_THE_SOURCE = "raise ImportError('the source was read: its bytecode was not used')\n"
+
+
+def _import_handlers(
+    python: str, zip_path: Path, target: Target, workdir: Path, *, sources_replaced: bool = False
+) -> dict[str, Any]:
     """Import every handler of the map from the extracted zip in a clean ``python``.
+
+    With ``sources_replaced`` every ``.py`` of the zip is replaced by a ``raise`` first, and
+    the interpreter may not write bytecode (``-B``, as on Lambda's read-only /var/task): the
+    import succeeds only from the zip's own ``.pyc``.
 
     Returns where pydantic_core and boto3 were loaded from, for the caller to check.
     """
@@ -89,6 +101,9 @@ def _import_handlers(python: str, zip_path: Path, target: Target, workdir: Path)
     runtime = workdir / "runtime"  # stands in for the runtime's own boto3
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(task)
+    if sources_replaced:
+        for source in task.rglob("*.py"):
+            source.write_text(NOT_THE_SOURCE)
     install_wheels([_boto3_requirement()], runtime, target, WHEEL_CACHE)
     script = f"""
 import importlib, json, sys
@@ -103,7 +118,7 @@ print(json.dumps({{"pydantic_core": pydantic_core.__file__, "boto3": boto3.__fil
                   "local": "appsync_local" in sys.modules}}))
 """
     result = subprocess.run(
-        [python, "-I", "-S", "-c", script],
+        [python, "-I", "-S", *(["-B"] if sources_replaced else []), "-c", script],
         capture_output=True,
         text=True,
         check=False,
@@ -161,11 +176,14 @@ def test_zip_holds_exactly_the_project_modules_the_handlers_import(
     # import, found by following their imports — and the unused module is not among them
     with zipfile.ZipFile(production_build.zips["write"]) as archive:
         project = {n for n in archive.namelist() if n.split("/")[0] in {"retro", "resolvers"}}
+    modules = {n for n in project if n.endswith(".py")}
     handlers = [h.rpartition(".")[0] for h in _expected_functions().values()]
-    assert project == set(project_modules(copy, handlers))
+    assert modules == set(project_modules(copy, handlers))
     assert "retro/unused_helper.py" not in project_modules(copy, handlers)
-    assert {"retro/services/__init__.py", "retro/store/table.py", "resolvers/read.py"} <= project
-    assert all(n.endswith(".py") for n in project), "only modules: no py.typed, no data files"
+    assert {"retro/services/__init__.py", "retro/store/table.py", "resolvers/read.py"} <= modules
+    # Only modules and, when the build compiled it, their bytecode: no py.typed, no data files
+    bytecode = {_cached(n) for n in modules} if production_build.bytecode else set()
+    assert project - modules == bytecode
 
 
 def test_zip_entries_are_normalised(production_build: BuildResult) -> None:
@@ -173,7 +191,11 @@ def test_zip_entries_are_normalised(production_build: BuildResult) -> None:
         infos = archive.infolist()
     names = [info.filename for info in infos]
     assert names == sorted(names)
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    # No cache but the bytecode the build compiled for the runtime (when it did): one
+    # cpython-312 file per module, none of pip's or of another interpreter's.
+    cached = {n for n in names if "__pycache__" in n or n.endswith(".pyc")}
+    modules = [n for n in names if n.endswith(".py")]
+    assert cached == ({_cached(n) for n in modules} if production_build.bytecode else set())
     records = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
     assert not [n for n in names if ".dist-info/" in n and n.rsplit("/", 1)[-1] in records]
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
@@ -197,6 +219,148 @@ def test_building_twice_from_copied_sources_gives_identical_bytes(
     for function, path in production_build.zips.items():
         assert again.zips[function].read_bytes() == path.read_bytes(), function
     assert again.manifest.read_bytes() == production_build.manifest.read_bytes()
+
+
+def _cached(source: str) -> str:
+    """Where CPython 3.12 looks for the bytecode of ``source`` (a name inside the zip)."""
+    folder, _, module = source.rpartition("/")
+    return f"{folder}/__pycache__/{module[:-3]}.cpython-312.pyc".lstrip("/")
+
+
+def _require_bytecode(result: BuildResult) -> None:
+    require(
+        result.bytecode is not None,
+        "no CPython 3.12 on this machine: the zips carry no bytecode (this machine kind has "
+        "one under pyenv: `pyenv install 3.12`)",
+    )
+
+
+def test_zip_carries_unchecked_bytecode_of_the_runtimes_python_for_every_module(
+    production_build: BuildResult,
+) -> None:
+    _require_bytecode(production_build)
+    assert production_build.bytecode is not None
+    python = production_build.bytecode.python
+    magic = subprocess.run(
+        [python, "-I", "-c", "import importlib.util; print(importlib.util.MAGIC_NUMBER.hex())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    with zipfile.ZipFile(production_build.zips["read"]) as archive:
+        names = archive.namelist()
+        sources = [n for n in names if n.endswith(".py")]
+        pycs = {n: archive.read(n) for n in names if n.endswith(".pyc")}
+    assert set(pycs) == {_cached(n) for n in sources}
+    assert len(pycs) == len(sources) > 100, "every module, the dependencies' too"
+    for name, data in pycs.items():
+        # PEP 552 header: the 3.12 magic, then flags 0b01 = hash-based, source not checked
+        # (Lambda never reads or stats the source), then the source's hash.
+        assert data[:4].hex() == magic, name
+        assert int.from_bytes(data[4:8], "little") == 0b01, name
+    manifest = json.loads(production_build.manifest.read_text())
+    assert manifest["bytecode"] == {
+        "compiler": f"CPython {production_build.bytecode.version}",
+        "invalidation": "unchecked-hash",
+        "modules": len(sources),
+    }
+    assert production_build.bytecode.version.startswith("3.12.")
+
+
+def test_handlers_import_from_the_zips_bytecode_alone(
+    production_build: BuildResult, tmp_path: Path
+) -> None:
+    _require_bytecode(production_build)
+    assert production_build.bytecode is not None
+    if _local_machine_architecture() != production_build.target.architecture:
+        pytest.skip("the production zip is for another CPU architecture than this machine's")
+    # GIVEN the zip extracted with every source file replaced by a `raise`
+    # WHEN each handler is imported in a clean CPython 3.12 that may not write bytecode
+    loaded = _import_handlers(
+        production_build.bytecode.python,
+        production_build.zips["write"],
+        production_build.target,
+        tmp_path,
+        sources_replaced=True,
+    )
+    # THEN the imports succeeded from the zip's bytecode: no source was read
+    assert not [p for p in (tmp_path / "task").rglob("*.py") if p.read_text() != NOT_THE_SOURCE], (
+        "every source was replaced"
+    )
+    assert loaded["pydantic_core"].startswith(str(tmp_path / "task")), loaded
+    assert loaded["local"] is False
+
+
+def test_bytecode_is_found_under_pyenv_when_the_path_has_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    python = _python("3.12")
+    require(python is not None, "no CPython 3.12 on this machine to stand in a pyenv tree")
+    assert python is not None
+    if sys.version_info[:2] == (3, 12):
+        pytest.skip("the interpreter running the tests is the runtime's: it is found first")
+    # GIVEN no python3.12 on the PATH, and pyenv holding 3.12.1 and a newer 3.12 patch
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    for patch in ("3.12.1", "3.12.10"):
+        folder = tmp_path / "pyenv" / "versions" / patch / "bin"
+        folder.mkdir(parents=True)
+        (folder / "python3").symlink_to(Path(python).resolve())
+    # THEN the newest patch is the one chosen (3.12.10 after 3.12.9, not before 3.12.2)
+    found = find_python("3.12")
+    assert found is not None
+    assert found.python == str(tmp_path / "pyenv" / "versions" / "3.12.10" / "bin" / "python3")
+    assert found.version.startswith("3.12.")
+    assert find_python("3.99") is None
+
+
+def test_without_the_runtimes_python_the_build_says_so_and_ships_sources(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if sys.version_info[:2] == (3, 12):
+        pytest.skip("the interpreter running the tests is the runtime's: it is always found")
+    # GIVEN a machine with no CPython 3.12: none on the PATH, no pyenv
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "pyenv"))
+    # WHEN the command packages
+    status = main(["--out", str(tmp_path / "dist"), "--cache", str(WHEEL_CACHE)])
+    # THEN it says clearly that the zips carry no bytecode, and still builds them
+    out = capsys.readouterr().out
+    assert status == 0
+    assert NO_BYTECODE.format(version="3.12") in out
+    assert "no CPython 3.12 here: the zips carry no bytecode" in out
+    with zipfile.ZipFile(tmp_path / "dist" / "read.zip") as archive:
+        names = archive.namelist()
+    assert "resolvers/read.py" in names
+    assert not [n for n in names if n.endswith(".pyc") or "__pycache__" in n]
+    assert json.loads((tmp_path / "dist" / "build.json").read_text())["bytecode"] is None
+
+
+def test_no_bytecode_option_ships_sources_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["--no-bytecode", "--out", str(tmp_path / "dist"), "--cache", str(WHEEL_CACHE)])
+    out = capsys.readouterr().out
+    assert status == 0 and "no bytecode (--no-bytecode)" in out
+    assert NO_BYTECODE.format(version="3.12") not in out, "not a missing interpreter"
+    with zipfile.ZipFile(tmp_path / "dist" / "write.zip") as archive:
+        assert not [n for n in archive.namelist() if n.endswith(".pyc")]
+    assert json.loads((tmp_path / "dist" / "build.json").read_text())["bytecode"] is None
+
+
+def test_bytecode_from_an_interpreter_of_another_version_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN an interpreter that is not CPython 3.12 (3.13 if the tests run on 3.12)
+    other = sys.executable if sys.version_info[:2] != (3, 12) else _python("3.13")
+    if other is None:
+        pytest.skip("no interpreter of another version than 3.12 to refuse")
+    status = main(["--bytecode-python", other, "--out", str(tmp_path), "--cache", str(WHEEL_CACHE)])
+    # THEN the command fails naming both versions, and writes no zip
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "CPython 3.12" in err and re.search(r"is CPython 3\.\d+\.\d+", err), err
+    assert not list(tmp_path.glob("*.zip"))
 
 
 def test_manifest_records_terraforms_hash_of_each_zip(production_build: BuildResult) -> None:
