@@ -20,14 +20,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=_positive, default=4000, help="port (default 4000; 0 = any free port)"
     )
-    parser.add_argument("--api-key", help="the API key to accept (default: a new one, printed)")
+    parser.add_argument(
+        "--api-key",
+        help="the API key to accept (default: the one kept in the data directory, made on "
+        "first start; with --in-memory a new one each start)",
+    )
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="PATH",
+        help="where the embedded DynamoDB's tables, the API key and the demo board are kept "
+        "across restarts (default: .retro/data under the project root)",
+    )
+    kept.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="keep nothing: an empty DynamoDB and a new API key at each start",
+    )
     parser.add_argument(
         "--dynamodb-endpoint",
         metavar="URL",
         help="use this DynamoDB (DynamoDB Local, AWS) instead of the embedded one; "
-        "the table is created if missing",
+        "the table is created if missing, and the data stays there",
     )
-    parser.add_argument("--demo", action="store_true", help="seed a demo board and print its link")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed a demo board (once per data directory) and print its link and its owner's "
+        "token, with how to use it",
+    )
     parser.add_argument(
         "--no-introspection", action="store_true", help="disable introspection, as in production"
     )
@@ -63,23 +85,11 @@ def run(args: argparse.Namespace) -> int:
     from appsync_local.engine import Limits  # noqa: PLC0415
     from appsync_local.sdl import SchemaError  # noqa: PLC0415
     from appsync_local.server import LocalServer  # noqa: PLC0415
-    from retro_tools.serve.stack import retro_options  # noqa: PLC0415
+    from retro_tools.serve.datadir import DataDirError  # noqa: PLC0415
+    from retro_tools.serve.dynamodb import DynamoDBError  # noqa: PLC0415
+    from retro_tools.serve.stack import default_data_dir, retro_options  # noqa: PLC0415
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    options = retro_options(
-        host=args.host,
-        port=args.port,
-        api_key=args.api_key,
-        dynamodb_endpoint=args.dynamodb_endpoint,
-        demo=args.demo,
-        limits=Limits(
-            query_depth=args.query_depth_limit,
-            resolver_count=args.resolver_count_limit,
-            introspection=not args.no_introspection,
-        ),
-        schema_path=args.schema,
-        resolvers_path=args.resolvers,
-    )
 
     def _stop(_signum: int, _frame: object) -> None:
         # uvicorn shuts down gracefully on SIGTERM, then re-raises it: end as Ctrl-C does.
@@ -87,8 +97,23 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     try:
+        options = retro_options(
+            host=args.host,
+            port=args.port,
+            api_key=args.api_key,
+            dynamodb_endpoint=args.dynamodb_endpoint,
+            demo=args.demo,
+            limits=Limits(
+                query_depth=args.query_depth_limit,
+                resolver_count=args.resolver_count_limit,
+                introspection=not args.no_introspection,
+            ),
+            schema_path=args.schema,
+            resolvers_path=args.resolvers,
+            data_dir=None if args.in_memory else args.data_dir or default_data_dir(),
+        )
         LocalServer(options).run_forever()
-    except (SchemaError, ConfigError, OSError) as error:
+    except (SchemaError, ConfigError, OSError, DataDirError, DynamoDBError) as error:
         print(f"retro serve: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

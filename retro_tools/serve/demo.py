@@ -3,14 +3,17 @@
 The only Retro-specific module of the local server. It seeds by running GraphQL mutations
 through the engine — the same path a client takes (API key for `createUser`, then the user's
 token through the authorizer) — so the demo exercises the real handlers and writes nothing
-directly to the table.
+directly to the table. With a data directory the board is made once and found again at the
+next start (`exists`), so restarts do not pile up demo boards.
 """
 
+import json
 from typing import Any
 
 from appsync_local.engine import Engine
+from appsync_local.errors import RequestError
 
-__all__ = ["DemoError", "seed"]
+__all__ = ["DemoError", "exists", "explain", "seed"]
 
 _NOTES = (
     ("GOOD", "Pairing on the release checklist saved us a day"),
@@ -72,3 +75,33 @@ async def seed(engine: Engine) -> tuple[str, str]:
             {"b": board, "n": note},
         )
     return board, token
+
+
+async def exists(engine: Engine, board: str, token: str) -> bool:
+    """Whether the board is still there and the token still its user's (kept data)."""
+    try:
+        data = await _run(
+            engine,
+            {"authorization": token},
+            "query($id: ID!) { board(id: $id) { id } }",
+            {"id": board},
+        )
+    except (DemoError, RequestError):  # the token is unknown, or the data was cleared
+        return False
+    return bool(data.get("board"))
+
+
+def explain(url: str, board: str, token: str) -> list[str]:
+    """The banner's demo lines: the link, and what the token is and how to use it."""
+    # The browser client keeps its user's token in localStorage under this key
+    # (client/js/api.js); a test holds the two equal.
+    storage_key = f"retro.token:{url}/graphql"
+    return [
+        f"  demo board {url}/#/board/{board}",
+        f"  demo token {token}",
+        "             the demo facilitator's token: the user who owns the demo board.",
+        "             A browser opening the link is a new participant (its own user). To act",
+        "             as the facilitator there, run in that tab's console, then reload:",
+        f"             localStorage.setItem({json.dumps(storage_key)}, {json.dumps(token)})",
+        f'             In GraphiQL ({url}/graphiql), add the header {{"Authorization": "{token}"}}',
+    ]

@@ -7,7 +7,8 @@ moto, dummy credentials) is set before any handler is imported.
 - Embedded (default): moto's DynamoDB server on 127.0.0.1 and a free port, in this process,
   or in a child process (`in_subprocess=True`: moto keeps its data in process-global state,
   which a test's own `mock_aws` would reset). Either way it answers one request at a time,
-  as DynamoDB's per-request atomicity requires (`retro_tools/serve/moto_atomic.py`).
+  as DynamoDB's per-request atomicity requires (`retro_tools/serve/moto_atomic.py`). With a
+  data directory its tables are kept there across restarts (`persistence.py`).
 - `--dynamodb-endpoint URL`: DynamoDB Local or AWS itself; nothing is changed but the endpoint.
 
 Either way the table is created if missing, with exactly the keys and index `infra/` declares
@@ -20,15 +21,20 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
-__all__ = ["EmbeddedDynamoDB", "ensure_table", "point_handlers_at"]
+__all__ = ["DynamoDBError", "EmbeddedDynamoDB", "ensure_table", "point_handlers_at"]
 
 _DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_SESSION_TOKEN": "local",
 }
+
+
+class DynamoDBError(RuntimeError):
+    """The table could not be found or created (DynamoDB's message included)."""
 
 
 def _free_port(host: str) -> int:
@@ -55,8 +61,9 @@ def _wait_for_port(
 class EmbeddedDynamoDB:
     """moto's DynamoDB on 127.0.0.1; `endpoint` once started."""
 
-    def __init__(self, *, in_subprocess: bool = False) -> None:
+    def __init__(self, *, in_subprocess: bool = False, data_dir: Path | None = None) -> None:
         self.in_subprocess = in_subprocess
+        self.data_dir = data_dir
         self.endpoint = ""
         self._thread_server: Any = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -65,8 +72,9 @@ class EmbeddedDynamoDB:
         host = "127.0.0.1"
         if self.in_subprocess:
             port = _free_port(host)
+            data = [str(self.data_dir)] if self.data_dir is not None else []
             self._process = subprocess.Popen(  # noqa: S603 — our own interpreter and module
-                [sys.executable, "-m", "retro_tools.serve.moto_atomic", host, str(port)],
+                [sys.executable, "-m", "retro_tools.serve.moto_atomic", host, str(port), *data],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -75,7 +83,7 @@ class EmbeddedDynamoDB:
         else:
             from retro_tools.serve.moto_atomic import AtomicMotoServer  # noqa: PLC0415 — loads moto
 
-            self._thread_server = AtomicMotoServer(host)
+            self._thread_server = AtomicMotoServer(host, data_dir=self.data_dir)
             self.endpoint = self._thread_server.start()
         return self.endpoint
 
@@ -111,10 +119,28 @@ def point_handlers_at(endpoint: str, *, dummy_credentials: bool) -> None:
 
 def ensure_table() -> str:
     """Create the settings' table if it does not exist; return its name."""
+    import boto3  # noqa: PLC0415
+    from botocore.config import Config  # noqa: PLC0415
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
     from retro.settings import Settings  # noqa: PLC0415
     from retro.store.table import Table  # noqa: PLC0415
 
-    table = Table(Settings.from_env())
-    if not table.exists():
-        table.create()
+    settings = Settings.from_env()
+    endpoint = str(settings.dynamodb_endpoint) if settings.dynamodb_endpoint else None
+    # Creating the table in a kept embedded DynamoDB restores its items (persistence.py): it
+    # may outlast the handlers' 5 s read timeout, and a retried CreateTable would fail.
+    client = boto3.session.Session().client(
+        "dynamodb",
+        region_name=settings.region,
+        endpoint_url=endpoint,
+        config=Config(read_timeout=600, retries={"mode": "standard", "max_attempts": 1}),
+    )
+    table = Table(settings, client)
+    try:
+        if not table.exists():
+            table.create()
+    except (BotoCoreError, ClientError) as error:
+        where = endpoint or f"AWS ({settings.region})"
+        raise DynamoDBError(f"DynamoDB at {where}, table {table.name}: {error}") from error
     return table.name

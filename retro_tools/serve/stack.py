@@ -1,18 +1,22 @@
 """`retro serve`'s stack: the local AppSync with Retro's API, client and DynamoDB.
 
 The emulator (`appsync_local`) knows AppSync and nothing of Retro; this module hands it Retro's
-API definition (`schema/`), the client's files, a DynamoDB for the handlers (`RetroDynamoDB`)
-and, with `--demo`, the demo board's seed.
+API definition (`schema/`), the client's files, a DynamoDB for the handlers (`RetroDynamoDB`),
+the API key and, with `--demo`, the demo board's seed. With a data directory (`datadir.py`)
+the embedded DynamoDB's tables, the API key and the demo board are kept across restarts.
 """
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from appsync_local.auth import new_api_key
 from appsync_local.engine import Engine, Limits
 from appsync_local.realtime import RealtimeSettings
 from appsync_local.server import ServerOptions
+from retro_tools.serve.datadir import DataDir
 from retro_tools.serve.dynamodb import EmbeddedDynamoDB, ensure_table, point_handlers_at
 
-__all__ = ["RetroDynamoDB", "project_root", "retro_options"]
+__all__ = ["RetroDynamoDB", "default_data_dir", "project_root", "retro_options"]
 
 
 def project_root() -> Path:
@@ -23,13 +27,25 @@ def project_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-class RetroDynamoDB:
-    """The handlers' DynamoDB: embedded moto by default, or the endpoint given."""
+def default_data_dir() -> Path:
+    """`.retro/data` under the project root (git-ignored)."""
+    return project_root() / ".retro" / "data"
 
-    def __init__(self, endpoint: str | None = None, *, in_subprocess: bool = False) -> None:
+
+class RetroDynamoDB:
+    """The handlers' DynamoDB: embedded moto (kept in `data` if given), or the endpoint given."""
+
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        *,
+        in_subprocess: bool = False,
+        data: DataDir | None = None,
+    ) -> None:
         self.given = endpoint
         self.embedded: EmbeddedDynamoDB | None = None
         self.in_subprocess = in_subprocess
+        self.data = data
         self.endpoint = ""
 
     def start(self) -> list[str]:
@@ -38,23 +54,43 @@ class RetroDynamoDB:
             loopback = any(h in self.given for h in ("://127.", "://localhost", "://[::1]"))
             point_handlers_at(self.given, dummy_credentials=loopback)
             where = self.given
+            key = f"the API key in {self.data.path}" if self.data else "a new API key each start"
+            kept = f"in that DynamoDB; {key}"
         else:
-            self.embedded = EmbeddedDynamoDB(in_subprocess=self.in_subprocess)
+            if self.data is not None:
+                self.data.lock()
+            self.embedded = EmbeddedDynamoDB(
+                in_subprocess=self.in_subprocess,
+                data_dir=self.data.dynamodb if self.data is not None else None,
+            )
             self.endpoint = self.embedded.start()
             point_handlers_at(self.endpoint, dummy_credentials=True)
             where = f"embedded (moto) at {self.endpoint}"
-        return [f"  DynamoDB   {where}, table {ensure_table()}"]
+            kept = f"{self.data.path} (kept across restarts)" if self.data else ""
+        lines = [f"  DynamoDB   {where}, table {ensure_table()}"]
+        return [*lines, f"  data       {kept or 'in memory: forgotten when the server stops'}"]
 
     def stop(self) -> None:
         if self.embedded is not None:
             self.embedded.stop()
+            self.embedded = None
+        if self.data is not None:
+            self.data.unlock()
 
 
-async def _demo(engine: Engine, url: str) -> list[str]:
-    from retro_tools.serve.demo import seed  # noqa: PLC0415 — only with --demo
+def _demo(data: DataDir | None) -> Callable[[Engine, str], Awaitable[list[str]]]:
+    async def demo(engine: Engine, url: str) -> list[str]:
+        from retro_tools.serve.demo import exists, explain, seed  # noqa: PLC0415 — only with --demo
 
-    board, token = await seed(engine)
-    return [f"  demo board {url}/#/board/{board}", f"  demo token {token}"]
+        saved = data.demo() if data is not None else None
+        if saved is not None and await exists(engine, *saved):
+            return explain(url, *saved)
+        board, token = await seed(engine)
+        if data is not None:
+            data.save_demo(board, token)
+        return explain(url, board, token)
+
+    return demo
 
 
 def retro_options(
@@ -69,11 +105,18 @@ def retro_options(
     resolvers_path: Path | None = None,
     realtime: RealtimeSettings | None = None,
     moto_in_subprocess: bool = False,
+    data_dir: Path | None = None,
 ) -> ServerOptions:
-    """The local AppSync's options for Retro's API (defaults: this checkout's files)."""
+    """The local AppSync's options for Retro's API (defaults: this checkout's files).
+
+    Without `data_dir` everything is in memory (tests); `retro serve` passes one by default.
+    """
     from retro.settings import settings  # noqa: PLC0415 — read after the backend's env is set
 
     root = project_root()
+    data = DataDir(data_dir) if data_dir is not None else None
+    if api_key is None and data is not None:
+        api_key = data.api_key(new_api_key)
     return ServerOptions(
         schema_path=schema_path or root / "schema" / "schema.graphql",
         resolvers_path=resolvers_path,
@@ -85,6 +128,6 @@ def retro_options(
         limits=limits or Limits(),
         client_dir=root / "client",
         realtime=realtime or RealtimeSettings(),
-        backend=RetroDynamoDB(dynamodb_endpoint, in_subprocess=moto_in_subprocess),
-        seed=_demo if demo else None,
+        backend=RetroDynamoDB(dynamodb_endpoint, in_subprocess=moto_in_subprocess, data=data),
+        seed=_demo(data) if demo else None,
     )

@@ -67,8 +67,9 @@ def test_the_strawberry_schema_prints_as_the_sdl(path: Path) -> None:
 def _serve(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("RETRO_DYNAMODB_ENDPOINT", None)
+    # --in-memory: not the checkout's data directory, which a running `make run` holds.
     return subprocess.Popen(
-        [sys.executable, "-m", "retro_tools.cli", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "retro_tools.cli", "serve", "--port", "0", "--in-memory", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
