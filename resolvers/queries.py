@@ -8,7 +8,7 @@ from resolvers.router import Call, Router
 from resolvers.specs import board_spec, version_spec
 from retro import services
 from retro.errors import ForbiddenError
-from retro.services import default_store
+from retro.services import checks, default_store
 from retro.services.pages import BoardSpec
 
 __all__ = ["router"]
@@ -48,7 +48,8 @@ def user_boards(call: Call) -> dict[str, Any]:
     if (call.source or {}).get("id") != caller:
         raise ForbiddenError("a user's boards are listed to that user only")
     items = call.selection.one("items")
-    spec = board_spec(items.selection) if items else BoardSpec()
+    # Priced for a full page: the cost is known before the boards are read.
+    spec = board_spec(items.selection, checks.page_size(args.limit)) if items else BoardSpec()
     found, token = services.boards_of(default_store(), caller, args.limit, args.nextToken)
     pages = services.load_boards(default_store(), found, spec)
     return {"items": [views.board(p) for p in pages], "nextToken": token}

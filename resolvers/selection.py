@@ -14,6 +14,11 @@ Reading: a selection of plain field names — no arguments, aliases, fragments, 
 comments, which is what the board page and most calls send — is read here in a few lines;
 anything else by graphql-core, imported on first need. graphql-core's import is about half of
 a cold start's extra cost (docs/PERFORMANCE.md), and most containers never pay it.
+
+Bounded by size, not by time: text over MAX_TEXT characters is refused unread, graphql-core
+stops at MAX_TOKENS tokens, and reading stops at MAX_FIELDS fields or MAX_DEPTH levels counted
+with fragments expanded — fragments that each spread the one before twice would otherwise
+expand 16 definitions into 65,536 fields. Each refusal is a ValidationError naming `selection`.
 """
 
 import re
@@ -23,7 +28,21 @@ from typing import Any
 
 from retro.errors import ValidationError
 
-__all__ = ["Selected", "Selection", "parse_selection"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FIELDS",
+    "MAX_TEXT",
+    "MAX_TOKENS",
+    "Selected",
+    "Selection",
+    "parse_selection",
+]
+
+# A board page's selection is ~40 fields and ~600 characters; these are far above any real one.
+MAX_TEXT = 64 * 1024
+MAX_TOKENS = 10_000
+MAX_FIELDS = 1_000
+MAX_DEPTH = 64  # AppSync's depth limit is at most 75 levels for the whole operation
 
 
 @dataclass(frozen=True)
@@ -75,10 +94,33 @@ class _NotPlain(Exception):
     """Not plain field names after all: graphql-core reads the text."""
 
 
+class _Budget:
+    """Fields read so far: refuses the one past MAX_FIELDS, and nesting past MAX_DEPTH."""
+
+    def __init__(self) -> None:
+        self.fields = 0
+
+    def field(self) -> None:
+        self.fields += 1
+        if self.fields > MAX_FIELDS:
+            raise ValidationError(
+                "selection", f"has more than {MAX_FIELDS} fields with its fragments expanded"
+            )
+
+    @staticmethod
+    def level(depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise ValidationError(
+                "selection", f"nests more than {MAX_DEPTH} levels with its fragments expanded"
+            )
+
+
 def parse_selection(text: str, variables: Mapping[str, Any]) -> Selection:
     """Parse AppSync's `selectionSetGraphQL` (a bare `{ ... }`, maybe followed by fragments)."""
     if not text.strip():
         return _EMPTY
+    if len(text) > MAX_TEXT:
+        raise ValidationError("selection", f"is longer than {MAX_TEXT} characters")
     if _PLAIN_TEXT.fullmatch(text):
         try:
             return _read_plain(_PLAIN_TOKEN.findall(text))
@@ -88,26 +130,28 @@ def parse_selection(text: str, variables: Mapping[str, Any]) -> Selection:
 
 
 def _read_plain(tokens: list[str]) -> Selection:
-    selection, end = _plain_set(tokens, 0)
+    selection, end = _plain_set(tokens, 0, _Budget(), 1)
     if end != len(tokens):
         raise _NotPlain
     return selection
 
 
-def _plain_set(tokens: list[str], at: int) -> tuple[Selection, int]:
+def _plain_set(tokens: list[str], at: int, budget: _Budget, depth: int) -> tuple[Selection, int]:
     """`{ name name { ... } ... }` starting at `tokens[at]`; returns it and where it ends."""
     if at >= len(tokens) or tokens[at] != "{":
         raise _NotPlain
+    budget.level(depth)
     at += 1
     found: list[Selected] = []
     while at < len(tokens) and tokens[at] != "}":
         name = tokens[at]
         if not (name[0].isalpha() or name[0] == "_") or not name.isidentifier():
             raise _NotPlain
+        budget.field()
         at += 1
         inner = _EMPTY
         if at < len(tokens) and tokens[at] == "{":
-            inner, at = _plain_set(tokens, at)
+            inner, at = _plain_set(tokens, at, budget, depth + 1)
         found.append(Selected(name, {}, inner))
     if at >= len(tokens) or not found:
         raise _NotPlain  # unclosed, or an empty selection set: not valid GraphQL
@@ -118,9 +162,11 @@ def _read_with_graphql_core(text: str, variables: Mapping[str, Any]) -> Selectio
     import graphql  # noqa: PLC0415 — ~90 ms of import, paid only by selections that need it
 
     try:
-        document = graphql.parse(text, no_location=True)
+        document = graphql.parse(text, no_location=True, max_tokens=MAX_TOKENS)
     except graphql.GraphQLError as error:
         raise ValidationError("selection", f"cannot be read: {error.message}") from error
+    except RecursionError:  # graphql-core before 3.3 lets it out of a deeply nested text
+        raise ValidationError("selection", "cannot be read: it is nested too deeply") from None
     fragments = {
         d.name.value: d
         for d in document.definitions
@@ -129,37 +175,42 @@ def _read_with_graphql_core(text: str, variables: Mapping[str, Any]) -> Selectio
     operations = [d for d in document.definitions if isinstance(d, graphql.OperationDefinitionNode)]
     if not operations:
         return _EMPTY
-    return _convert(operations[0].selection_set, fragments, dict(variables))
+    return _Converter(fragments, dict(variables)).convert(operations[0].selection_set, 1)
 
 
-def _convert(
-    node: Any,
-    fragments: Mapping[str, Any],
-    variables: dict[str, Any],
-    seen: frozenset[str] = frozenset(),
-) -> Selection:
-    """graphql-core's selection set as a `Selection`: fragments merged, variables filled in."""
-    import graphql  # noqa: PLC0415 — loaded by now
+@dataclass
+class _Converter:
+    """graphql-core's selection set as a `Selection`: fragments merged, variables filled in,
+    within the budget."""
 
-    if node is None:
-        return _EMPTY
-    found: list[Selected] = []
-    for item in node.selections:
-        if isinstance(item, graphql.FieldNode):
-            arguments = {}
-            for argument in item.arguments or ():
-                value = graphql.value_from_ast_untyped(argument.value, variables)
-                if value is not graphql.Undefined:  # a variable not given: as if not written
-                    arguments[argument.name.value] = value
-            inner = _convert(item.selection_set, fragments, variables, seen)
-            found.append(Selected(item.name.value, arguments, inner))
-        elif isinstance(item, graphql.InlineFragmentNode):
-            found.extend(_convert(item.selection_set, fragments, variables, seen).fields)
-        elif isinstance(item, graphql.FragmentSpreadNode) and item.name.value not in seen:
-            fragment = fragments.get(item.name.value)
-            if fragment is not None:
-                inner = _convert(
-                    fragment.selection_set, fragments, variables, seen | {item.name.value}
-                )
-                found.extend(inner.fields)
-    return Selection(tuple(found))
+    fragments: Mapping[str, Any]
+    variables: dict[str, Any]
+    budget: _Budget = field(default_factory=_Budget)
+
+    def convert(self, node: Any, depth: int, seen: frozenset[str] = frozenset()) -> Selection:
+        import graphql  # noqa: PLC0415 — loaded by now
+
+        if node is None:
+            return _EMPTY
+        self.budget.level(depth)
+        found: list[Selected] = []
+        for item in node.selections:
+            if isinstance(item, graphql.FieldNode):
+                self.budget.field()
+                arguments = {}
+                for argument in item.arguments or ():
+                    value = graphql.value_from_ast_untyped(argument.value, self.variables)
+                    if value is not graphql.Undefined:  # a variable not given: as if not written
+                        arguments[argument.name.value] = value
+                inner = self.convert(item.selection_set, depth + 1, seen)
+                found.append(Selected(item.name.value, arguments, inner))
+            elif isinstance(item, graphql.InlineFragmentNode):
+                found.extend(self.convert(item.selection_set, depth + 1, seen).fields)
+            elif isinstance(item, graphql.FragmentSpreadNode) and item.name.value not in seen:
+                fragment = self.fragments.get(item.name.value)
+                if fragment is not None:
+                    inner = self.convert(
+                        fragment.selection_set, depth + 1, seen | {item.name.value}
+                    )
+                    found.extend(inner.fields)
+        return Selection(tuple(found))

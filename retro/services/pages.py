@@ -9,6 +9,12 @@ A spec made from what a client sent goes through `of`, which checks it and raise
 ValidationError naming the argument: a spec that exists is valid, so a mutation makes its spec
 before it writes and never fails on it after the write (a client retrying that "failure" would
 write twice).
+
+What a spec costs is known before anything is read: `reads` is the DynamoDB reads (each a
+Query, of one or more 1 MB pages) it asks for under one board or version, and `check_reads`
+refuses more than `MAX_READS` for one call. AppSync's resolver-count limit never sees these
+loads — the nested fields have no resolver — so without this one aliased field could ask for
+`versions(limit: 100) { items { notes } }`: 101 reads in one invocation.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,6 +27,7 @@ from retro.services import checks
 from retro.store import Store
 
 __all__ = [
+    "MAX_READS",
     "BoardPage",
     "BoardSpec",
     "NotesSpec",
@@ -28,9 +35,17 @@ __all__ = [
     "VersionSpec",
     "VersionsPage",
     "VersionsSpec",
+    "check_reads",
     "load_boards",
     "load_versions",
 ]
+
+
+# The most DynamoDB reads one call's selection may prefetch. The board page takes 2 (the live
+# notes, a page of versions), a page of 20 versions with their notes and the live notes 22; a
+# hundred versions' notes (101) is refused: page it. Reads of one level run 8 side by side
+# (retro.store.parallel), so 25 is at most 4 rounds of waiting.
+MAX_READS = 25
 
 
 # -- what to load --------------------------------------------------------------------------------
@@ -51,6 +66,11 @@ class VersionSpec:
 
     notes: NotesSpec | None = None
 
+    @property
+    def reads(self) -> int:
+        """Reads under one version: its notes are one Query."""
+        return 0 if self.notes is None else 1
+
 
 @dataclass(frozen=True)
 class VersionsSpec:
@@ -66,6 +86,11 @@ class VersionsSpec:
             raise ValidationError("nextToken", "must be a string")
         return cls(checks.page_size(limit), next_token, items)
 
+    @property
+    def reads(self) -> int:
+        """The page's Query, then what `items` asks under each version the page may hold."""
+        return 1 + self.limit * self.items.reads
+
 
 @dataclass(frozen=True)
 class BoardSpec:
@@ -73,6 +98,22 @@ class BoardSpec:
 
     current: VersionSpec = field(default_factory=VersionSpec)
     versions: VersionsSpec | None = None
+
+    @property
+    def reads(self) -> int:
+        """Reads under one board (the board carries its live version: reading that is free)."""
+        return self.current.reads + (self.versions.reads if self.versions else 0)
+
+
+def check_reads(reads: int) -> None:
+    """Refuse a selection whose prefetching would take more than MAX_READS reads, before any."""
+    if reads > MAX_READS:
+        raise ValidationError(
+            "selection",
+            f"would take {reads} DynamoDB reads to prefetch, over the limit of {MAX_READS} per "
+            "field: each version's notes is one read, so ask for fewer versions with their "
+            "notes (versions(limit:), boards(limit:)) and page through the rest",
+        )
 
 
 # -- what was loaded -----------------------------------------------------------------------------

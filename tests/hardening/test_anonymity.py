@@ -25,7 +25,7 @@ from .conftest import User, raw_request
 NOTE = "id boardId versionId column text votes createdAt updatedAt"
 BOARD = f"""id title createdAt updatedAt settings {{ voteBudget }}
   currentVersion {{ id boardId number title createdAt frozenAt notes {{ {NOTE} }} }}
-  versions(limit: 100) {{ items {{ id number frozenAt notes {{ {NOTE} }} }} nextToken }}"""
+  versions(limit: 20) {{ items {{ id number frozenAt notes {{ {NOTE} }} }} nextToken }}"""
 PAGE = f"""query($b: ID!) {{
   board(id: $b) {{ {BOARD}
     version(number: 1) {{ id notes {{ {NOTE} }}
