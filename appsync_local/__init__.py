@@ -23,6 +23,9 @@ Modules, one concept each:
 - `nonnull`: nulls where the schema says non-null, caught where the value is produced.
 - `errors`: AppSync's error shape, errors told apart by class.
 - `pubsub`: `@aws_subscribe` fan-out with AppSync's argument filters.
+- `documents`: a request's document parsed, bounded (tokens, fields) and validated, in worker
+  threads, before anything runs.
+- `serial`: a mutation's root fields run one after another, in a loop.
 - `engine`: one place that executes operations for every transport.
 - `http`, `realtime`, `transport_ws`: the HTTP endpoint and the two WebSocket protocols;
   `realtime_messages`, `transport_ws_messages`: each protocol's messages, typed.

@@ -32,6 +32,7 @@ from graphql import (
 from appsync_local.auth import Caller
 from appsync_local.builder import FieldSpec
 from appsync_local.config import FieldResolver, ResolverMap
+from appsync_local.documents import Prepared
 from appsync_local.errors import field_error
 from appsync_local.events import ResolvedField, arguments_json, build_event
 from appsync_local.field_nodes import field_nodes
@@ -52,6 +53,8 @@ class RequestContext:
     fragments: Mapping[str, FragmentDefinitionNode]  # the document's named fragments
     auth_rules: AuthRules
     resolver_count_limit: int  # 0 = no limit
+    # The document as the engine prepared it (`documents.PreparedDocument` hands it over).
+    prepared: Prepared | None = None
     loaders: dict[str, BatchLoader] = field(default_factory=dict)
     resolver_calls: int = 0
     # Set once a subscription is registered (the engine waits for it, see `Engine.subscribe`).

@@ -44,6 +44,7 @@ from strawberry.schema.config import StrawberryConfig
 from appsync_local.directives import deprecation_reason, schema_directives
 from appsync_local.scalars import SCALAR_MAP, SCALAR_TYPES
 from appsync_local.sdl import ApiDefinition, SchemaError
+from appsync_local.serial import SerialExecutionContext
 
 __all__ = ["BuiltSchema", "FieldBinder", "FieldSpec", "build_schema", "python_name"]
 
@@ -208,6 +209,7 @@ class _Builder:
                 if isinstance(d, ObjectTypeDefinitionNode)
             ],
             extensions=self.extensions,
+            execution_context_class=SerialExecutionContext,
             config=StrawberryConfig(
                 auto_camel_case=False,
                 scalar_map=SCALAR_MAP,  # type: ignore[arg-type]

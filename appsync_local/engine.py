@@ -7,31 +7,24 @@ and it:
 - runs queries and mutations, and publishes a completed mutation's result to the
   subscriptions that name it;
 - subscribes, returning once the subscription's resolver has accepted or refused it;
-- enforces the API's limits: query depth, resolver count per request, introspection;
+- enforces the API's limits: query depth, resolver count per request, introspection, and the
+  local server's own bounds on a document's size (`documents.Preparer`, which parses and
+  validates off the event loop);
 - answers in AppSync's shape (`errors.format_error`).
 """
 
 import asyncio
-import functools
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    DocumentNode,
+    ASTValidationRule,
     FragmentDefinitionNode,
-    GraphQLError,
-    OperationDefinitionNode,
+    NoSchemaIntrospectionCustomRule,
     OperationType,
     SelectionSetNode,
-    get_operation_ast,
-    parse,
-)
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    ParserCache,
-    ValidationCache,
+    specified_rules,
 )
 from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.types import ExecutionResult
@@ -42,6 +35,7 @@ from appsync_local.auth import AUTHORIZER_FUNCTION, Authenticator, Caller, Field
 from appsync_local.binder import Binder, RequestContext
 from appsync_local.builder import build_schema
 from appsync_local.config import ConfigError, ResolverMap
+from appsync_local.documents import Prepared, PreparedDocument, Preparer
 from appsync_local.errors import appsync_error, format_error
 from appsync_local.events import collect_fields
 from appsync_local.invoke import Invoker
@@ -55,8 +49,6 @@ __all__ = [
     "SubscriptionHandle",
     "SubscriptionRefused",
     "SubscriptionStarted",
-    "operation_problem",
-    "operation_type",
 ]
 
 
@@ -66,45 +58,15 @@ class Limits:
 
     `query_depth`: the most levels of fields an operation may nest, its root fields being level
     1 (0 = no limit). `resolver_count`: the most resolver invocations one request may cause.
+    The local server's own (AppSync documents none): `max_tokens`, the most tokens a document
+    may have; `max_fields`, the most fields its operation may select with fragments expanded.
     """
 
     query_depth: int = 10
     resolver_count: int = 10_000
     introspection: bool = True
-
-
-@functools.lru_cache(maxsize=256)
-def _parse(query: str) -> DocumentNode | None:
-    try:
-        return parse(query)
-    except GraphQLError:
-        return None
-
-
-def _fragments(query: str) -> dict[str, FragmentDefinitionNode]:
-    document = _parse(query)
-    definitions = document.definitions if document is not None else ()
-    return {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
-
-
-def operation_type(query: str, operation_name: str | None) -> str | None:
-    """ "query", "mutation", "subscription", or None when the document does not say."""
-    document = _parse(query)
-    operation = get_operation_ast(document, operation_name) if document else None
-    return operation.operation.value if operation else None
-
-
-def operation_problem(query: str, operation_name: str | None) -> str | None:
-    """Why the document has no operation to run, if it parses but names none that exists."""
-    document = _parse(query)
-    if document is None or get_operation_ast(document, operation_name) is not None:
-        return None
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation_name is not None:
-        return f"Unknown operation named '{operation_name}'."
-    if len(operations) > 1:
-        return "Must provide operation name if query contains multiple operations."
-    return "The document contains no operation."
+    max_tokens: int = 10_000
+    max_fields: int = 2_000
 
 
 def _unalias(
@@ -178,21 +140,25 @@ class Engine:
         )
         self.broker = Broker(api.subscriptions)
         binder = Binder(api, resolvers, self.invoker, self.broker)
-        extensions: list[Any] = [ParserCache, ValidationCache]
-        if not self.limits.introspection:
-            extensions.append(DisableIntrospection)
-        if self.limits.query_depth:
-            # Built once: a rule class made per request would defeat ValidationCache.
-            # Strawberry counts the root field as depth 0; AppSync's levels start at 1.
-            depth_rule = create_validator(self.limits.query_depth - 1, None, None)
-            extensions.append(lambda: AddValidationRules([depth_rule]))
-        extensions.append(FieldAuthorization)
-        extensions.append(NonNullGuard)
+        extensions: list[Any] = [PreparedDocument, FieldAuthorization, NonNullGuard]
         built = build_schema(
             api, binder, extensions=extensions, field_suggestions=self.limits.introspection
         )
         binder.input_fields = built.input_fields
         self.schema = built.schema
+        rules: list[type[ASTValidationRule]] = list(specified_rules)
+        if self.limits.query_depth:
+            # Strawberry counts the root field as depth 0; AppSync's levels start at 1.
+            rules.append(create_validator(self.limits.query_depth - 1, None, None))
+        if not self.limits.introspection:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        self.preparer = Preparer(
+            self.schema._schema,
+            rules,
+            max_tokens=self.limits.max_tokens,
+            max_fields=self.limits.max_fields,
+            suggestions=self.limits.introspection,
+        )
 
     def _check_map(self) -> None:
         """Every `Type.field` in resolvers.json must exist in the SDL."""
@@ -210,21 +176,27 @@ class Engine:
 
     def close(self) -> None:
         self.invoker.close()
+        self.preparer.close()
+
+    async def prepare(self, query: str, operation_name: str | None) -> Prepared:
+        """The document parsed, bounded and validated, off the event loop (`documents`)."""
+        return await self.preparer.prepare(query, operation_name)
 
     def context(
         self,
         caller: Caller,
         headers: Mapping[str, str],
         variables: Mapping[str, Any] | None,
-        query: str,
+        prepared: Prepared,
     ) -> RequestContext:
         return RequestContext(
             caller=caller,
             headers={k: v for k, v in headers.items() if k != "cookie"},
             variables=variables or {},
-            fragments=_fragments(query),
+            fragments=prepared.fragments,
             auth_rules=self.api.auth,
             resolver_count_limit=self.limits.resolver_count,
+            prepared=prepared,
         )
 
     @staticmethod
@@ -236,6 +208,18 @@ class Engine:
             body["errors"] = [format_error(e, default) for e in result.errors]
         return body
 
+    @staticmethod
+    def _refusal(prepared: Prepared) -> dict[str, Any] | None:
+        """AppSync's answer to a document that may not run, before anything runs."""
+        if prepared.problem is not None:
+            return {"data": None, "errors": [appsync_error(prepared.problem, "ValidationError")]}
+        if prepared.errors:
+            return {
+                "data": None,
+                "errors": [format_error(e, "ValidationError") for e in prepared.errors],
+            }
+        return None
+
     async def execute(
         self,
         query: str,
@@ -243,16 +227,18 @@ class Engine:
         operation_name: str | None,
         caller: Caller,
         headers: Mapping[str, str],
+        prepared: Prepared | None = None,
     ) -> dict[str, Any]:
         """Run a query or mutation; publish what a completed mutation returned."""
-        problem = operation_problem(query, operation_name)
-        if problem is not None:
-            return {"data": None, "errors": [appsync_error(problem, "ValidationError")]}
-        if operation_type(query, operation_name) == "subscription":
+        prepared = prepared or await self.prepare(query, operation_name)
+        if prepared.problem is None and prepared.operation_type == "subscription":
             # Subscriptions live on the realtime endpoint (the mirror of its refusal of queries).
             message = "subscription not supported over HTTP: use the realtime endpoint"
             return {"data": None, "errors": [appsync_error(message, "UnsupportedOperation")]}
-        context = self.context(caller, headers, variables, query)
+        refusal = self._refusal(prepared)
+        if refusal is not None:
+            return refusal
+        context = self.context(caller, headers, variables, prepared)
         result = await self.schema.execute(
             query,
             variable_values=dict(variables) if variables else None,
@@ -264,25 +250,16 @@ class Engine:
             ),
         )
         if result.data and not isinstance(result, PreExecutionError):
-            self._publish(query, operation_name, variables or {}, result.data)
+            self._publish(prepared, variables or {}, result.data)
         return self.response(result)
 
     def _publish(
-        self,
-        query: str,
-        operation_name: str | None,
-        variables: Mapping[str, Any],
-        data: Mapping[str, Any],
+        self, prepared: Prepared, variables: Mapping[str, Any], data: Mapping[str, Any]
     ) -> None:
-        document = _parse(query)
-        operation = get_operation_ast(document, operation_name) if document else None
-        if document is None or not isinstance(operation, OperationDefinitionNode):
+        operation = prepared.operation
+        if operation is None or operation.operation is not OperationType.MUTATION:
             return
-        if operation.operation is not OperationType.MUTATION:
-            return
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        fragments = prepared.fragments
         for node in collect_fields(operation.selection_set.selections, fragments, variables):
             value = data.get((node.alias or node.name).value)
             if value is None or not self.broker.fired_by(node.name.value):
@@ -298,16 +275,18 @@ class Engine:
         operation_name: str | None,
         caller: Caller,
         headers: Mapping[str, str],
+        prepared: Prepared | None = None,
     ) -> SubscriptionHandle:
         """Subscribe: the subscription field's resolver runs now and may refuse.
 
         Returns once the subscription is registered (so no later mutation is missed) or
         refused; `payloads` then yields one AppSync-shaped payload per matching event.
         """
-        problem = operation_problem(query, operation_name)
-        if problem is not None:
-            return SubscriptionRefused(errors=[appsync_error(problem, "ValidationError")])
-        context = self.context(caller, headers, variables, query)
+        prepared = prepared or await self.prepare(query, operation_name)
+        refusal = self._refusal(prepared)
+        if refusal is not None:
+            return SubscriptionRefused(errors=refusal["errors"])
+        context = self.context(caller, headers, variables, prepared)
         context.subscribed = asyncio.get_running_loop().create_future()
         stream = await self.schema.subscribe(
             query,

@@ -10,6 +10,11 @@ with `connectionTimeoutMs`; `start {id, payload: {data: "<JSON {query, variables
 extensions: {authorization: {...}}}}` → `start_ack` then `data` per event, or `error`;
 `stop {id}` → `complete`. The server sends `ka` periodically.
 
+A socket that sends neither `connection_init` nor `start` within `init_timeout_seconds` (30 s)
+gets a `connection_error` (`TimeoutException`, errorCode 408) and is closed: AppSync's guide
+names no such limit (`connection_init` is optional there), so this is the local server's bound
+on sockets that hold a connection and do nothing (docs/LOCAL.md).
+
 Errors, as AppSync words them: a duplicate active id is `DuplicatedOperationError`, the 101st
 subscription `MaxSubscriptionsReachedError`, a query or mutation (or an unknown message type)
 `UnsupportedOperation` "<what> not supported through the realtime channel". A `data` message
@@ -27,10 +32,11 @@ from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from appsync_local import realtime_messages as messages
-from appsync_local.engine import Engine, SubscriptionHandle, SubscriptionRefused, operation_type
+from appsync_local.engine import Engine, SubscriptionHandle, SubscriptionRefused
 from appsync_local.errors import UNAUTHORIZED_MESSAGE, RequestError, internal_error_message
 
 __all__ = ["SUBPROTOCOL", "RealtimeSettings", "auth_headers", "send_payloads", "serve_appsync"]
@@ -46,6 +52,7 @@ class RealtimeSettings:
     connection_timeout_ms: int = 300_000
     max_subscriptions: int = 100
     max_message_bytes: int = 240 * 1024
+    init_timeout_seconds: float = 30.0  # for connection_init or a first start; 0 = no limit
 
 
 async def send_payloads(
@@ -115,6 +122,10 @@ def _unsupported(kind: str) -> messages.ErrorMessage:
     )
 
 
+class _InitTimeout(Exception):
+    """Neither `connection_init` nor `start` came in time."""
+
+
 class _Refused(Exception):
     def __init__(self, message: str, error_type: str) -> None:
         super().__init__(message)
@@ -131,6 +142,9 @@ class _Connection:
         self.send_lock = asyncio.Lock()
         self.keepalive: asyncio.Task[None] | None = None
         self.handshake_headers = {k: v for k, v in websocket.headers.items() if k != "cookie"}
+        # Until connection_init or start: when to give up on the socket (None: never).
+        timeout = settings.init_timeout_seconds
+        self.init_deadline = asyncio.get_running_loop().time() + timeout if timeout else None
 
     async def send(self, message: messages.ServerMessage) -> None:
         async with self.send_lock:
@@ -152,10 +166,20 @@ class _Connection:
         await asyncio.gather(*tasks, return_exceptions=True)
         self.operations.clear()
 
+    async def receive(self) -> Message:
+        """The next message; `_InitTimeout` if the socket has not begun in time."""
+        if self.init_deadline is None:
+            return await self.websocket.receive()
+        left = self.init_deadline - asyncio.get_running_loop().time()
+        try:
+            return await asyncio.wait_for(self.websocket.receive(), max(left, 0.0))
+        except TimeoutError:
+            raise _InitTimeout from None
+
     async def run(self) -> None:
         """Answer messages until the client leaves; each `start` is authorized on its own."""
         while True:
-            message = await self.websocket.receive()
+            message = await self.receive()
             if message["type"] == "websocket.disconnect":
                 return
             frame = messages.decode(message.get("text"))
@@ -163,6 +187,8 @@ class _Connection:
                 await self.send(_unsupported("unknown"))
                 continue
             kind = frame["type"]
+            if kind in {"connection_init", "start"}:
+                self.init_deadline = None
             if kind == "connection_init":
                 await self.send(messages.connection_ack(self.settings.connection_timeout_ms))
                 self.start_keepalive()
@@ -222,7 +248,8 @@ class _Connection:
         query = operation["query"]
         variables = operation["variables"]
         name = operation["operationName"]
-        kind = operation_type(query, name)
+        prepared = await self.engine.prepare(query, name)
+        kind = prepared.operation_type
         if kind in {"query", "mutation"}:
             raise _Refused(
                 f"{kind} not supported through the realtime channel", "UnsupportedOperation"
@@ -237,7 +264,7 @@ class _Connection:
             )
         except RequestError as error:
             raise _Refused(error.message, error.error_type) from None
-        return await self.engine.subscribe(query, variables, name, caller, headers)
+        return await self.engine.subscribe(query, variables, name, caller, headers, prepared)
 
     async def forward(self, op_id: str, payloads: AsyncGenerator[dict[str, Any], None]) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
@@ -275,6 +302,17 @@ async def serve_appsync(websocket: WebSocket, engine: Engine, settings: Realtime
             await websocket.close(code=1000)
             return
         await connection.run()
+    except _InitTimeout:
+        seconds = f"{settings.init_timeout_seconds:g}"
+        with contextlib.suppress(Exception):
+            await connection.send(
+                messages.connection_error(
+                    f"No connection_init or start within {seconds} seconds: closing.",
+                    "TimeoutException",
+                    408,
+                )
+            )
+            await websocket.close(code=1000)
     except WebSocketDisconnect:
         pass
     except Exception as error:

@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from appsync_local import transport_ws_messages as messages
 from appsync_local.auth import Caller
-from appsync_local.engine import Engine, SubscriptionRefused, operation_type
+from appsync_local.engine import Engine, SubscriptionRefused
 from appsync_local.errors import RequestError, internal_error_message
 from appsync_local.realtime import RealtimeSettings, send_payloads
 
@@ -121,15 +121,16 @@ class _Connection:
         variables = subscribe["payload"]["variables"]
         operation_name = subscribe["payload"]["operationName"]
         try:
-            if operation_type(query, operation_name) in {"query", "mutation"}:
+            prepared = await self.engine.prepare(query, operation_name)
+            if prepared.operation_type in {"query", "mutation"}:
                 result = await self.engine.execute(
-                    query, variables, operation_name, caller, self.headers
+                    query, variables, operation_name, caller, self.headers, prepared
                 )
                 await self.send(messages.next_(op_id, result))
                 await self.send(messages.complete(op_id))
                 return
             handle = await self.engine.subscribe(
-                query, variables, operation_name, caller, self.headers
+                query, variables, operation_name, caller, self.headers, prepared
             )
             if isinstance(handle, SubscriptionRefused):
                 await self.send(messages.error(op_id, handle.errors))
