@@ -1,7 +1,9 @@
 // @ts-check
 // The only module that calls `fetch` for GraphQL. It owns the caller's identity: a user is
 // created on first use and its token kept in localStorage; every request sends it as the
-// `Authorization` header, the way AppSync's AWS_LAMBDA authorizer expects.
+// `Authorization` header, the way AppSync's AWS_LAMBDA authorizer expects. It also owns
+// retries: a request safe to repeat is sent again after an ambiguous answer (docs/API.md,
+// "Retries"), and a token is given up only when the server keeps refusing it.
 
 import { ApiError, meaningOf } from "./errors.js";
 import { CREATE_USER } from "./operations.js";
@@ -22,6 +24,8 @@ export class Api extends EventTarget {
   #config;
   /** @type {string} */
   #storageKey;
+  /** @type {string} the token the server last accepted (a 401 for it may be transient) */
+  #workedKey;
   /** @type {Promise<string> | null} one user creation at a time, shared by concurrent calls */
   #creating = null;
 
@@ -30,6 +34,7 @@ export class Api extends EventTarget {
     super();
     this.#config = config;
     this.#storageKey = `retro.token:${config.graphqlUrl}`;
+    this.#workedKey = `retro.token-worked:${config.graphqlUrl}`;
   }
 
   /** @returns {string | null} the caller's token, if a user exists yet */
@@ -44,33 +49,84 @@ export class Api extends EventTarget {
 
   /**
    * Sends one operation and returns its `data`; throws ApiError with the first error.
+   *
+   * An ambiguous answer — no answer, a non-GraphQL one, UnavailableError, an internal error —
+   * does not say whether a write happened. A request that is safe to repeat (a read, or a
+   * write carrying a clientRequestId: the server does it once per key) is sent again as is,
+   * with the same key, after a pause. A 401 for a token that worked before may be the server
+   * failing to check it: the token is kept and the request sent again; only a token that keeps
+   * being refused, or never worked, gives way to a new user.
    * @param {string} query
    * @param {Record<string, unknown>} [variables]
-   * @param {{retryNetwork?: boolean}} [options] retry once on a network failure: only for
-   *   reads and writes made idempotent by a clientRequestId
+   * @param {{idempotent?: boolean}} [options] whether the request may be sent again (default:
+   *   a query, or any operation whose variables carry a clientRequestId)
    * @returns {Promise<any>}
    */
-  async request(query, variables = {}, { retryNetwork = query.startsWith("query") } = {}) {
-    const token = await this.ensureToken();
-    let result = await this.#send(query, variables, { Authorization: token }, retryNetwork);
-    if (isUnauthorized(result)) {
-      // The token is unknown (e.g. the local server restarted on a fresh database).
-      localStorage.removeItem(this.#storageKey);
-      const fresh = await this.#createUser();
-      result = await this.#send(query, variables, { Authorization: fresh }, retryNetwork);
+  async request(query, variables = {}, { idempotent = isIdempotent(query, variables) } = {}) {
+    let token = await this.ensureToken();
+    let ambiguous = 0;
+    let refused = 0;
+    let replaced = false;
+    for (;;) {
+      /** @type {GraphQLResponse} */
+      let result;
+      try {
+        result = await this.#send(query, variables, { Authorization: token });
+      } catch (error) {
+        if (!idempotent || ambiguous >= AMBIGUOUS_PAUSES_MS.length) throw error;
+        await pause(AMBIGUOUS_PAUSES_MS[ambiguous++]);
+        continue;
+      }
+      if (isUnauthorized(result)) {
+        if (this.#worked(token) && refused < REFUSED_PAUSES_MS.length) {
+          await pause(REFUSED_PAUSES_MS[refused++]);
+          continue;
+        }
+        if (!replaced) {
+          // The token is unknown (e.g. the local server restarted on a fresh database).
+          replaced = true;
+          localStorage.removeItem(this.#storageKey);
+          token = await this.#createUser();
+          continue;
+        }
+      }
+      const [first] = result.errors ?? [];
+      if (first) {
+        const error = new ApiError(
+          first.message || "The server refused the request.",
+          first.errorType ?? "",
+        );
+        const retry = error.meaning === "unavailable" || error.meaning === "internal";
+        if (!idempotent || !retry || ambiguous >= AMBIGUOUS_PAUSES_MS.length) throw error;
+        await pause(AMBIGUOUS_PAUSES_MS[ambiguous++]);
+        continue;
+      }
+      this.#remember(token);
+      return result.data;
     }
-    if (result.errors?.length) {
-      const [first] = result.errors;
-      throw new ApiError(first.message || "The server refused the request.", first.errorType ?? "");
-    }
-    return result.data;
+  }
+
+  /** @param {string} token @returns {boolean} the server has accepted it before */
+  #worked(token) {
+    return localStorage.getItem(this.#workedKey) === token;
+  }
+
+  /** @param {string} token */
+  #remember(token) {
+    if (!this.#worked(token)) localStorage.setItem(this.#workedKey, token);
   }
 
   /** @returns {Promise<string>} the new user's token */
   async #createUser() {
     const replaced = this.token !== null;
     this.#creating ??= (async () => {
-      const result = await this.#send(CREATE_USER, {}, { "x-api-key": this.#config.apiKey }, true);
+      const headers = { "x-api-key": this.#config.apiKey };
+      // No clientRequestId exists for createUser: a second attempt may make a second user,
+      // which nobody will use (only the token kept here is an identity).
+      const result = await this.#send(CREATE_USER, {}, headers).catch(async () => {
+        await pause(AMBIGUOUS_PAUSES_MS[0]);
+        return this.#send(CREATE_USER, {}, headers);
+      });
       const token = result.data?.createUser?.token;
       if (!token) {
         const message = result.errors?.[0]?.message ?? "Could not create a user.";
@@ -86,33 +142,49 @@ export class Api extends EventTarget {
   }
 
   /**
+   * One POST; throws ApiError (NetworkError, HttpError) when no GraphQL answer came back.
    * @param {string} query
    * @param {Record<string, unknown>} variables
    * @param {Record<string, string>} headers
-   * @param {boolean} retryNetwork
    * @returns {Promise<GraphQLResponse>}
    */
-  async #send(query, variables, headers, retryNetwork) {
+  async #send(query, variables, headers) {
     const init = {
       method: "POST",
       headers: { "content-type": "application/json", ...headers },
       body: JSON.stringify({ query, variables }),
     };
-    let response;
-    try {
-      response = await fetch(this.#config.graphqlUrl, init);
-    } catch {
-      if (!retryNetwork) throw offline();
-      await new Promise((resolve) => setTimeout(resolve, 800));
-      response = await fetch(this.#config.graphqlUrl, init).catch(() => {
-        throw offline();
-      });
-    }
+    const response = await fetch(this.#config.graphqlUrl, init).catch(() => {
+      throw offline();
+    });
     // AppSync answers refusals with a GraphQL body even on 4xx (401 for a bad token).
     const body = await response.json().catch(() => null);
     if (body && (body.data !== undefined || body.errors)) return body;
     throw new ApiError(`The server answered HTTP ${response.status}.`, "HttpError");
   }
+}
+
+// Pauses before sending a request again after an ambiguous answer: 3 tries in all.
+const AMBIGUOUS_PAUSES_MS = [800, 2000];
+// Pauses before sending again after a 401 for a token that worked: 4 tries over ~10 s.
+const REFUSED_PAUSES_MS = [1000, 3000, 6000];
+
+/** @param {number} ms */
+function pause(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * @param {string} query
+ * @param {Record<string, unknown>} variables
+ * @returns {boolean} a read, or a write the server does once per clientRequestId
+ */
+function isIdempotent(query, variables) {
+  if (/^\s*(query\b|\{)/.test(query)) return true;
+  // The key is a variable (vote, deleteNote...) or a field of the input (addNote, updateNote...).
+  return [variables, ...Object.values(variables)].some(
+    (holder) => typeof holder === "object" && holder !== null && "clientRequestId" in holder,
+  );
 }
 
 /**

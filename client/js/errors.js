@@ -9,8 +9,10 @@
  * - forbidden: the caller is known but may not do this
  * - conflict: valid, but the board's state forbids it now
  * - invalid: bad input; the message names the field
- * - unavailable: busy, unreachable or not answering GraphQL; retrying later may work
+ * - unavailable: busy, unreachable, timed out or not answering GraphQL; retrying may work
  * - internal: anything else, which the client cannot fix
+ * An unavailable or internal answer to a write does not say whether it happened: api.js sends
+ * a write that carries a clientRequestId again, with the same key (the server does it once).
  * @typedef {"notFound" | "unauthorized" | "forbidden" | "conflict" | "invalid"
  *   | "unavailable" | "internal"} Meaning
  */
@@ -29,6 +31,8 @@ const MEANINGS = {
   ConflictError: "conflict",
   ValidationError: "invalid",
   UnavailableError: "unavailable",
+  // A resolver that ran out of time (the local AppSync's name; its write may have happened).
+  ExecutionTimeout: "unavailable",
   InternalError: "internal",
   // The client's own: the server could not be reached, or answered without GraphQL (e.g. the
   // firewall's 403 when rate-limited, a proxy's 502).

@@ -1,5 +1,7 @@
 // @ts-check
-// Every GraphQL document the client sends, in one place.
+// Every GraphQL document the client sends, in one place. Every mutation but createUser takes a
+// clientRequestId: the store sends a fresh one with each write and the same one when it sends
+// the write again after an ambiguous answer (api.js).
 //
 // tests/test_client_operations.py reads this file and validates each document against
 // schema/schema.graphql, so keep its shape simple: `const NAME = `...`;` with only `${NAME}`
@@ -116,16 +118,18 @@ export const UPDATE_NOTE = `mutation UpdateNote($input: UpdateNoteInput!) {
   updateNote(input: $input) { ${NOTE_FIELDS} }
 }`;
 
-export const DELETE_NOTE = `mutation DeleteNote($boardId: ID!, $id: ID!) {
-  deleteNote(boardId: $boardId, id: $id) { ${NOTE_FIELDS} }
+export const DELETE_NOTE = `mutation DeleteNote($boardId: ID!, $id: ID!, $clientRequestId: String) {
+  deleteNote(boardId: $boardId, id: $id, clientRequestId: $clientRequestId) { ${NOTE_FIELDS} }
 }`;
 
-export const VOTE = `mutation Vote($boardId: ID!, $noteId: ID!) {
-  vote(boardId: $boardId, noteId: $noteId) { ${NOTE_FIELDS} }
+export const VOTE = `mutation Vote($boardId: ID!, $noteId: ID!, $clientRequestId: String) {
+  vote(boardId: $boardId, noteId: $noteId, clientRequestId: $clientRequestId) { ${NOTE_FIELDS} }
 }`;
 
-export const UNVOTE = `mutation Unvote($boardId: ID!, $noteId: ID!) {
-  unvote(boardId: $boardId, noteId: $noteId) { ${NOTE_FIELDS} }
+export const UNVOTE = `mutation Unvote($boardId: ID!, $noteId: ID!, $clientRequestId: String) {
+  unvote(boardId: $boardId, noteId: $noteId, clientRequestId: $clientRequestId) {
+    ${NOTE_FIELDS}
+  }
 }`;
 
 // Owner controls ------------------------------------------------------------------------

@@ -241,26 +241,29 @@ export class BoardStore extends EventTarget {
 
   // Actions ------------------------------------------------------------------------------
   // Each applies the server's answer at once (the subscription echo is idempotent) and then
-  // refetches the caller-dependent part, which only `participation` carries.
+  // refetches the caller-dependent part, which only `participation` carries. Each write
+  // carries a fresh clientRequestId: the API sends it again with the same one after an
+  // ambiguous answer, and the server does it once (a vote is never spent twice).
 
   /** @param {import("./operations.js").Column} column @param {string} text */
   async addNote(column, text) {
     const input = { boardId: this.boardId, column, text, clientRequestId: crypto.randomUUID() };
-    const data = await this.#api.request(ops.ADD_NOTE, { input }, { retryNetwork: true });
+    const data = await this.#api.request(ops.ADD_NOTE, { input });
     this.applyNote("added", data.addNote);
     await this.refreshParticipation();
   }
 
   /** @param {string} id @param {string} text */
   async editNote(id, text) {
-    const input = { boardId: this.boardId, id, text };
+    const input = { boardId: this.boardId, id, text, clientRequestId: crypto.randomUUID() };
     const data = await this.#api.request(ops.UPDATE_NOTE, { input });
     this.applyNote("updated", data.updateNote);
   }
 
   /** @param {string} id */
   async deleteNote(id) {
-    const data = await this.#api.request(ops.DELETE_NOTE, { boardId: this.boardId, id });
+    const vars = { boardId: this.boardId, id, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(ops.DELETE_NOTE, vars);
     // applyNote refetches participation: the note was mine and may carry my votes.
     this.applyNote("deleted", data.deleteNote);
   }
@@ -268,7 +271,8 @@ export class BoardStore extends EventTarget {
   /** @param {string} noteId @param {boolean} up a vote, or taking one back */
   async vote(noteId, up) {
     const query = up ? ops.VOTE : ops.UNVOTE;
-    const data = await this.#api.request(query, { boardId: this.boardId, noteId });
+    const vars = { boardId: this.boardId, noteId, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(query, vars);
     this.applyNote("updated", up ? data.vote : data.unvote);
     await this.refreshParticipation();
   }
@@ -278,7 +282,8 @@ export class BoardStore extends EventTarget {
     /** @type {{id: string, title?: string, settings?: {voteBudget: number}}} */
     const input = { id: this.boardId, title };
     if (voteBudget !== undefined) input.settings = { voteBudget };
-    const data = await this.#api.request(ops.UPDATE_BOARD, { input });
+    const keyed = { ...input, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(ops.UPDATE_BOARD, { input: keyed });
     this.applyBoard(data.updateBoard);
   }
 
@@ -292,7 +297,7 @@ export class BoardStore extends EventTarget {
       title: title || null,
       clientRequestId: crypto.randomUUID(),
     };
-    await this.#api.request(ops.START_NEW_VERSION, { input }, { retryNetwork: true });
+    await this.#api.request(ops.START_NEW_VERSION, { input });
     this.older = null;
     await this.load();
   }

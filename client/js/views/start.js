@@ -86,7 +86,7 @@ export function mountStart(root, _route, { api, navigate }) {
         settings: { voteBudget: Number(budget.value) || DEFAULT_VOTE_BUDGET },
         clientRequestId: crypto.randomUUID(),
       };
-      const data = await api.request(CREATE_BOARD, { input }, { retryNetwork: true });
+      const data = await api.request(CREATE_BOARD, { input });
       navigate(`#/board/${encodeURIComponent(data.createBoard.id)}`);
     } catch (error) {
       showError(error);
