@@ -24,7 +24,7 @@ export class Api extends EventTarget {
   #config;
   /** @type {string} */
   #storageKey;
-  /** @type {string} the token the server last accepted (a 401 for it may be transient) */
+  /** @type {string} whose token the server last accepted (a 401 for it may be transient) */
   #workedKey;
   /** @type {Promise<string> | null} one user creation at a time, shared by concurrent calls */
   #creating = null;
@@ -108,12 +108,13 @@ export class Api extends EventTarget {
 
   /** @param {string} token @returns {boolean} the server has accepted it before */
   #worked(token) {
-    return localStorage.getItem(this.#workedKey) === token;
+    return localStorage.getItem(this.#workedKey) === userOf(token);
   }
 
   /** @param {string} token */
   #remember(token) {
-    if (!this.#worked(token)) localStorage.setItem(this.#workedKey, token);
+    // The user id (a token is `<user id>.<secret>`), not a second copy of the secret.
+    if (!this.#worked(token)) localStorage.setItem(this.#workedKey, userOf(token));
   }
 
   /** @returns {Promise<string>} the new user's token */
@@ -168,6 +169,11 @@ export class Api extends EventTarget {
 const AMBIGUOUS_PAUSES_MS = [800, 2000];
 // Pauses before sending again after a 401 for a token that worked: 4 tries over ~10 s.
 const REFUSED_PAUSES_MS = [1000, 3000, 6000];
+
+/** @param {string} token @returns {string} the user id it names */
+function userOf(token) {
+  return token.split(".", 1)[0];
+}
 
 /** @param {number} ms */
 function pause(ms) {
