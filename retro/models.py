@@ -19,9 +19,13 @@ __all__ = [
     "BoardSettings",
     "BoardVersion",
     "Column",
+    "MyNote",
     "Note",
     "NoteText",
     "Participation",
+    "PublicNote",
+    "Stage",
+    "Timer",
     "Title",
     "User",
     "VersionRef",
@@ -75,6 +79,18 @@ class Column(StrEnum):
     ACTION = "ACTION"
 
 
+class Stage(StrEnum):
+    """How a version's meeting runs: FREE (everything open) or the guided WRITE → VOTE → DISCUSS.
+
+    Items stored before stages existed have none: they read as FREE, today's behaviour.
+    """
+
+    FREE = "FREE"
+    WRITE = "WRITE"
+    VOTE = "VOTE"
+    DISCUSS = "DISCUSS"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -87,6 +103,18 @@ class User(_Model):
 
 class BoardSettings(_Model):
     vote_budget: int = Field(default=DEFAULT_VOTE_BUDGET, ge=1, le=MAX_VOTE_BUDGET)
+    # Boards stored before these settings existed read as False: nothing hidden.
+    hide_while_writing: bool = False
+    secret_ballot: bool = False
+
+
+class Timer(_Model):
+    """A countdown on a version, as stored: when it ends by the server's clock, and how."""
+
+    ends_at: datetime
+    seconds: int = Field(ge=1)  # as started, plus every extension (for a progress display)
+    advances: bool = False  # the stage moves on when it ends (until it has, or is stopped)
+    stopped: bool = False
 
 
 class VersionRef(_Model):
@@ -96,6 +124,8 @@ class VersionRef(_Model):
     number: int
     title: Title | None = None
     created_at: datetime
+    stage: Stage = Stage.FREE
+    timer: Timer | None = None
 
 
 class Board(_Model):
@@ -115,6 +145,8 @@ class BoardVersion(_Model):
     title: Title | None = None
     created_at: datetime
     frozen_at: datetime | None = None
+    stage: Stage = Stage.FREE  # a frozen version keeps its last stage
+    timer: Timer | None = None
 
     @property
     def is_frozen(self) -> bool:
@@ -137,6 +169,29 @@ class Note(_Model):
     carried_from: str | None = None
 
 
+class PublicNote(_Model):
+    """A note as anyone may see it now: no author ever; no text while the board hides texts
+    (`text` None), no count while it hides votes (`votes` None). What every path to a client
+    carries — mutation results reach every subscriber, so the author gets this too."""
+
+    id: str
+    board_id: str
+    version_id: str
+    column: Column
+    text: str | None
+    votes: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class MyNote(_Model):
+    """One of the caller's own notes with its text, hidden or not (on Participation only)."""
+
+    id: str
+    column: Column
+    text: str
+
+
 class Participation(_Model):
     """The caller's standing on a board's live version; never sent to other people."""
 
@@ -147,6 +202,7 @@ class Participation(_Model):
     votes_used: int
     my_votes: dict[str, int]
     my_note_ids: list[str]
+    my_notes: list[MyNote] = Field(default_factory=list)
 
     @property
     def votes_left(self) -> int:

@@ -8,6 +8,8 @@ the wire format in `codec`; `requests` counts DynamoDB calls for tests and bench
 
 from retro.store.base import Written
 from retro.store.changes import BoardChanges, Idempotency, NoteChanges
+from retro.store.gates import VersionClosed
+from retro.store.meeting import Meeting
 from retro.store.paging import Page
 from retro.store.requests import RequestLog, record_requests
 from retro.store.store import Store, default_store
@@ -17,11 +19,13 @@ __all__ = [
     "TABLE_DEFINITION",
     "BoardChanges",
     "Idempotency",
+    "Meeting",
     "NoteChanges",
     "Page",
     "RequestLog",
     "Store",
     "Table",
+    "VersionClosed",
     "Written",
     "default_store",
     "record_requests",

@@ -19,6 +19,8 @@ class BoardChanges:
     updated_at: datetime
     title: str | None = None
     vote_budget: int | None = None
+    hide_while_writing: bool | None = None
+    secret_ballot: bool | None = None
 
 
 @dataclass(frozen=True)

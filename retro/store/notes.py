@@ -1,14 +1,15 @@
 """The notes part of `Store`: a version's notes, and writes to notes of a live version only."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from retro.errors import ConflictError, NotFoundError, RetroError, UnavailableError
-from retro.models import Column, Note
+from retro.models import Column, Note, Stage
 from retro.store import keys
 from retro.store.actions import Action, Delete, Put, Update
-from retro.store.base import StoreBase, Written, frozen, version_is_live
+from retro.store.base import StoreBase, Written, frozen
 from retro.store.changes import Idempotency, NoteChanges
 from retro.store.failures import TransactionFailed
+from retro.store.gates import VersionClosed, version_check
 from retro.store.records import Vote, ballot_step, note_changes, note_item, to_note, to_vote
 
 __all__ = ["NotesStore"]
@@ -42,13 +43,19 @@ class NotesStore(StoreBase):
                 return version_id
         return None
 
-    def add_note(self, note: Note, once: Idempotency | None = None) -> Written:
-        """Add a note to a live version; on a replay, the earlier note's id."""
+    def add_note(
+        self,
+        note: Note,
+        once: Idempotency | None = None,
+        stages: Collection[Stage] | None = None,
+    ) -> Written:
+        """Add a note to a live version (in one of `stages`, if given: else VersionClosed);
+        on a replay, the earlier note's id."""
         return self.write_once(
             note.id,
-            [Put(note_item(note), keys.not_exists()), version_is_live(note)],
+            [Put(note_item(note), keys.not_exists()), version_check(note, stages)],
             once,
-            refused=frozen(note.version_id),
+            refused=frozen(note.version_id) if stages is None else VersionClosed(note.version_id),
         )
 
     def put_notes(self, notes: Sequence[Note]) -> None:
@@ -60,28 +67,41 @@ class NotesStore(StoreBase):
             self.table.put(note_item(note))
 
     def update_note(
-        self, note: Note, changes: NoteChanges, caller: str, once: Idempotency | None = None
+        self,
+        note: Note,
+        changes: NoteChanges,
+        caller: str,
+        once: Idempotency | None = None,
+        stages: Collection[Stage] | None = None,
     ) -> Note:
-        """Change a note of a live version, if `caller` wrote it; the note as it is afterwards."""
+        """Change a note of a live version (in one of `stages`, if given), if `caller` wrote it;
+        the note as it is afterwards."""
 
         def refused(failure: TransactionFailed) -> RetroError:
             if failure.failed(0):
                 return NotFoundError("note", note.id)
-            return frozen(note.version_id)
+            return frozen(note.version_id) if stages is None else VersionClosed(note.version_id)
 
         update = Update(
             keys.note(note.version_id, note.id),
             set_=note_changes(changes),
             condition=keys.is_author(caller),
         )
-        self.write_once(note.id, [update, version_is_live(note)], once, refused)
+        self.write_once(note.id, [update, version_check(note, stages)], once, refused)
         updated = self.get_note(note.version_id, note.id, consistent=True)
         if updated is None:
             raise NotFoundError("note", note.id)
         return updated
 
-    def delete_note(self, note: Note, caller: str, once: Idempotency | None = None) -> Note:
-        """Delete a note of a live version, if `caller` wrote it, and give its votes back.
+    def delete_note(
+        self,
+        note: Note,
+        caller: str,
+        once: Idempotency | None = None,
+        stages: Collection[Stage] | None = None,
+    ) -> Note:
+        """Delete a note of a live version (in one of `stages`, if given), if `caller` wrote it,
+        and give its votes back.
 
         Returns the note as it was deleted (on a replay, as the earlier delete recorded it).
         `note` must have been read (consistently) before this reads the votes on it: the delete
@@ -100,13 +120,13 @@ class NotesStore(StoreBase):
         def refused(failure: TransactionFailed) -> RetroError:
             if failure.failed(0):
                 return ConflictError(f"note {note.id} changed while deleting it; please retry")
-            return frozen(note.version_id)
+            return frozen(note.version_id) if stages is None else VersionClosed(note.version_id)
 
         condition = keys.is_untouched_own_note(caller, note.votes, note.vote_moves)
         delete = Delete(keys.note(note.version_id, note.id), condition)
         written = self.write_once(
             note.id,
-            [delete, version_is_live(note), *refunds],
+            [delete, version_check(note, stages), *refunds],
             once,
             refused,
             snapshot=note_item(note),

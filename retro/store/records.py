@@ -15,6 +15,7 @@ from retro.models import Board, BoardVersion, Note, User, VersionRef
 from retro.store import keys
 from retro.store.changes import BoardChanges, Idempotency, NoteChanges
 from retro.store.codec import Item, Key
+from retro.store.gates import BOARD_MIRROR, meeting_attributes, meeting_fields
 from retro.times import iso
 
 __all__ = [
@@ -123,6 +124,8 @@ def board_item(board: Board) -> Item:
         "owner_id": board.owner_id,
         "title": board.title,
         "vote_budget": board.settings.vote_budget,
+        "hide_while_writing": board.settings.hide_while_writing,
+        "secret_ballot": board.settings.secret_ballot,
         "created_at": iso(board.created_at),
         "updated_at": iso(board.updated_at),
         # the live version rides on the board item: a board page needs no extra read for it
@@ -136,6 +139,7 @@ def _current_version(version: VersionRef | BoardVersion) -> Item:
         "cv_number": version.number,
         "cv_title": version.title,
         "cv_created_at": iso(version.created_at),
+        **meeting_attributes(version.stage, version.timer, BOARD_MIRROR),
     }
 
 
@@ -151,6 +155,10 @@ def board_changes(changes: BoardChanges) -> Item:
         attributes["title"] = changes.title
     if changes.vote_budget is not None:
         attributes["vote_budget"] = changes.vote_budget
+    if changes.hide_while_writing is not None:
+        attributes["hide_while_writing"] = changes.hide_while_writing
+    if changes.secret_ballot is not None:
+        attributes["secret_ballot"] = changes.secret_ballot
     return attributes
 
 
@@ -158,12 +166,17 @@ def to_board(item: Item) -> Board:
     return Board.model_validate(
         {
             **item,
-            "settings": {"vote_budget": item["vote_budget"]},
+            "settings": {
+                "vote_budget": item["vote_budget"],
+                "hide_while_writing": bool(item.get("hide_while_writing")),
+                "secret_ballot": bool(item.get("secret_ballot")),
+            },
             "current_version": {
                 "id": item["cv_id"],
                 "number": item["cv_number"],
                 "title": item.get("cv_title"),
                 "created_at": item["cv_created_at"],
+                **meeting_fields(item, BOARD_MIRROR),
             },
         }
     )
@@ -180,11 +193,12 @@ def version_item(version: BoardVersion) -> Item:
         "title": version.title,
         "created_at": iso(version.created_at),
         "frozen_at": iso(version.frozen_at),
+        **meeting_attributes(version.stage, version.timer),
     }
 
 
 def to_version(item: Item) -> BoardVersion:
-    return BoardVersion.model_validate(item)
+    return BoardVersion.model_validate({**item, **meeting_fields(item)})
 
 
 def freeze(at: datetime) -> Item:

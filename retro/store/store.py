@@ -16,6 +16,7 @@ from retro.store import keys
 from retro.store.actions import Put, Update
 from retro.store.base import TRANSACTION_ROOM
 from retro.store.changes import BoardChanges, Idempotency
+from retro.store.meeting import MeetingStore
 from retro.store.notes import NotesStore
 from retro.store.records import (
     board_changes,
@@ -37,8 +38,9 @@ from retro.store.votes import VotesStore
 __all__ = ["Store", "default_store"]
 
 
-class Store(NotesStore, VotesStore):
-    """Retro's reads and writes: users, boards and versions here; notes and votes inherited."""
+class Store(NotesStore, VotesStore, MeetingStore):
+    """Retro's reads and writes: users, boards and versions here; notes, votes and versions'
+    meetings (stage, timer) inherited."""
 
     # -- users -------------------------------------------------------------------------------
     def create_user(self, user: User, token_hash: str) -> None:

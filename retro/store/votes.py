@@ -5,14 +5,17 @@ note, the note's count, and a check that the version is live — so the budget h
 concurrency and a note's count always equals the votes recorded for it.
 """
 
+from collections.abc import Collection
+
 from retro.errors import ConflictError, NotFoundError, RetroError
-from retro.models import Note
+from retro.models import Note, Stage
 from retro.store import keys
 from retro.store.actions import Update
-from retro.store.base import StoreBase, Written, frozen, version_is_live
+from retro.store.base import StoreBase, Written, frozen
 from retro.store.changes import Idempotency
 from retro.store.codec import Condition
 from retro.store.failures import TransactionFailed
+from retro.store.gates import VersionClosed, version_check
 from retro.store.records import ballot_step, note_vote_step, to_vote, used_of, vote_step
 
 __all__ = ["VotesStore"]
@@ -21,24 +24,40 @@ __all__ = ["VotesStore"]
 class VotesStore(StoreBase):
     """Votes: spent, taken back, and counted per voter."""
 
-    def vote(self, note: Note, voter: str, budget: int, once: Idempotency | None = None) -> Written:
-        """Spend one of `voter`'s votes on `note`, within `budget`, atomically (once per key)."""
+    def vote(
+        self,
+        note: Note,
+        voter: str,
+        budget: int,
+        once: Idempotency | None = None,
+        stages: Collection[Stage] | None = None,
+    ) -> Written:
+        """Spend one of `voter`'s votes on `note`, within `budget`, atomically (once per key);
+        only in one of `stages`, if given (else VersionClosed)."""
         return self._count_vote(
             note,
             voter,
             +1,
             once,
+            stages,
             ballot_guard=keys.budget_left(budget),
             refused=f"no votes left: all {budget} are spent on this version",
         )
 
-    def unvote(self, note: Note, voter: str, once: Idempotency | None = None) -> Written:
-        """Take back one of `voter`'s votes on `note` (once per key)."""
+    def unvote(
+        self,
+        note: Note,
+        voter: str,
+        once: Idempotency | None = None,
+        stages: Collection[Stage] | None = None,
+    ) -> Written:
+        """Take back one of `voter`'s votes on `note` (once per key; in one of `stages`)."""
         return self._count_vote(
             note,
             voter,
             -1,
             once,
+            stages,
             ballot_guard=keys.vote_to_take_back(),
             refused=f"note {note.id}: you have no vote on it to take back",
         )
@@ -49,6 +68,7 @@ class VotesStore(StoreBase):
         voter: str,
         step: int,
         once: Idempotency | None,
+        stages: Collection[Stage] | None,
         *,
         ballot_guard: Condition,
         refused: str,
@@ -57,7 +77,7 @@ class VotesStore(StoreBase):
 
         The ballot counts the votes spent on the version (guarded by the budget, or by having
         one to take back); the vote item counts them per note; the note's count moves with
-        them; and the version must still be live.
+        them; and the version must still be live (and in one of `stages`, if given).
         """
         adding = step > 0
 
@@ -66,7 +86,7 @@ class VotesStore(StoreBase):
                 return ConflictError(refused)
             if failure.failed(2):
                 return NotFoundError("note", note.id)
-            return frozen(note.version_id)
+            return frozen(note.version_id) if stages is None else VersionClosed(note.version_id)
 
         return self.write_once(
             note.id,
@@ -86,7 +106,7 @@ class VotesStore(StoreBase):
                     add=note_vote_step(step),
                     condition=keys.exists() if adding else keys.note_has_votes(),
                 ),
-                version_is_live(note),
+                version_check(note, stages),
             ],
             once,
             refusal,
