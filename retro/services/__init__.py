@@ -4,6 +4,8 @@ Each function takes the store, the caller's user id (from the authorizer) and pl
 checks who may do what, validates content and calls the store. Nothing here knows GraphQL or
 boto3. Errors are `retro.errors` classes whose messages name the field or the id.
 `pages` is the read model: a board or a version with the nested data a page spec asks for.
+`stages` holds the rules of a facilitated meeting (what each stage lets in and hides), and
+`meeting` the owner's changes to it (stage, timer) and the gate every note and vote passes.
 `default_store` is the process's store: the handlers get it here and pass it back, so they
 never import the store itself (`make lint` holds that).
 """
@@ -17,6 +19,7 @@ from retro.services.boards import (
     update_board,
 )
 from retro.services.exports import export_version, export_version_of
+from retro.services.meeting import extend_timer, set_stage, start_timer, stop_timer
 from retro.services.notes import add_note, delete_note, notes_of, update_note
 from retro.services.pages import load_boards, load_versions
 from retro.services.users import authenticate, create_user, get_user
@@ -35,6 +38,7 @@ __all__ = [
     "delete_note",
     "export_version",
     "export_version_of",
+    "extend_timer",
     "get_board",
     "get_user",
     "load_boards",
@@ -42,7 +46,10 @@ __all__ = [
     "notes_of",
     "participation",
     "require_board",
+    "set_stage",
     "start_new_version",
+    "start_timer",
+    "stop_timer",
     "unvote",
     "update_board",
     "update_note",

@@ -42,8 +42,12 @@ def create_board(
     title: str,
     vote_budget: int | None = None,
     client_request_id: str | None = None,
+    *,
+    hide_while_writing: bool | None = None,
+    secret_ballot: bool | None = None,
 ) -> Board:
-    """A new board owned by the caller, with version 1 live."""
+    """A new board owned by the caller, with version 1 live (FREE: no stage, nothing hidden,
+    until its owner starts a guided meeting)."""
     moment = now()
     first = BoardVersion(id=new_id(), board_id=new_id(), number=1, created_at=moment)
     board = Board(
@@ -53,7 +57,9 @@ def create_board(
         settings=BoardSettings(
             vote_budget=checks.budget(vote_budget)
             if vote_budget is not None
-            else DEFAULT_VOTE_BUDGET
+            else DEFAULT_VOTE_BUDGET,
+            hide_while_writing=checks.flag(hide_while_writing, "settings.hideWhileWriting"),
+            secret_ballot=checks.flag(secret_ballot, "settings.secretBallot"),
         ),
         created_at=moment,
         updated_at=moment,
@@ -76,6 +82,9 @@ def update_board(
     title: str | None = None,
     vote_budget: int | None = None,
     client_request_id: str | None = None,
+    *,
+    hide_while_writing: bool | None = None,
+    secret_ballot: bool | None = None,
 ) -> Board:
     """Rename a board or change its settings. Owner only; once per `client_request_id`."""
     once = idempotency(caller, "updateBoard", client_request_id, board_id)
@@ -87,10 +96,16 @@ def update_board(
             updated_at=now(),
             title=checks.title(title) if title is not None else None,
             vote_budget=checks.budget(vote_budget) if vote_budget is not None else None,
+            hide_while_writing=_flag_or_none(hide_while_writing, "settings.hideWhileWriting"),
+            secret_ballot=_flag_or_none(secret_ballot, "settings.secretBallot"),
         )
         return store.update_board(board, changes, caller, once)
 
     return or_replay(store, once, write, lambda _: require_board(store, board_id, "id"))
+
+
+def _flag_or_none(value: bool | None, field: str) -> bool | None:
+    return checks.flag(value, field) if value is not None else None
 
 
 def delete_board(

@@ -13,6 +13,7 @@ __all__ = [
     "MAX_PAGE",
     "budget",
     "column",
+    "flag",
     "idempotency_key",
     "ident",
     "name",
@@ -102,6 +103,15 @@ def budget(value: Any, field: str = "settings.voteBudget") -> int:
         return BoardSettings(vote_budget=value).vote_budget
     except pydantic.ValidationError as error:
         raise ValidationError(field, "must be a whole number from 1 to 100") from error
+
+
+def flag(value: Any, field: str) -> bool:
+    """A yes/no setting; not given is no."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValidationError(field, "must be true or false")
+    return value
 
 
 def page_size(value: Any, field: str = "limit") -> int:

@@ -1,6 +1,8 @@
 """Exports: a board version as a document — Markdown and CSV for people, JSON for programs.
 
-Exports carry what the board shows and nothing more: no author, no voter.
+Exports carry what the board shows and nothing more: no author, no voter. While a live
+version's stage hides texts or counts, it is not exported at all — a document without texts
+would still order its notes by votes — until the stage moves on.
 """
 
 import csv
@@ -8,13 +10,14 @@ import io
 import json
 from enum import StrEnum
 
-from retro.errors import NotFoundError, ValidationError
+from retro.errors import ConflictError, NotFoundError, ValidationError
 from retro.models import Board, BoardVersion, Column, Note
 from retro.services.boards import require_board
 from retro.services.notes import notes_of
+from retro.services.stages import meeting_of
 from retro.services.versions import version_by_number
 from retro.store import Store
-from retro.times import iso
+from retro.times import iso, now
 
 __all__ = ["ExportFormat", "export_version", "export_version_of"]
 
@@ -29,10 +32,7 @@ class ExportFormat(StrEnum):
 
 def export_version(board: Board, version: BoardVersion, notes: list[Note], fmt: str) -> str:
     """`version` of `board` with its `notes`, in the format named `fmt`."""
-    try:
-        chosen = ExportFormat(fmt)
-    except ValueError as error:
-        raise ValidationError("format", "must be one of MARKDOWN, CSV, JSON") from error
+    chosen = _format(fmt)
     ordered = sorted(notes, key=lambda n: (list(Column).index(n.column), -n.votes, n.created_at))
     if chosen is ExportFormat.MARKDOWN:
         return _markdown(board, version, ordered)
@@ -47,11 +47,26 @@ def export_version_of(store: Store, board_id: str, version_id: str, number: int,
     The version is sought by number on its board, so an id that is not that board's version
     `number` finds nothing (NotFoundError) rather than another board's notes.
     """
+    _format(fmt)  # checked first: bad input is named before anything is read
     board = require_board(store, board_id)
     version = version_by_number(store, board.id, number)
     if version is None or version.id != version_id:
         raise NotFoundError("version", version_id)
+    meeting = meeting_of(board.settings, version, now())
+    if meeting.texts_hidden or meeting.votes_hidden:
+        hidden = "texts" if meeting.texts_hidden else "vote counts"
+        raise ConflictError(
+            f"version {number} cannot be exported while its {hidden} are hidden; the board is "
+            f"in {meeting.stage.value}: export it once the stage has moved on"
+        )
     return export_version(board, version, notes_of(store, version.id), fmt)
+
+
+def _format(fmt: str) -> ExportFormat:
+    try:
+        return ExportFormat(fmt)
+    except ValueError as error:
+        raise ValidationError("format", "must be one of MARKDOWN, CSV, JSON") from error
 
 
 def _label(version: BoardVersion) -> str:

@@ -1,20 +1,32 @@
-"""Notes: anyone with the board link may add; only the author may edit or delete.
+"""Notes: anyone with the board link may add; only the author may edit; the author or the
+board's owner (moderation) may delete.
 
-Writes go to the board's live version only; a frozen version refuses every write. A note is
-always addressed by its full key — the board's live version and the note id — so a note id
-used with another board's id finds nothing and changes nothing.
+Writes go to the board's live version only; a frozen version refuses every write, and the
+version's stage may refuse some (`retro.services.stages`). A note is always addressed by its
+full key — the board's live version and the note id — so a note id used with another board's id
+finds nothing and changes nothing. Every note a write answers with is the public note: what its
+stage hides is not in it (AppSync sends the answer to every subscriber, the author included).
 """
 
 from retro.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from retro.ids import new_id
-from retro.models import Board, Note
-from retro.services import checks
+from retro.models import Board, Column, Note, PublicNote, Stage
+from retro.services import checks, stages
 from retro.services.boards import require_board
+from retro.services.meeting import gated
 from retro.services.once import idempotency, or_replay
 from retro.store import NoteChanges, Store, Written
 from retro.times import now
 
-__all__ = ["add_note", "current_note", "delete_note", "find_live_note", "notes_of", "update_note"]
+__all__ = [
+    "add_note",
+    "current_note",
+    "delete_note",
+    "find_live_note",
+    "notes_of",
+    "published",
+    "update_note",
+]
 
 
 def notes_of(store: Store, version_id: str, column: str | None = None) -> list[Note]:
@@ -29,29 +41,57 @@ def add_note(
     column: str,
     text: str,
     client_request_id: str | None = None,
-) -> Note:
+) -> PublicNote:
     """Add a note to the board's live version (once per `client_request_id`)."""
     once = idempotency(caller, "addNote", client_request_id, board_id)
+    chosen, text = checks.column(column), checks.note_text(text)
 
-    def write() -> Note:
+    def write() -> PublicNote:
         board = require_board(store, board_id)
         moment = now()
         note = Note(
             id=new_id(),
             board_id=board.id,
             version_id=board.current_version.id,
-            column=checks.column(column),
-            text=checks.note_text(text),
+            column=chosen,
+            text=text,
             author_id=caller,
             created_at=moment,
             updated_at=moment,
         )
-        written = store.add_note(note, once)
-        return current_note(store, board_id, written.result_id) if written.replayed else note
+
+        def add(stage: Stage) -> Note:
+            written = store.add_note(note, once, [stage])
+            return current_note(store, board_id, written.result_id) if written.replayed else note
+
+        added, stage = gated(
+            store,
+            board,
+            stages.note_stages([chosen]),
+            lambda now_in: stages.add_refused(chosen, now_in),
+            add,
+        )
+        return _public(board, added, stage)
 
     return or_replay(
-        store, once, write, lambda earlier: current_note(store, board_id, earlier.result_id)
+        store,
+        once,
+        write,
+        lambda earlier: published(store, current_note(store, board_id, earlier.result_id)),
     )
+
+
+def published(store: Store, note: Note) -> PublicNote:
+    """`note` as its board's live version shows it now (for answers that read the board anew)."""
+    board = require_board(store, note.board_id)
+    if note.version_id != board.current_version.id:  # a frozen version hides nothing
+        return stages.public(note, stages.MeetingState(Stage.FREE, None, False, False))
+    return stages.public(note, stages.meeting_of(board.settings, board.current_version, now()))
+
+
+def _public(board: Board, note: Note, stage: Stage) -> PublicNote:
+    """`note`, written on `board`'s live version in `stage`, as anyone may see it."""
+    return stages.public(note, stages.meeting_in(board.settings, stage))
 
 
 def current_note(store: Store, board_id: str, note_id: str) -> Note:
@@ -84,11 +124,11 @@ def update_note(
     text: str | None = None,
     column: str | None = None,
     client_request_id: str | None = None,
-) -> Note:
+) -> PublicNote:
     """Change a note's text or column. Author only; once per `client_request_id`."""
     once = idempotency(caller, "updateNote", client_request_id, note_id)
 
-    def write() -> Note:
+    def write() -> PublicNote:
         board = require_board(store, board_id)
         note = find_live_note(store, board, note_id)
         if note.author_id != caller:
@@ -100,36 +140,60 @@ def update_note(
         )
         if changes.text is None and changes.column is None:
             raise ValidationError("input", "give a new text or column")
-        return store.update_note(note, changes, caller, once)
+        touched = [note.column] + ([changes.column] if changes.column else [])
+        fixed = next((c for c in touched if c is not Column.ACTION), Column.ACTION)
+        updated, stage = gated(
+            store,
+            board,
+            stages.note_stages(touched),
+            lambda now_in: stages.edit_refused(fixed, now_in),
+            lambda stage: store.update_note(note, changes, caller, once, [stage]),
+        )
+        return _public(board, updated, stage)
 
-    return or_replay(store, once, write, lambda _: current_note(store, board_id, note_id))
+    return or_replay(
+        store, once, write, lambda _: published(store, current_note(store, board_id, note_id))
+    )
 
 
 def delete_note(
     store: Store, caller: str, board_id: str, note_id: str, client_request_id: str | None = None
-) -> Note:
-    """Delete a note; the votes on it go back to their voters. Author only.
+) -> PublicNote:
+    """Delete a note; the votes on it go back to their voters. Its author may, in any stage,
+    and the board's owner may delete any note of the live version (moderation) — the answer is
+    the same public note either way, so it says nothing of who wrote it.
 
     Returns the note as it was deleted — on a retry too (once per `client_request_id`), though
     it is gone by then: the delete recorded it for that answer.
     """
     once = idempotency(caller, "deleteNote", client_request_id, note_id)
 
-    def write() -> Note:
+    def write() -> PublicNote:
         board = require_board(store, board_id)
         note = find_live_note(store, board, note_id)
-        if note.author_id != caller:
-            raise _not_author(note_id, "delete")
-        return store.delete_note(note, caller, once)
+        if caller not in (note.author_id, board.owner_id):
+            raise ForbiddenError(
+                f"only the author of note {note_id} or the board's owner may delete it"
+            )
+        # The store's condition holds the note's author as read: whoever deletes it, the
+        # delete is of this note, untouched since, by the author it had.
+        deleted, stage = gated(
+            store,
+            board,
+            stages.ALL_STAGES,
+            stages.vote_refused,  # never used: every stage allows a delete
+            lambda stage: store.delete_note(note, note.author_id, once, [stage]),
+        )
+        return _public(board, deleted, stage)
 
     return or_replay(store, once, write, lambda e: _deleted(store, board_id, note_id, e))
 
 
-def _deleted(store: Store, board_id: str, note_id: str, earlier: Written) -> Note:
+def _deleted(store: Store, board_id: str, note_id: str, earlier: Written) -> PublicNote:
     note = store.replayed_delete(earlier)
     if note.board_id != board_id:
         raise NotFoundError("note", note_id)
-    return note
+    return published(store, note)
 
 
 def _not_author(note_id: str, action: str) -> ForbiddenError:

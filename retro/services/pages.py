@@ -5,6 +5,11 @@ and maybe their notes) or under a version (its notes). Loads of one level run in
 `store.parallel`, so the board page — a board, its live notes, its versions — costs the board's
 two reads and then one round for the rest, whatever its size.
 
+Pages are what clients see: each version comes with its meeting as of the answer (stage, timer,
+what is hidden) and its notes in their public form (`retro.services.stages.public`) — no
+author, and no text or count the stage hides. The board item carries its live version's stage
+and timer, so none of this costs a read.
+
 A spec made from what a client sent goes through `of`, which checks it and raises the
 ValidationError naming the argument: a spec that exists is valid, so a mutation makes its spec
 before it writes and never fails on it after the write (a client retrying that "failure" would
@@ -19,12 +24,15 @@ loads — the nested fields have no resolver — so without this one aliased fie
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from retro.errors import ValidationError
-from retro.models import Board, BoardVersion, Column, Note, VersionRef
+from retro.models import Board, BoardSettings, BoardVersion, Column, Note, PublicNote, VersionRef
 from retro.services import checks
+from retro.services.stages import MeetingState, meeting_of, public
 from retro.store import Store
+from retro.times import now
 
 __all__ = [
     "MAX_READS",
@@ -119,12 +127,13 @@ def check_reads(reads: int) -> None:
 # -- what was loaded -----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class VersionPage:
-    """A version (the board's live one as the board carries it, or a stored one) and its notes
-    (None: not asked for)."""
+    """A version (the board's live one as the board carries it, or a stored one), its meeting
+    as of the answer, and its notes as anyone may see them then (None: not asked for)."""
 
     board_id: str
     version: BoardVersion | VersionRef
-    notes: list[Note] | None = None
+    meeting: MeetingState
+    notes: list[PublicNote] | None = None
 
 
 @dataclass(frozen=True)
@@ -152,35 +161,67 @@ def load_boards(store: Store, boards: Sequence[Board], spec: BoardSpec) -> list[
     if notes is not None:
         calls += [_notes_load(store, b.current_version.id, notes) for b in boards]
     if versions is not None:
-        calls += [_versions_load(store, b.id, versions) for b in boards]
+        calls += [_versions_load(store, b, versions) for b in boards]
     results = iter(_parallel(store, calls))
     current_notes = [next(results) if notes is not None else None for _ in boards]
     pages = [next(results) if versions is not None else None for _ in boards]
+    at = now()
     return [
-        BoardPage(board, VersionPage(board.id, board.current_version, found), listed)
+        BoardPage(board, _page(board.id, board.current_version, board.settings, found, at), listed)
         for board, found, listed in zip(boards, current_notes, pages, strict=True)
     ]
 
 
 def load_versions(
-    store: Store, versions: Sequence[BoardVersion], spec: VersionSpec
+    store: Store,
+    versions: Sequence[BoardVersion],
+    spec: VersionSpec,
+    board: Board | None = None,
 ) -> list[VersionPage]:
-    """`versions` with their notes if `spec` asks for them, in one parallel round."""
+    """`versions` (of one board) with their notes if `spec` asks for them, in one parallel round.
+
+    What a live version hides depends on its board's settings: give `board` if it is at hand,
+    or it is read (only when one of `versions` is live).
+    """
+    settings = _settings(store, versions, board)
     notes = spec.notes
-    if notes is None:
-        return [VersionPage(v.board_id, v) for v in versions]
-    found = _parallel(store, [_notes_load(store, v.id, notes) for v in versions])
-    return [VersionPage(v.board_id, v, n) for v, n in zip(versions, found, strict=True)]
+    found = (
+        _parallel(store, [_notes_load(store, v.id, notes) for v in versions])
+        if notes is not None
+        else [None] * len(versions)
+    )
+    at = now()
+    return [_page(v.board_id, v, settings, n, at) for v, n in zip(versions, found, strict=True)]
+
+
+def _settings(store: Store, versions: Sequence[BoardVersion], board: Board | None) -> BoardSettings:
+    if board is not None or all(v.is_frozen for v in versions):
+        return board.settings if board is not None else BoardSettings()
+    found = store.find_board(versions[0].board_id)
+    # a board gone meanwhile: hide all a live version could hide rather than guess
+    return found.settings if found else BoardSettings(hide_while_writing=True, secret_ballot=True)
+
+
+def _page(
+    board_id: str,
+    version: BoardVersion | VersionRef,
+    settings: BoardSettings,
+    notes: list[Note] | None,
+    at: datetime,
+) -> VersionPage:
+    meeting = meeting_of(settings, version, at)
+    shown = [public(n, meeting) for n in notes] if notes is not None else None
+    return VersionPage(board_id, version, meeting, shown)
 
 
 def _notes_load(store: Store, version_id: str, spec: NotesSpec) -> Callable[[], list[Note]]:
     return lambda: store.notes(version_id, spec.column)
 
 
-def _versions_load(store: Store, board_id: str, spec: VersionsSpec) -> Callable[[], VersionsPage]:
+def _versions_load(store: Store, board: Board, spec: VersionsSpec) -> Callable[[], VersionsPage]:
     def load() -> VersionsPage:
-        found, token = store.versions(board_id, spec.limit, spec.next_token)
-        return VersionsPage(load_versions(store, found, spec.items), token)
+        found, token = store.versions(board.id, spec.limit, spec.next_token)
+        return VersionsPage(load_versions(store, found, spec.items, board), token)
 
     return load
 

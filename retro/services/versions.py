@@ -9,7 +9,7 @@ remember the note they came from. GOOD and BAD notes stay with the version they 
 
 from retro.errors import NotFoundError, ValidationError
 from retro.ids import new_id
-from retro.models import BoardVersion, Column, Note
+from retro.models import BoardVersion, Column, Note, Stage
 from retro.services import checks
 from retro.services.boards import require_board, require_owner
 from retro.store import Idempotency, Store
@@ -36,6 +36,8 @@ def start_new_version(
         number=board.current_version.number + 1,
         title=checks.title(title) if title is not None else None,
         created_at=moment,
+        # a guided meeting goes on guided: the next retro starts with writing
+        stage=Stage.FREE if board.current_version.stage is Stage.FREE else Stage.WRITE,
     )
     frozen_id = board.current_version.id
     carried = _carry(store.notes(frozen_id, Column.ACTION), new)

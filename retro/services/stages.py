@@ -1,0 +1,177 @@
+"""The rules of a facilitated meeting: what each stage lets in, what it hides, how a timer ends it.
+
+A live version is in one stage, set by the board's owner:
+
+| stage | notes | votes | hidden |
+|---|---|---|---|
+| FREE (default) | all columns, added and edited | open | nothing |
+| WRITE | all columns, added and edited | refused | texts, with the board's `hide_while_writing` |
+| VOTE | ACTION only (GOOD and BAD stay fixed while people vote) | open | counts, `secret_ballot` |
+| DISCUSS | ACTION only | refused | nothing |
+
+Leaving WRITE reveals the texts and leaving VOTE the counts: hiding is a function of the stage at
+the moment of an answer, so the next answer after a stage change shows everything. A frozen
+version hides nothing (it keeps its last stage): the meeting is over, and nothing can change.
+
+Hidden means hidden on the wire: every path that reaches a client — a query, a mutation's result
+(which AppSync sends to every subscriber, so the author gets it too), an export — goes through
+`public`, which leaves out what the stage hides. The caller's own texts are on `Participation`.
+
+A timer started with `advances` moves the stage on when it ends (WRITE → VOTE → DISCUSS). No
+scheduler runs: the stage a version is in is computed at the moment of each answer by the
+server's clock (`effective_stage`), and the first write that depends on it stores it
+(`retro.services.meeting`).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from retro.errors import ConflictError
+from retro.models import (
+    BoardSettings,
+    BoardVersion,
+    Column,
+    Note,
+    PublicNote,
+    Stage,
+    Timer,
+    VersionRef,
+)
+
+__all__ = [
+    "ALL_STAGES",
+    "NEXT",
+    "VOTING",
+    "MeetingState",
+    "TimerState",
+    "add_refused",
+    "edit_refused",
+    "effective_stage",
+    "meeting_in",
+    "meeting_of",
+    "note_stages",
+    "public",
+    "settled_timer",
+    "vote_refused",
+]
+
+NEXT = {Stage.WRITE: Stage.VOTE, Stage.VOTE: Stage.DISCUSS}
+ALL_STAGES = frozenset(Stage)
+VOTING = frozenset({Stage.FREE, Stage.VOTE})
+_WRITING = frozenset({Stage.FREE, Stage.WRITE})  # where GOOD and BAD notes are open
+
+
+@dataclass(frozen=True)
+class TimerState:
+    """A timer as answered at one moment: the remaining time by the server's clock."""
+
+    ends_at: datetime
+    remaining_ms: int
+    duration_seconds: int
+    advances: bool
+    running: bool
+
+
+@dataclass(frozen=True)
+class MeetingState:
+    """A version's meeting as answered at one moment: its stage, its timer and what is hidden."""
+
+    stage: Stage
+    timer: TimerState | None
+    texts_hidden: bool
+    votes_hidden: bool
+
+
+def effective_stage(version: VersionRef | BoardVersion, at: datetime) -> Stage:
+    """The stage `version` is in at `at`: its stored stage, or the next one once a timer that
+    advances it has ended."""
+    timer = version.timer
+    if timer is not None and timer.advances and not timer.stopped and timer.ends_at <= at:
+        return NEXT.get(version.stage, version.stage)
+    return version.stage
+
+
+def settled_timer(timer: Timer | None) -> Timer | None:
+    """The timer once the stage change it carried has been made: it advances no more."""
+    return timer.model_copy(update={"advances": False}) if timer is not None else None
+
+
+def meeting_of(
+    settings: BoardSettings, version: VersionRef | BoardVersion, at: datetime
+) -> MeetingState:
+    """What a version's meeting looks like at `at` on a board with `settings`."""
+    stage = effective_stage(version, at)
+    if isinstance(version, BoardVersion) and version.is_frozen:
+        return MeetingState(stage, _timer_state(version.timer, at), False, False)
+    return meeting_in(settings, stage, _timer_state(version.timer, at))
+
+
+def meeting_in(
+    settings: BoardSettings, stage: Stage, timer: TimerState | None = None
+) -> MeetingState:
+    """What a live version in `stage` hides on a board with `settings`."""
+    return MeetingState(
+        stage=stage,
+        timer=timer,
+        texts_hidden=settings.hide_while_writing and stage is Stage.WRITE,
+        votes_hidden=settings.secret_ballot and stage is Stage.VOTE,
+    )
+
+
+def _timer_state(timer: Timer | None, at: datetime) -> TimerState | None:
+    if timer is None:
+        return None
+    left = 0 if timer.stopped else max(0, int((timer.ends_at - at).total_seconds() * 1000))
+    return TimerState(
+        ends_at=timer.ends_at,
+        remaining_ms=left,
+        duration_seconds=timer.seconds,
+        advances=timer.advances and not timer.stopped,
+        running=left > 0,
+    )
+
+
+def public(note: Note, meeting: MeetingState) -> PublicNote:
+    """`note` as anyone may see it in `meeting`: never its author; no text or count it hides."""
+    return PublicNote(
+        id=note.id,
+        board_id=note.board_id,
+        version_id=note.version_id,
+        column=note.column,
+        text=None if meeting.texts_hidden else note.text,
+        votes=None if meeting.votes_hidden else note.votes,
+        created_at=note.created_at,
+        updated_at=note.updated_at,
+    )
+
+
+def note_stages(columns: Iterable[Column]) -> frozenset[Stage]:
+    """Stages in which notes of all these columns may be added or edited."""
+    allowed = ALL_STAGES
+    for column in columns:
+        if column is not Column.ACTION:
+            allowed &= _WRITING
+    return allowed
+
+
+def add_refused(column: Column, stage: Stage) -> ConflictError:
+    return ConflictError(
+        f"new {column.value} notes are closed after the WRITE stage: only ACTION notes may be "
+        f"added now; the board is in {stage.value}"
+    )
+
+
+def edit_refused(column: Column, stage: Stage) -> ConflictError:
+    return ConflictError(
+        f"{column.value} notes are fixed after the WRITE stage: only ACTION notes may be edited "
+        f"or moved now; the board is in {stage.value}"
+    )
+
+
+def vote_refused(stage: Stage) -> ConflictError:
+    if stage is Stage.DISCUSS:
+        return ConflictError(
+            "voting has closed (votes are taken in the VOTE stage); the board is in DISCUSS"
+        )
+    return ConflictError(f"voting opens in the VOTE stage; the board is in {stage.value}")
