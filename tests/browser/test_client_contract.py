@@ -35,6 +35,8 @@ MEANINGS = {
     "ValidationError": "invalid",
     "UnavailableError": "unavailable",
     "InternalError": "internal",
+    # the local AppSync's answer for a resolver that ran out of time: its write may have happened
+    "ExecutionTimeout": "unavailable",
 }
 
 MEANING_OF = "async ([type, message]) => (await import('/js/errors.js')).meaningOf(type, message)"
