@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr
 
 from retro.errors import ValidationError
 
@@ -20,11 +20,16 @@ __all__ = [
     "CreateUserArgs",
     "DeleteBoardArgs",
     "ExportArgs",
+    "ExtendTimerArgs",
     "IdArgs",
     "NoteRefArgs",
     "NoteVoteArgs",
     "PageArgs",
+    "SetStageArgs",
+    "SettingsInput",
+    "StartTimerArgs",
     "StartVersionArgs",
+    "StopTimerArgs",
     "UpdateBoardArgs",
     "UpdateNoteArgs",
     "VersionArgs",
@@ -42,6 +47,8 @@ class _Args(BaseModel):
 
 class SettingsInput(_Args):
     voteBudget: StrictInt | None = None
+    hideWhileWriting: StrictBool | None = None
+    secretBallot: StrictBool | None = None
 
 
 class CreateBoardInput(_Args):
@@ -78,6 +85,19 @@ class UpdateNoteInput(_Args):
     clientRequestId: StrictStr | None = None
 
 
+class SetStageInput(_Args):
+    boardId: StrictStr
+    stage: StrictStr
+    clientRequestId: StrictStr | None = None
+
+
+class StartTimerInput(_Args):
+    boardId: StrictStr
+    seconds: StrictInt
+    advance: StrictBool | None = None
+    clientRequestId: StrictStr | None = None
+
+
 class CreateUserArgs(_Args):
     name: StrictStr | None = None
 
@@ -100,6 +120,25 @@ class AddNoteArgs(_Args):
 
 class UpdateNoteArgs(_Args):
     input: UpdateNoteInput
+
+
+class SetStageArgs(_Args):
+    input: SetStageInput
+
+
+class StartTimerArgs(_Args):
+    input: StartTimerInput
+
+
+class ExtendTimerArgs(_Args):
+    boardId: StrictStr
+    seconds: StrictInt
+    clientRequestId: StrictStr | None = None
+
+
+class StopTimerArgs(_Args):
+    boardId: StrictStr
+    clientRequestId: StrictStr | None = None
 
 
 class IdArgs(_Args):

@@ -7,10 +7,15 @@ from resolvers.arguments import (
     AddNoteArgs,
     CreateBoardArgs,
     CreateUserArgs,
+    ExtendTimerArgs,
     IdArgs,
     NoteRefArgs,
     NoteVoteArgs,
+    SetStageArgs,
+    SettingsInput,
+    StartTimerArgs,
     StartVersionArgs,
+    StopTimerArgs,
     UpdateBoardArgs,
     UpdateNoteArgs,
     parse,
@@ -38,9 +43,15 @@ def create_user(call: Call) -> dict[str, Any]:
 def create_board(call: Call) -> dict[str, Any]:
     data = parse(CreateBoardArgs, call.arguments).input
     spec = board_spec(call.selection)
-    budget = data.settings.voteBudget if data.settings else None
+    settings = data.settings or SettingsInput()
     board = services.create_board(
-        default_store(), call.require_user(), data.title, budget, data.clientRequestId
+        default_store(),
+        call.require_user(),
+        data.title,
+        settings.voteBudget,
+        data.clientRequestId,
+        hide_while_writing=settings.hideWhileWriting,
+        secret_ballot=settings.secretBallot,
     )
     return views.board(services.load_boards(default_store(), [board], spec)[0])
 
@@ -49,9 +60,16 @@ def create_board(call: Call) -> dict[str, Any]:
 def update_board(call: Call) -> dict[str, Any]:
     data = parse(UpdateBoardArgs, call.arguments).input
     spec = board_spec(call.selection)
-    budget = data.settings.voteBudget if data.settings else None
+    settings = data.settings or SettingsInput()
     board = services.update_board(
-        default_store(), call.require_user(), data.id, data.title, budget, data.clientRequestId
+        default_store(),
+        call.require_user(),
+        data.id,
+        data.title,
+        settings.voteBudget,
+        data.clientRequestId,
+        hide_while_writing=settings.hideWhileWriting,
+        secret_ballot=settings.secretBallot,
     )
     return views.board(services.load_boards(default_store(), [board], spec)[0])
 
@@ -131,3 +149,50 @@ def unvote(call: Call) -> dict[str, Any]:
             default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
         )
     )
+
+
+# The meeting's mutations answer the live version; AppSync sends it to every onVersionChanged
+# subscriber, so it is the public version (what the stage hides is not in its notes).
+@router.resolver("Mutation.setStage")
+def set_stage(call: Call) -> dict[str, Any]:
+    data = parse(SetStageArgs, call.arguments).input
+    spec = version_spec(call.selection)
+    version = services.set_stage(
+        default_store(), call.require_user(), data.boardId, data.stage, data.clientRequestId
+    )
+    return views.version(services.load_versions(default_store(), [version], spec)[0])
+
+
+@router.resolver("Mutation.startTimer")
+def start_timer(call: Call) -> dict[str, Any]:
+    data = parse(StartTimerArgs, call.arguments).input
+    spec = version_spec(call.selection)
+    version = services.start_timer(
+        default_store(),
+        call.require_user(),
+        data.boardId,
+        data.seconds,
+        data.advance,
+        data.clientRequestId,
+    )
+    return views.version(services.load_versions(default_store(), [version], spec)[0])
+
+
+@router.resolver("Mutation.extendTimer")
+def extend_timer(call: Call) -> dict[str, Any]:
+    args = parse(ExtendTimerArgs, call.arguments)
+    spec = version_spec(call.selection)
+    version = services.extend_timer(
+        default_store(), call.require_user(), args.boardId, args.seconds, args.clientRequestId
+    )
+    return views.version(services.load_versions(default_store(), [version], spec)[0])
+
+
+@router.resolver("Mutation.stopTimer")
+def stop_timer(call: Call) -> dict[str, Any]:
+    args = parse(StopTimerArgs, call.arguments)
+    spec = version_spec(call.selection)
+    version = services.stop_timer(
+        default_store(), call.require_user(), args.boardId, args.clientRequestId
+    )
+    return views.version(services.load_versions(default_store(), [version], spec)[0])

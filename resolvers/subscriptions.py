@@ -26,7 +26,13 @@ def _on_board_by_id(call: Call) -> None:
     services.require_board(default_store(), args.id, "id")
 
 
-for _field in ("onNoteAdded", "onNoteUpdated", "onNoteDeleted", "onVersionStarted"):
+for _field in (
+    "onNoteAdded",
+    "onNoteUpdated",
+    "onNoteDeleted",
+    "onVersionStarted",
+    "onVersionChanged",
+):
     router.resolver(f"Subscription.{_field}")(_on_board)
 for _field in ("onBoardUpdated", "onBoardDeleted"):
     router.resolver(f"Subscription.{_field}")(_on_board_by_id)

@@ -5,13 +5,16 @@ Nested fields without a resolver of their own — `Board.currentVersion`, `Board
 loaded (`retro.services.pages`; `resolvers/specs.py` says what the selection asks for). A nested
 field is in a view only when it was loaded, so AppSync fills it from the parent's property.
 
-No view renders an author or a voter: the models know them, the API never shows them.
+No view renders an author or a voter: the models know them, the API never shows them. Notes
+come as the services publish them (`PublicNote`): a text or count the stage hides is None here,
+null on the wire.
 """
 
 from typing import Any
 
-from retro.models import Board, BoardVersion, Note, Participation, User, VersionRef
+from retro.models import Board, BoardVersion, Participation, PublicNote, User, VersionRef
 from retro.services.pages import BoardPage, VersionPage
+from retro.services.stages import MeetingState, TimerState
 from retro.times import iso
 
 __all__ = ["EMBEDDED", "board", "note", "participation", "user", "version"]
@@ -24,7 +27,7 @@ EMBEDDED = frozenset(
 )
 
 
-def note(n: Note) -> View:
+def note(n: PublicNote) -> View:
     return {
         "id": n.id,
         "boardId": n.board_id,
@@ -51,10 +54,11 @@ def participation(p: Participation) -> View:
         "votesLeft": p.votes_left,
         "myVotes": [{"noteId": k, "count": v} for k, v in sorted(p.my_votes.items())],
         "myNoteIds": p.my_note_ids,
+        "myNotes": [{"id": n.id, "column": n.column.value, "text": n.text} for n in p.my_notes],
     }
 
 
-def _version(v: BoardVersion | VersionRef, board_id: str) -> View:
+def _version(v: BoardVersion | VersionRef, board_id: str, meeting: MeetingState) -> View:
     return {
         "id": v.id,
         "boardId": board_id,
@@ -62,6 +66,20 @@ def _version(v: BoardVersion | VersionRef, board_id: str) -> View:
         "title": v.title,
         "createdAt": iso(v.created_at),
         "frozenAt": iso(v.frozen_at) if isinstance(v, BoardVersion) else None,
+        "stage": meeting.stage.value,
+        "timer": _timer(meeting.timer) if meeting.timer else None,
+        "textsHidden": meeting.texts_hidden,
+        "votesHidden": meeting.votes_hidden,
+    }
+
+
+def _timer(t: TimerState) -> View:
+    return {
+        "endsAt": iso(t.ends_at),
+        "remainingMs": t.remaining_ms,
+        "durationSeconds": t.duration_seconds,
+        "advances": t.advances,
+        "running": t.running,
     }
 
 
@@ -71,13 +89,17 @@ def _board(b: Board) -> View:
         "title": b.title,
         "createdAt": iso(b.created_at),
         "updatedAt": iso(b.updated_at),
-        "settings": {"voteBudget": b.settings.vote_budget},
+        "settings": {
+            "voteBudget": b.settings.vote_budget,
+            "hideWhileWriting": b.settings.hide_while_writing,
+            "secretBallot": b.settings.secret_ballot,
+        },
     }
 
 
 def version(page: VersionPage) -> View:
     """A version, with its notes if they were loaded."""
-    view = _version(page.version, page.board_id)
+    view = _version(page.version, page.board_id, page.meeting)
     if page.notes is not None:
         view["notes"] = [note(n) for n in page.notes]
     return view

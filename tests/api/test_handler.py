@@ -62,6 +62,10 @@ def test_board_page_comes_nested_from_one_invocation_in_3_round_trips(
                 "title": None,
                 "createdAt": page["versions"]["items"][0]["createdAt"],
                 "frozenAt": None,
+                "stage": "FREE",
+                "timer": None,
+                "textsHidden": False,
+                "votesHidden": False,
             }
         ],
         "nextToken": None,
@@ -216,7 +220,7 @@ def test_me_and_my_boards(store, people, board):
                 "title": "Sprint 41",
                 "createdAt": boards["items"][0]["createdAt"],
                 "updatedAt": boards["items"][0]["updatedAt"],
-                "settings": {"voteBudget": 5},
+                "settings": {"voteBudget": 5, "hideWhileWriting": False, "secretBallot": False},
                 "currentVersion": boards["items"][0]["currentVersion"],
             }
         ],
@@ -242,7 +246,11 @@ def test_every_mutation_succeeds_for_the_right_caller(store, people):
         user=owner,
         selection="{ id title settings { voteBudget } currentVersion { number notes { id } } }",
     )
-    assert created["settings"] == {"voteBudget": 2}
+    assert created["settings"] == {
+        "voteBudget": 2,
+        "hideWhileWriting": False,
+        "secretBallot": False,
+    }
     assert created["currentVersion"]["notes"] == []
     board_id = created["id"]
     renamed = call(
@@ -312,6 +320,7 @@ def test_every_mutation_succeeds_for_the_right_caller(store, people):
         "votesLeft": 2,
         "myVotes": [],
         "myNoteIds": [],
+        "myNotes": [],
     }
     gone = call(write.handler, "Mutation.deleteBoard", {"id": board_id}, user=owner)
     assert gone["id"] == board_id
@@ -461,6 +470,10 @@ def test_batch_answers_in_order_with_per_item_errors(store, people, board):
             "title": None,
             "createdAt": answers[0]["data"]["createdAt"],
             "frozenAt": None,
+            "stage": "FREE",
+            "timer": None,
+            "textsHidden": False,
+            "votesHidden": False,
             "notes": [],
         }
     }
