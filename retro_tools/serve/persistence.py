@@ -1,13 +1,15 @@
 """The embedded DynamoDB keeps its tables in a directory, as DynamoDB Local's `-dbPath` does.
 
-A WSGI layer in front of moto's server, speaking only DynamoDB's public API and files in
-DynamoDB's own formats (`table_files.py`):
+A WSGI layer in front of moto's server, writing files in DynamoDB's own formats
+(`table_files.py`):
 
 - after each successful write (PutItem, UpdateItem, DeleteItem, BatchWriteItem,
-  TransactWriteItems), it reads back the items the request named (one BatchGetItem, strongly
-  consistent) and appends their new state to the table's log before the answer leaves: what a
-  client was told is written is on disk, whatever the request's own ReturnValues, conditions or
-  idempotency token did;
+  TransactWriteItems) it appends the new state of every item the request wrote to the table's
+  log, before the answer leaves: what a client was told is written is on disk. Which items:
+  moto's backend reports each item it puts, updates or deletes while the request runs (the
+  three methods every such write goes through, wrapped as `moto_rollback.py` wraps
+  transactions); their state is read once the request has succeeded, so a transaction that
+  failed half-way, or a retry answered from its token (`moto_tokens.py`, in front), logs nothing;
 - when a table is created (`retro serve` creates its table at each start), what was kept of a
   table of that name is loaded into it with BatchWriteItem, then compacted into a new snapshot;
 - when a table is deleted, so are its files.
@@ -17,14 +19,19 @@ lock (`moto_atomic.py`), so the log's order is the order writes were applied. No
 through PartiQL (ExecuteStatement...), table settings changed after creation (UpdateTable).
 """
 
+import functools
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from retro_tools.serve.table_files import Item, TableFiles, key_of
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.utilities import DynamoJsonEncoder
+
+from retro_tools.serve.table_files import TableFiles
 
 __all__ = ["Persistence"]
 
@@ -34,21 +41,54 @@ _PREFIX = "DynamoDB_20120810."
 _WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 _TABLES = {"CreateTable", "DeleteTable"}
 _WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+_Written = dict[tuple[int, Any, Any], tuple[Any, Any, Any]]  # → (table, hash key, range key)
+
+# The items written by the request this thread is serving for a Persistence; None otherwise
+# (moto is process-wide: another server's or a test's writes are not this one's).
+_written = threading.local()
+
+
+def _report(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def reporting(backend: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        item = method(backend, table_name, *args, **kwargs)
+        written: _Written | None = getattr(_written, "items", None)
+        if written is not None and item is not None:
+            table = backend.get_table(table_name)
+            written[(id(table), item.hash_key, item.range_key)] = (
+                table,
+                item.hash_key,
+                item.range_key,
+            )
+        return item
+
+    reporting._reports_writes = True  # type: ignore[attr-defined]
+    return reporting
+
+
+def _install() -> None:
+    """Have moto's backend report the items it writes (idempotent)."""
+    for name in ("put_item", "update_item", "delete_item"):
+        method = getattr(DynamoDBBackend, name)
+        if not getattr(method, "_reports_writes", False):
+            setattr(DynamoDBBackend, name, _report(method))
 
 
 class Persistence:
     """WSGI middleware: moto's DynamoDB, its tables kept in `directory`."""
 
     def __init__(self, app: _WSGIApp, directory: Path) -> None:
+        _install()
         self._app = app
         self._directory = directory
         self._files: dict[str, TableFiles] = {}
-        self._key_names: dict[str, list[str]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         operation = target[len(_PREFIX) :] if target.startswith(_PREFIX) else ""
-        if operation not in _WRITES and operation not in _TABLES:
+        if operation in _WRITES:
+            return self._write(environ, start_response, operation)
+        if operation not in _TABLES:
             return list(self._app(environ, start_response))
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length > 0 else b""
@@ -59,68 +99,57 @@ class Persistence:
                 request = json.loads(body)
                 if operation == "CreateTable":
                     self._restore(environ, request)
-                elif operation == "DeleteTable":
-                    self._forget(request["TableName"])
                 else:
-                    self._keep(environ, operation, request)
+                    self._forget(request["TableName"])
             except _RestoreError as error:
                 status, headers, answer = _error(str(error))
+            except Exception:
+                log.exception("could not keep a %s on disk", operation)
+        start_response(status, headers)
+        return [answer]
+
+    # -- writes ------------------------------------------------------------------------------
+    def _write(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], operation: str
+    ) -> list[bytes]:
+        written: _Written = {}
+        _written.items = written
+        try:
+            status, headers, answer = self._call_app(environ)
+        finally:
+            _written.items = None
+        if status.startswith("200") and written:
+            try:
+                self._keep(written)
             except Exception:
                 log.exception("could not keep a %s on disk: it will be lost at restart", operation)
         start_response(status, headers)
         return [answer]
 
-    # -- writes ------------------------------------------------------------------------------
-    def _keep(self, environ: dict[str, Any], operation: str, request: Any) -> None:
-        named: dict[str, dict[str, Item]] = {}  # table → key string → key attributes
-        for table, attributes in _named(operation, request):
-            names = self._keys(environ, table)
-            key = {name: attributes[name] for name in names}
-            named.setdefault(table, {})[key_of(key, names)] = key
-        for table, keys in named.items():
-            found = self._read(environ, table, list(keys.values()))
-            self._table(table).append(
-                [
-                    {"PutRequest": {"Item": found[text]}}
-                    if text in found
-                    else {"DeleteRequest": {"Key": key}}
-                    for text, key in keys.items()
-                ]
-            )
-
-    def _read(self, environ: dict[str, Any], table: str, keys: list[Item]) -> dict[str, Item]:
-        """The items at `keys` now, by key string (absent: deleted)."""
-        names = self._keys(environ, table)
-        found: dict[str, Item] = {}
-        pending = keys
-        while pending:
-            chunk, pending = pending[:100], pending[100:]
-            request: dict[str, Any] = {table: {"Keys": chunk, "ConsistentRead": True}}
-            while request:
-                answer = self._call(environ, "BatchGetItem", {"RequestItems": request})
-                for item in answer.get("Responses", {}).get(table, []):
-                    found[key_of(item, names)] = item
-                request = answer.get("UnprocessedKeys") or {}
-        return found
-
-    def _keys(self, environ: dict[str, Any], table: str) -> list[str]:
-        """The table's key attribute names (hash, then range), asked once."""
-        if table not in self._key_names:
-            described = self._call(environ, "DescribeTable", {"TableName": table})
-            schema = described["Table"]["KeySchema"]
-            self._key_names[table] = _key_names(schema)
-        return self._key_names[table]
+    def _keep(self, written: _Written) -> None:
+        """Log the present state of each item written: the whole item, or its deletion."""
+        changes: dict[str, list[dict[str, Any]]] = {}
+        for table, hash_key, range_key in written.values():
+            item = table.get_item(hash_key, range_key)
+            if item is not None:
+                change = {"PutRequest": {"Item": item.to_json()["Attributes"]}}
+            else:
+                key = {table.hash_key_attr: hash_key}
+                if range_key is not None:
+                    key[table.range_key_attr] = range_key
+                change = {"DeleteRequest": {"Key": key}}
+            changes.setdefault(table.name, []).append(change)
+        for name, table_changes in changes.items():
+            self._table(name).append(table_changes, encoder=DynamoJsonEncoder)
 
     # -- tables ------------------------------------------------------------------------------
     def _restore(self, environ: dict[str, Any], request: Any) -> None:
         table = request["TableName"]
-        names = _key_names(request["KeySchema"])
-        self._key_names[table] = names
         files = self._table(table)
         if not files.exists():
             return
         try:
-            items = files.load(names)
+            items = files.load(_key_names(request["KeySchema"]))
             for start in range(0, len(items), 25):
                 puts = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
                 pending: dict[str, Any] = {table: puts}
@@ -137,7 +166,6 @@ class Persistence:
         log.info("restored %d items of %s from %s", len(items), table, self._directory)
 
     def _forget(self, table: str) -> None:
-        self._key_names.pop(table, None)
         self._table(table).remove()
         self._files.pop(table, None)
 
@@ -197,24 +225,6 @@ class _RestoreError(RuntimeError):
 def _key_names(schema: list[dict[str, str]]) -> list[str]:
     ordered = sorted(schema, key=lambda k: k["KeyType"] != "HASH")
     return [entry["AttributeName"] for entry in ordered]
-
-
-def _named(operation: str, request: Any) -> Iterator[tuple[str, Item]]:
-    """(table, item or key) of each item a successful write request named."""
-    if operation == "PutItem":
-        yield request["TableName"], request["Item"]
-    elif operation in {"UpdateItem", "DeleteItem"}:
-        yield request["TableName"], request["Key"]
-    elif operation == "BatchWriteItem":
-        for table, writes in request["RequestItems"].items():
-            for write in writes:
-                put = write.get("PutRequest")
-                yield table, put["Item"] if put else write["DeleteRequest"]["Key"]
-    else:  # TransactWriteItems
-        for entry in request["TransactItems"]:
-            for kind, action in entry.items():
-                if kind != "ConditionCheck":
-                    yield action["TableName"], action["Item"] if kind == "Put" else action["Key"]
 
 
 def _error(message: str) -> tuple[str, list[tuple[str, str]], bytes]:

@@ -78,13 +78,16 @@ class TableFiles:
         with self.changes.open("w", encoding="utf-8"):
             pass
 
-    def append(self, requests: Sequence[Item]) -> None:
+    def append(
+        self, requests: Sequence[Item], *, encoder: type[json.JSONEncoder] | None = None
+    ) -> None:
         """Log WriteRequests: one write, flushed, so a kill cuts at most the last line."""
         if not requests:
             return
         if self._log is None:
             self._log = self.changes.open("a", encoding="utf-8")
-        self._log.write("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in requests))
+        lines = (json.dumps(r, cls=encoder, separators=(",", ":")) + "\n" for r in requests)
+        self._log.write("".join(lines))
         self._log.flush()
 
     def remove(self) -> None:
