@@ -3,10 +3,13 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
+# What `make run` needs is a subset: the runtime and the local server, GraphiQL's npm packages;
+# no test, lint or type tools. A full setup satisfies it too.
+RUN_STAMP := $(VENV)/.installed-run
 
 .PHONY: run test setup lint format typecheck package smoke bench apidocs clean
 
-run: setup              ## set up and start the local AppSync with the client
+run: $(RUN_STAMP) node_modules/.installed-run  ## install what running needs, start the local AppSync with the client
 	$(BIN)/retro serve $(ARGS)
 
 test: setup lint typecheck  ## set up and run every check and test
@@ -14,15 +17,32 @@ test: setup lint typecheck  ## set up and run every check and test
 
 setup: $(STAMP) node_modules/.installed
 
+# (If the full setup is newer than its source, the run's subset is there: nothing to do.)
+$(RUN_STAMP): pyproject.toml
+	@if [ $(STAMP) -nt pyproject.toml ]; then touch $@; else \
+	  echo "==> [1/2] Python packages to run Retro (runtime, local server) into $(VENV): a few minutes the first time" && \
+	  $(PY) -m venv $(VENV) && \
+	  $(BIN)/pip install --upgrade pip && \
+	  $(BIN)/pip install -e '.[local]' && \
+	  touch $@; fi
+
 $(STAMP): pyproject.toml
+	@echo "==> [1/2] Python packages to run and test Retro (runtime, local server, test and lint tools) into $(VENV)"
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[local,dev]'
-	touch $@
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -e '.[local,dev]'
+	touch $@ $(RUN_STAMP)
+
+node_modules/.installed-run: package.json
+	@if [ node_modules/.installed -nt package.json ]; then touch $@; else \
+	  echo "==> [2/2] npm packages GraphiQL needs (retro serve serves them from disk)" && \
+	  npm install --omit=dev --no-audit --no-fund && \
+	  touch $@; fi
 
 node_modules/.installed: package.json
-	npm install --no-audit --no-fund --silent
-	touch $@
+	@echo "==> [2/2] npm packages: GraphiQL's, and the tests' (TypeScript, axe-core)"
+	npm install --no-audit --no-fund
+	touch $@ node_modules/.installed-run
 
 lint:
 	$(BIN)/ruff check .
