@@ -162,8 +162,9 @@ def new_user(server: LiveServer, name: str) -> User:
 # 20 versions with their notes, plus the live notes: 22 reads, within the prefetch limit of 25
 # (retro.services.pages.MAX_READS). No test board has more versions.
 BOARD_STATE = """query($b: ID!) { board(id: $b) {
-  id title settings { voteBudget }
-  currentVersion { id number notes { id column text votes } }
+  id title settings { voteBudget hideWhileWriting secretBallot }
+  currentVersion { id number stage textsHidden votesHidden
+    timer { endsAt durationSeconds advances running } notes { id column text votes } }
   versions(limit: 20) { items { id number notes { id text votes } } }
 } }"""
 

@@ -1,9 +1,10 @@
 """Anonymity: in a whole meeting, nobody receives anything that identifies anybody else.
 
 Three people hold a retro over the local AppSync — the owner and two participants — with notes,
-votes, edits, a refused edit, a deleted note, a rename, a new version, exports in every format
-and finally the board's deletion, while each of them listens to all six subscriptions of the
-board over AppSync's realtime protocol. Every HTTP answer (headers and body) and every
+votes, edits, a refused edit, a deleted note, a note the owner removes (moderation), the
+meeting's stage and timer, a rename, a new version, exports in every format and finally the
+board's deletion, while each of them listens to all seven subscriptions of the board over
+AppSync's realtime protocol. Every HTTP answer (headers and body) and every
 realtime frame is recorded with its receiver; afterwards each is scanned for the user id, the
 token, the token's secret part and the SHA-256 of either (what the table stores) of every
 user other than the receiver. None may appear anywhere.
@@ -23,15 +24,17 @@ from tests.conftest import LiveServer
 from .conftest import User, raw_request
 
 NOTE = "id boardId versionId column text votes createdAt updatedAt"
-BOARD = f"""id title createdAt updatedAt settings {{ voteBudget }}
-  currentVersion {{ id boardId number title createdAt frozenAt notes {{ {NOTE} }} }}
+MEETING = """stage textsHidden votesHidden
+  timer { endsAt remainingMs durationSeconds advances running }"""
+BOARD = f"""id title createdAt updatedAt settings {{ voteBudget hideWhileWriting secretBallot }}
+  currentVersion {{ id boardId number title createdAt frozenAt {MEETING} notes {{ {NOTE} }} }}
   versions(limit: 20) {{ items {{ id number frozenAt notes {{ {NOTE} }} }} nextToken }}"""
 PAGE = f"""query($b: ID!) {{
   board(id: $b) {{ {BOARD}
     version(number: 1) {{ id notes {{ {NOTE} }}
       md: export(format: MARKDOWN) csv: export(format: CSV) json: export(format: JSON) }} }}
   participation(boardId: $b) {{ boardId versionId isOwner voteBudget votesUsed votesLeft
-    myVotes {{ noteId count }} myNoteIds }}
+    myVotes {{ noteId count }} myNoteIds myNotes {{ id column text }} }}
   me {{ id name createdAt boards(limit: 100) {{ items {{ id title }} nextToken }} }}
 }}"""
 SUBSCRIPTIONS = {
@@ -42,6 +45,8 @@ SUBSCRIPTIONS = {
     "onBoardDeleted": "subscription($b: ID!) { onBoardDeleted(id: $b) { id title } }",
     "onVersionStarted": """subscription($b: ID!) { onVersionStarted(boardId: $b) {
       id boardId number title notes { id text votes } } }""",
+    "onVersionChanged": f"""subscription($b: ID!) {{ onVersionChanged(boardId: $b) {{
+      id boardId number {MEETING} notes {{ {NOTE} }} }} }}""",
 }
 # Which subscription each mutation fires (AppSync's @aws_subscribe in the schema).
 FIRES = {
@@ -53,6 +58,10 @@ FIRES = {
     "updateBoard": "onBoardUpdated",
     "deleteBoard": "onBoardDeleted",
     "startNewVersion": "onVersionStarted",
+    "setStage": "onVersionChanged",
+    "startTimer": "onVersionChanged",
+    "extendTimer": "onVersionChanged",
+    "stopTimer": "onVersionChanged",
 }
 
 
@@ -200,8 +209,9 @@ def test_nobody_receives_anything_identifying_anybody_else(live_server: LiveServ
         )
         await meeting.refused("owner", "ConflictError", unvote, b=board, n=notes["owner"][0])
         delete = f"mutation($b: ID!, $n: ID!) {{ deleteNote(boardId: $b, id: $n) {{ {NOTE} }} }}"
-        await meeting.refused("owner", "ForbiddenError", delete, b=board, n=notes["bea"][1])
+        await meeting.refused("cy", "ForbiddenError", delete, b=board, n=notes["bea"][1])
         await meeting.call("bea", delete, b=board, n=notes["bea"][1])
+        await meeting.call("owner", delete, b=board, n=notes["cy"][1])  # moderation
 
         for name in meeting.users:
             await meeting.call(name, PAGE, b=board)
@@ -212,6 +222,33 @@ def test_nobody_receives_anything_identifying_anybody_else(live_server: LiveServ
             b=board,
             t="Sprint 7 (done)",
         )
+        # the meeting: stages and the timer, on a board that now hides texts and counts
+        version = f"id boardId number {MEETING} notes {{ {NOTE} }}"
+        await meeting.call(
+            "owner",
+            """mutation($b: ID!) { updateBoard(input: {id: $b,
+              settings: {hideWhileWriting: true, secretBallot: true}}) { id } }""",
+            b=board,
+        )
+        for document in (
+            f"""mutation($b: ID!) {{ setStage(input: {{boardId: $b, stage: WRITE}}) {{
+              {version} }} }}""",
+            f"""mutation($b: ID!) {{ startTimer(input: {{boardId: $b, seconds: 300,
+              advance: true}}) {{ {version} }} }}""",
+            f"mutation($b: ID!) {{ extendTimer(boardId: $b, seconds: 60) {{ {version} }} }}",
+            f"mutation($b: ID!) {{ stopTimer(boardId: $b) {{ {version} }} }}",
+        ):
+            await meeting.call("owner", document, b=board)
+        await meeting.call("bea", add, b=board, c="GOOD", t="written unseen")
+        await meeting.refused("cy", "ConflictError", vote, b=board, n=notes["bea"][0])
+        await meeting.call(
+            "owner",
+            f"""mutation($b: ID!) {{ setStage(input: {{boardId: $b, stage: VOTE}}) {{
+              {version} }} }}""",
+            b=board,
+        )
+        await meeting.call("cy", vote, b=board, n=notes["owner"][0])
+
         await meeting.call(
             "owner",
             """mutation($b: ID!) { startNewVersion(input: {boardId: $b, title: "Sprint 8"}) {
@@ -230,7 +267,7 @@ def test_nobody_receives_anything_identifying_anybody_else(live_server: LiveServ
     events = asyncio.run(asyncio.wait_for(scenario(), 120))
     # every listener got every event (so the scan below covered them all)
     assert events == [meeting.expected_events] * 3, (events, meeting.expected_events)
-    assert meeting.expected_events == 18
+    assert meeting.expected_events == 27
 
     scanned = 0
     for receiver, texts in meeting.received.items():

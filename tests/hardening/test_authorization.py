@@ -53,15 +53,20 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "Mutation.startNewVersion":    (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
     "Mutation.addNote":            (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Mutation.updateNote":         (R401, UNAUTHORIZED, FORBIDDEN, OK,        FORBIDDEN),
-    "Mutation.deleteNote":         (R401, UNAUTHORIZED, FORBIDDEN, OK,        FORBIDDEN),
+    "Mutation.deleteNote":         (R401, UNAUTHORIZED, FORBIDDEN, OK,        OK),  # moderation
     "Mutation.vote":               (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Mutation.unvote":             (R401, UNAUTHORIZED, CONFLICT,  OK,        CONFLICT),
+    "Mutation.setStage":           (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
+    "Mutation.startTimer":         (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
+    "Mutation.extendTimer":        (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
+    "Mutation.stopTimer":          (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
     "Subscription.onNoteAdded":    (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onNoteUpdated":  (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onNoteDeleted":  (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onBoardUpdated": (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onBoardDeleted": (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onVersionStarted": (R401, UNAUTHORIZED, OK,      OK,        OK),
+    "Subscription.onVersionChanged": (R401, UNAUTHORIZED, OK,      OK,        OK),
 }
 # fmt: on
 
@@ -132,6 +137,27 @@ PROBES: dict[str, Probe] = {
     "Mutation.unvote": Probe(
         "mutation($b: ID!, $n: ID!) { unvote(boardId: $b, noteId: $n) { id votes } }", ("unvote",)
     ),
+    "Mutation.setStage": Probe(
+        "mutation($b: ID!) { setStage(input: {boardId: $b, stage: WRITE}) { id stage } }",
+        ("setStage",),
+    ),
+    "Mutation.startTimer": Probe(
+        "mutation($b: ID!) { startTimer(input: {boardId: $b, seconds: 60}) { id timer { "
+        "running } } }",
+        ("startTimer",),
+    ),
+    # extending and stopping need a running timer: started first, in the same request (a
+    # mutation's root fields run one after the other); a refused start leaves none to touch
+    "Mutation.extendTimer": Probe(
+        "mutation($b: ID!) { startTimer(input: {boardId: $b, seconds: 60}) { id } "
+        "extendTimer(boardId: $b, seconds: 30) { id timer { durationSeconds } } }",
+        ("extendTimer",),
+    ),
+    "Mutation.stopTimer": Probe(
+        "mutation($b: ID!) { startTimer(input: {boardId: $b, seconds: 60}) { id } "
+        "stopTimer(boardId: $b) { id timer { running } } }",
+        ("stopTimer",),
+    ),
 }
 SUBSCRIPTION_ARGUMENT = {"onBoardUpdated": "id", "onBoardDeleted": "id"}
 
@@ -154,6 +180,16 @@ KEYED: dict[str, str] = {
     "clientRequestId: $k) { id votes } }",
     "Mutation.unvote": "mutation($b: ID!, $n: ID!, $k: String) { unvote(boardId: $b, "
     "noteId: $n, clientRequestId: $k) { id votes } }",
+    "Mutation.setStage": "mutation($b: ID!, $k: String) { setStage(input: {boardId: $b, "
+    "stage: VOTE, clientRequestId: $k}) { id stage } }",
+    "Mutation.startTimer": "mutation($b: ID!, $k: String) { startTimer(input: {boardId: $b, "
+    "seconds: 90, advance: true, clientRequestId: $k}) { id timer { endsAt } } }",
+    "Mutation.extendTimer": "mutation($b: ID!, $k: String) { startTimer(input: {boardId: $b, "
+    "seconds: 60, clientRequestId: $k}) { id } extendTimer(boardId: $b, seconds: 30, "
+    "clientRequestId: $k) { id timer { endsAt durationSeconds } } }",
+    "Mutation.stopTimer": "mutation($b: ID!, $k: String) { startTimer(input: {boardId: $b, "
+    "seconds: 60, clientRequestId: $k}) { id } stopTimer(boardId: $b, clientRequestId: $k) { "
+    "id timer { running } } }",
 }
 
 ERROR_OUTCOMES = {
@@ -364,3 +400,60 @@ def test_http_field_with_a_key(
         assert after == before
     assert outcome_over_http(live_server, probe, caller, users, world) == expected
     assert board_state(live_server, owner, world.board) == after
+
+
+# -- what each stage lets in ---------------------------------------------------------------------
+# The participant (author of the world's GOOD note, with one vote on it) in each stage: a stage
+# refuses the same to everyone, with a ConflictError that names the stage, and changes nothing.
+STAGE_PROBES: dict[str, str] = {
+    "vote": "mutation($b: ID!, $n: ID!) { vote(boardId: $b, noteId: $n) { id votes } }",
+    "unvote": "mutation($b: ID!, $n: ID!) { unvote(boardId: $b, noteId: $n) { id votes } }",
+    "addNote GOOD": 'mutation($b: ID!) { addNote(input: {boardId: $b, column: GOOD, text: "g"}) '
+    "{ id } }",
+    "addNote ACTION": "mutation($b: ID!) { addNote(input: {boardId: $b, column: ACTION, "
+    'text: "a"}) { id } }',
+    "updateNote GOOD": "mutation($b: ID!, $n: ID!) { updateNote(input: {boardId: $b, id: $n, "
+    'text: "x"}) { id } }',
+    "deleteNote": "mutation($b: ID!, $n: ID!) { deleteNote(boardId: $b, id: $n) { id } }",
+}
+# fmt: off
+STAGE_MATRIX: dict[str, tuple[str, str, str, str]] = {
+    # operation          FREE  WRITE     VOTE      DISCUSS
+    "vote":             (OK,   CONFLICT, OK,       CONFLICT),
+    "unvote":           (OK,   CONFLICT, OK,       CONFLICT),
+    "addNote GOOD":     (OK,   OK,       CONFLICT, CONFLICT),
+    "addNote ACTION":   (OK,   OK,       OK,       OK),
+    "updateNote GOOD":  (OK,   OK,       CONFLICT, CONFLICT),
+    "deleteNote":       (OK,   OK,       OK,       OK),
+}
+# fmt: on
+STAGES = ("FREE", "WRITE", "VOTE", "DISCUSS")
+STAGE_CELLS = [
+    (operation, stage, expected)
+    for operation, row in STAGE_MATRIX.items()
+    for stage, expected in zip(STAGES, row, strict=True)
+]
+
+
+@pytest.mark.parametrize(("operation", "stage", "expected"), STAGE_CELLS)
+def test_each_stage_refuses_what_it_closes_naming_the_stage(
+    live_server: LiveServer, users: dict[str, User], operation: str, stage: str, expected: str
+) -> None:
+    world = new_world(live_server, users["owner"], users["participant"], users["stranger"])
+    owner = users["owner"].token
+    live_server.data(
+        "mutation($b: ID!, $s: Stage!) { setStage(input: {boardId: $b, stage: $s}) { id } }",
+        {"b": world.board, "s": stage},
+        token=owner,
+    )
+    before = board_state(live_server, owner, world.board)
+    body = json.dumps(
+        {"query": STAGE_PROBES[operation], "variables": {"b": world.board, "n": world.note}}
+    ).encode()
+    answer = raw_request(live_server, body, _headers(live_server, "participant", users)).json()
+    errors = answer.get("errors") or []
+    assert (CONFLICT if errors else OK) == expected, answer
+    if errors:
+        assert errors[0]["errorType"] == "ConflictError", errors
+        assert f"the board is in {stage}" in errors[0]["message"], errors
+        assert board_state(live_server, owner, world.board) == before

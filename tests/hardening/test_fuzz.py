@@ -108,7 +108,20 @@ def world(live_server: LiveServer) -> dict[str, Any]:
         token=owner.token,
     )["startNewVersion"]["id"]
     notes.append(add_note(live_server, owner.token, boards[0], "live note"))
-    ids = [*boards, kept, kept, kept, *notes, version, owner.id, guest.id]
+    # a guided meeting that hides texts and counts, in WRITE with a timer that moves it on
+    guided = live_server.data(
+        """mutation { createBoard(input: {title: "Fuzz guided",
+          settings: {hideWhileWriting: true, secretBallot: true}}) { id } }""",
+        token=owner.token,
+    )["createBoard"]["id"]
+    live_server.data(
+        """mutation($b: ID!) { setStage(input: {boardId: $b, stage: WRITE}) { id }
+          startTimer(input: {boardId: $b, seconds: 600, advance: true}) { id } }""",
+        {"b": guided},
+        token=owner.token,
+    )
+    notes.append(add_note(live_server, guest.token, guided, "hidden note"))
+    ids = [*boards, kept, kept, kept, guided, guided, *notes, version, owner.id, guest.id]
     return {"users": {"owner": owner, "guest": guest}, "ids": ids}
 
 
@@ -215,6 +228,14 @@ TYPED = [  # documents whose variables the fuzzer fills with anything
     "mutation($b: ID!, $n: ID!, $k: String) { deleteNote(boardId: $b, id: $n, "
     "clientRequestId: $k) { id text } }",
     "mutation($n: String) { createUser(name: $n) { user { name } } }",
+    # the meeting: stages, the timer, settings that hide (stage names and seconds of any shape)
+    "mutation($i: SetStageInput!) { setStage(input: $i) { id stage textsHidden } }",
+    "mutation($i: StartTimerInput!) { startTimer(input: $i) { id timer { remainingMs } } }",
+    "mutation($b: ID!, $l: Int!, $k: String) { extendTimer(boardId: $b, seconds: $l, "
+    "clientRequestId: $k) { id timer { durationSeconds } } }",
+    "mutation($b: ID!, $k: String) { stopTimer(boardId: $b, clientRequestId: $k) { id } }",
+    """query($b: ID!) { participation(boardId: $b) { myNotes { id text } }
+      board(id: $b) { currentVersion { stage timer { endsAt } notes { text votes } } } }""",
     """query($b: ID!, $c: Column, $f: ExportFormat!) {
       board(id: $b) { currentVersion { notes(column: $c) { id } export(format: $f) } } }""",
     """query($l: Int, $t: String) {
@@ -229,12 +250,25 @@ def variables(ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
         EDGE_TEXT,
         st.sampled_from(ids),
         st.sampled_from(["GOOD", "BAD", "ACTION", "PURPLE", "CSV"]),
+        st.sampled_from(["FREE", "WRITE", "VOTE", "DISCUSS", 9, 10, 3600, 3601]),
         st.sampled_from(["k-1", "k-2", "#", "x" * 65]),  # clientRequestIds, reused and refused
     )
     inputs = st.fixed_dictionaries(
         {},
         optional=dict.fromkeys(
-            ["boardId", "id", "column", "text", "title", "clientRequestId", "settings", "extra"],
+            [
+                "boardId",
+                "id",
+                "column",
+                "text",
+                "title",
+                "clientRequestId",
+                "settings",
+                "stage",
+                "seconds",
+                "advance",
+                "extra",
+            ],
             field_values,
         ),
     )
