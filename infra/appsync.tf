@@ -28,7 +28,7 @@ resource "aws_appsync_graphql_api" "main" {
     authentication_type = "AWS_LAMBDA"
 
     lambda_authorizer_config {
-      authorizer_uri                   = aws_lambda_function.function["authorizer"].arn
+      authorizer_uri                   = aws_lambda_alias.live["authorizer"].arn
       authorizer_result_ttl_in_seconds = local.resolver_map.authorizer.ttlSeconds
       # A user token is "<id>.<secret>" (retro/services/users.py): AppSync refuses anything
       # else before paying for an authorizer invocation.
@@ -129,10 +129,11 @@ resource "aws_iam_role_policy" "datasource" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
+      # The alias's ARN, exactly: it allows neither $LATEST nor another version or alias.
       Sid      = "Invoke"
       Effect   = "Allow"
       Action   = ["lambda:InvokeFunction"]
-      Resource = aws_lambda_function.function[each.key].arn
+      Resource = aws_lambda_alias.live[each.key].arn
     }]
   })
 }
@@ -147,7 +148,7 @@ resource "aws_appsync_datasource" "function" {
   service_role_arn = aws_iam_role.datasource[each.key].arn
 
   lambda_config {
-    function_arn = aws_lambda_function.function[each.key].arn
+    function_arn = aws_lambda_alias.live[each.key].arn
   }
 
   depends_on = [aws_iam_role_policy.datasource]
@@ -168,11 +169,12 @@ resource "aws_appsync_resolver" "field" {
   max_batch_size = try(each.value.maxBatchSize, null)
 }
 
-# AppSync may call the authorizer, and only for this API.
+# AppSync may call the authorizer's live alias, and only for this API.
 resource "aws_lambda_permission" "authorizer" {
   statement_id   = "AppSyncAuthorizer"
   action         = "lambda:InvokeFunction"
   function_name  = aws_lambda_function.function["authorizer"].function_name
+  qualifier      = aws_lambda_alias.live["authorizer"].name
   principal      = "appsync.amazonaws.com"
   source_arn     = aws_appsync_graphql_api.main.arn
   source_account = local.account_id

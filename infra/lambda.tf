@@ -2,6 +2,12 @@
 # own zip in dist/ (`make package`). source_code_hash makes Terraform redeploy a function only
 # when its zip's bytes change, and the packaging is deterministic, so they change only with
 # the code.
+#
+# Every change publishes a numbered version, and AppSync calls each function through its
+# `live` alias, which Terraform points at the newest version. That is what SnapStart needs
+# (it snapshots published versions only) and, SnapStart or not, it makes a rollback one
+# command: `aws lambda update-alias --function-name <name>-<role> --name live
+# --function-version <N>` (docs/DEPLOY.md).
 
 resource "aws_cloudwatch_log_group" "function" {
   #checkov:skip=CKV_AWS_158:Logs hold no secrets (tokens are never logged) and CloudWatch encrypts them at rest; a customer-managed KMS key is not worth its cost here.
@@ -80,6 +86,18 @@ resource "aws_lambda_function" "function" {
   # -1 is Lambda's "no reservation": the account's unreserved pool (see the variable).
   reserved_concurrent_executions = coalesce(var.lambda_reserved_concurrency, -1)
 
+  # A new version for every change of code or configuration; the alias below serves it.
+  publish = true
+
+  # Lambda initializes a published version once (imports, module-level setup), snapshots it,
+  # and starts later execution environments from the snapshot (see lambda_snapstart).
+  dynamic "snap_start" {
+    for_each = var.lambda_snapstart ? ["on"] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
   environment {
     variables = {
       RETRO_TABLE     = aws_dynamodb_table.main.name
@@ -105,8 +123,24 @@ resource "aws_lambda_function" "function" {
       condition     = "python${local.build.pythonVersion}" == var.lambda_runtime
       error_message = "The package in ${local.package_dir} was built for python${local.build.pythonVersion}, but lambda_runtime is ${var.lambda_runtime}: rebuild with `python -m retro_tools.packaging --python-version ${trimprefix(var.lambda_runtime, "python")}` or change the variable."
     }
+    precondition {
+      # lambda_runtime's own validation guarantees the "python3.<minor>" shape.
+      condition     = !var.lambda_snapstart || tonumber(split(".", var.lambda_runtime)[1]) >= 12
+      error_message = "lambda_snapstart = true needs Python 3.12 or later (Lambda offers SnapStart for no older Python runtime), but lambda_runtime is ${var.lambda_runtime}: set lambda_snapstart = false or move to python3.12."
+    }
   }
 
   # The role's policy must exist before the first invocation can log or read the table.
   depends_on = [aws_iam_role_policy.function]
+}
+
+# What AppSync invokes: the data sources, their roles and the authorizer all name this alias,
+# never the function's unqualified ARN ($LATEST, which SnapStart does not apply to).
+resource "aws_lambda_alias" "live" {
+  for_each = local.functions
+
+  name             = "live"
+  description      = "The version AppSync calls: the newest on every apply; point it at an older one to roll back."
+  function_name    = aws_lambda_function.function[each.key].function_name
+  function_version = aws_lambda_function.function[each.key].version
 }

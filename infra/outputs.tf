@@ -55,6 +55,11 @@ output "function_names" {
   value       = { for role, function in aws_lambda_function.function : role => function.function_name }
 }
 
+output "function_versions" {
+  description = "The version each function's `live` alias serves (what AppSync calls), by role. Roll one back with: aws lambda update-alias --function-name <name> --name live --function-version <N>."
+  value       = { for role, alias in aws_lambda_alias.live : role => alias.function_version }
+}
+
 output "table_name" {
   description = "Name of the DynamoDB table."
   value       = aws_dynamodb_table.main.name

@@ -70,6 +70,12 @@ variable "lambda_runtime" {
   }
 }
 
+variable "lambda_snapstart" {
+  description = "Lambda SnapStart on the functions' published versions (Python 3.12 or later): Lambda imports the handlers once per published version, snapshots the initialized environment, and starts each cold environment from that snapshot. For Python it costs extra — snapshot caching for every published version while it exists, and a restore charge per cold start — and each apply that publishes takes longer. AppSync calls the functions through their `live` alias either way. See docs/DEPLOY.md."
+  type        = bool
+  default     = false
+}
+
 variable "lambda_memory_mb" {
   description = "Memory of each function in MB; Lambda gives CPU in proportion, so more memory also means faster cold starts."
   type        = number

@@ -148,15 +148,16 @@ run "iam_grants_no_wildcard_action_and_no_scan" {
 
   assert {
     condition = alltrue([for name, p in aws_iam_role_policy.datasource :
-      jsondecode(p.policy).Statement[0].Resource == aws_lambda_function.function[name].arn
+      jsondecode(p.policy).Statement[0].Resource == aws_lambda_alias.live[name].arn
     ])
-    error_message = "Each data source role may invoke only its own function."
+    error_message = "Each data source role may invoke only its own function's live alias."
   }
 
   assert {
     condition = (
       aws_lambda_permission.authorizer.principal == "appsync.amazonaws.com"
       && aws_lambda_permission.authorizer.source_arn == aws_appsync_graphql_api.main.arn
+      && aws_lambda_permission.authorizer.qualifier == "live"
     )
     error_message = "Only this API may invoke the authorizer."
   }

@@ -34,6 +34,10 @@ mock_resource "aws_lambda_function" {
   defaults = { arn = "arn:aws:lambda:us-east-1:123456789012:function:retro-mocked" }
 }
 
+mock_resource "aws_lambda_alias" {
+  defaults = { arn = "arn:aws:lambda:us-east-1:123456789012:function:retro-mocked:live" }
+}
+
 mock_resource "aws_iam_role" {
   defaults = { arn = "arn:aws:iam::123456789012:role/retro-mocked" }
 }
