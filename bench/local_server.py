@@ -382,7 +382,7 @@ def speed() -> list[Row]:
     # in a process of its own, its HTTP server let some requests wait past the store's 5 s read
     # timeout under 10 clients; the embedded one did not.)
     serve_args = [sys.executable, "-m", "retro_tools.cli", "serve", "--host", HOST]
-    serve_args += ["--port", str(server_port), "--api-key", API_KEY]
+    serve_args += ["--port", str(server_port), "--api-key", API_KEY, "--in-memory"]
     with _process(serve_args, env) as server:
         base, endpoint = _wait_ready(server)
         url = f"{base}/graphql"
