@@ -16,18 +16,29 @@ import { MAX_PAGE } from "./limits.js";
 /**
  * What the documents below select, as the client reads it (ISO date-times are strings).
  * @typedef {"GOOD" | "BAD" | "ACTION"} Column
- * @typedef {{id: string, boardId: string, versionId: string, column: Column, text: string,
- *   votes: number, createdAt: string, updatedAt: string}} Note
+ * @typedef {"FREE" | "WRITE" | "VOTE" | "DISCUSS"} Stage
+ * @typedef {{id: string, boardId: string, versionId: string, column: Column,
+ *   text: string | null, votes: number | null, createdAt: string, updatedAt: string}} Note
+ *   text is null while the texts are hidden (for everyone, the author included), votes
+ *   while the ballot is secret
  * @typedef {{id: string, boardId: string, number: number, title: string | null,
  *   createdAt: string, frozenAt: string | null}} Version
  * @typedef {Version & {notes: Note[]}} VersionWithNotes
+ * @typedef {{endsAt: string, remainingMs: number, durationSeconds: number, advances: boolean,
+ *   running: boolean}} Timer remainingMs is the time left when the server answered
+ * @typedef {{stage: Stage, textsHidden: boolean, votesHidden: boolean,
+ *   timer: Timer | null}} Meeting where the live version's meeting stands
+ * @typedef {Version & Meeting} VersionState what onVersionChanged and the facilitator's
+ *   mutations answer
+ * @typedef {{voteBudget: number, hideWhileWriting: boolean, secretBallot: boolean}} Settings
  * @typedef {{id: string, title: string, createdAt: string, updatedAt: string,
- *   settings: {voteBudget: number}}} Board
+ *   settings: Settings}} Board
  * @typedef {{id: string, number: number, title: string | null}} VersionRef
  * @typedef {Board & {currentVersion?: VersionRef}} BoardUpdate what updateBoard answers
+ * @typedef {{id: string, column: Column, text: string}} MyNote
  * @typedef {{boardId: string, versionId: string, isOwner: boolean, voteBudget: number,
  *   votesUsed: number, votesLeft: number, myVotes: {noteId: string, count: number}[],
- *   myNoteIds: string[]}} Participation
+ *   myNoteIds: string[], myNotes: MyNote[]}} Participation
  * @typedef {{id: string, title: string, updatedAt: string}} BoardSummary
  */
 
@@ -35,10 +46,15 @@ const NOTE_FIELDS = `id boardId versionId column text votes createdAt updatedAt`
 
 const VERSION_FIELDS = `id boardId number title createdAt frozenAt`;
 
-const BOARD_FIELDS = `id title createdAt updatedAt settings { voteBudget }`;
+const BOARD_FIELDS = `id title createdAt updatedAt
+    settings { voteBudget hideWhileWriting secretBallot }`;
+
+// The live version's meeting: enough for every client to re-render without guessing.
+const MEETING_FIELDS = `stage textsHidden votesHidden
+    timer { endsAt remainingMs durationSeconds advances running }`;
 
 const PARTICIPATION_FIELDS = `boardId versionId isOwner voteBudget votesUsed votesLeft
-    myVotes { noteId count } myNoteIds`;
+    myVotes { noteId count } myNoteIds myNotes { id column text }`;
 
 // Identity ------------------------------------------------------------------------------
 
@@ -71,6 +87,7 @@ export const BOARD_PAGE = `query BoardPage($id: ID!) {
     ${BOARD_FIELDS}
     currentVersion {
       ${VERSION_FIELDS}
+      ${MEETING_FIELDS}
       notes { ${NOTE_FIELDS} }
     }
     versions(limit: ${MAX_PAGE}) { items { ${VERSION_FIELDS} } nextToken }
@@ -145,6 +162,35 @@ export const START_NEW_VERSION = `mutation StartNewVersion($input: StartVersionI
   startNewVersion(input: $input) { ${VERSION_FIELDS} }
 }`;
 
+// The facilitator's controls: each answers the live version's meeting, which is what
+// onVersionChanged sends everyone.
+
+export const SET_STAGE = `mutation SetStage($input: SetStageInput!) {
+  setStage(input: $input) { ${VERSION_FIELDS} ${MEETING_FIELDS} }
+}`;
+
+export const START_TIMER = `mutation StartTimer($input: StartTimerInput!) {
+  startTimer(input: $input) { ${VERSION_FIELDS} ${MEETING_FIELDS} }
+}`;
+
+export const EXTEND_TIMER = `mutation ExtendTimer(
+  $boardId: ID!
+  $seconds: Int!
+  $clientRequestId: String
+) {
+  extendTimer(boardId: $boardId, seconds: $seconds, clientRequestId: $clientRequestId) {
+    ${VERSION_FIELDS}
+    ${MEETING_FIELDS}
+  }
+}`;
+
+export const STOP_TIMER = `mutation StopTimer($boardId: ID!, $clientRequestId: String) {
+  stopTimer(boardId: $boardId, clientRequestId: $clientRequestId) {
+    ${VERSION_FIELDS}
+    ${MEETING_FIELDS}
+  }
+}`;
+
 export const DELETE_BOARD = `mutation DeleteBoard($id: ID!) {
   deleteBoard(id: $id) { id title }
 }`;
@@ -176,4 +222,8 @@ export const ON_BOARD_DELETED = `subscription OnBoardDeleted($id: ID!) {
 
 export const ON_VERSION_STARTED = `subscription OnVersionStarted($boardId: ID!) {
   onVersionStarted(boardId: $boardId) { ${VERSION_FIELDS} }
+}`;
+
+export const ON_VERSION_CHANGED = `subscription OnVersionChanged($boardId: ID!) {
+  onVersionChanged(boardId: $boardId) { ${VERSION_FIELDS} ${MEETING_FIELDS} }
 }`;

@@ -1,11 +1,13 @@
 // @ts-check
 // The state of one open board and everything that changes it. Views read from it and listen
 // for `change`; they never call the API themselves. Each change event says what changed
-// (detail.what: "board" | "notes" | "participation" | "versions" | "view" | "status").
+// (detail.what: "board" | "notes" | "participation" | "versions" | "view" | "status" |
+// "meeting": the live version's stage or timer).
 //
 // Consistency: a full load replaces the state; live events that arrive while a load is in
 // flight are kept and replayed on top of it, so a slow response cannot undo a newer event.
 
+import { countdownFrom, now } from "./clock.js";
 import { ApiError } from "./errors.js";
 import * as ops from "./operations.js";
 
@@ -14,9 +16,12 @@ import * as ops from "./operations.js";
  * @typedef {import("./operations.js").Version} Version
  * @typedef {import("./operations.js").VersionWithNotes} VersionWithNotes
  * @typedef {import("./operations.js").Participation} Participation
- * @typedef {import("./operations.js").Board & {currentVersion: Version}} LiveBoard the board
- *   and its live version
- * @typedef {"board" | "notes" | "participation" | "versions" | "view" | "status"} Change
+ * @typedef {import("./operations.js").Meeting} Meeting
+ * @typedef {import("./operations.js").Settings} Settings
+ * @typedef {import("./operations.js").Board & {currentVersion: Version & Meeting}} LiveBoard
+ *   the board and its live version, with its meeting
+ * @typedef {"board" | "notes" | "participation" | "versions" | "view" | "status" | "meeting"}
+ *   Change
  */
 
 /** @type {readonly import("./operations.js").Column[]} */
@@ -33,6 +38,11 @@ export class BoardStore extends EventTarget {
   versions = [];
   /** @type {Participation | null} */
   participation = null;
+  /**
+   * The live version's timer as this device counts it (clock.js), or null.
+   * @type {import("./clock.js").Countdown | null}
+   */
+  timer = null;
   /**
    * The version being looked at (with its notes) when it is not the live one, or null.
    * @type {VersionWithNotes | null}
@@ -59,7 +69,7 @@ export class BoardStore extends EventTarget {
 
   // Reading ------------------------------------------------------------------------------
 
-  /** @returns {Version | null} */
+  /** @returns {LiveBoard["currentVersion"] | null} the live version, with its meeting */
   get live() {
     return this.board?.currentVersion ?? null;
   }
@@ -83,6 +93,15 @@ export class BoardStore extends EventTarget {
     return this.participation?.myVotes.find((v) => v.noteId === noteId)?.count ?? 0;
   }
 
+  /**
+   * @param {Note} note
+   * @returns {string | null} its text as the caller may read it: while texts are hidden the
+   *   server sends none, and the caller's own notes come from participation.myNotes alone
+   */
+  textOf(note) {
+    return note.text ?? this.participation?.myNotes.find((n) => n.id === note.id)?.text ?? null;
+  }
+
   // Loading ------------------------------------------------------------------------------
 
   /** Loads the live board and the caller's participation in one request. */
@@ -96,10 +115,11 @@ export class BoardStore extends EventTarget {
         if (error instanceof ApiError && error.meaning === "notFound") return { board: null };
         throw error;
       });
+      const receivedAt = now();
       // Two loads may overlap (first load, resubscribe); an older answer must not win.
       if (sequence > this.#loadApplied) {
         this.#loadApplied = sequence;
-        this.#takeLoad(data, sequence);
+        this.#takeLoad(data, sequence, receivedAt);
       }
     } finally {
       this.#loads -= 1;
@@ -108,13 +128,18 @@ export class BoardStore extends EventTarget {
     this.#emit(this.status === "ready" ? "board" : "status");
   }
 
-  /** @param {any} data the BOARD_PAGE answer @param {number} sequence */
-  #takeLoad(data, sequence) {
+  /**
+   * @param {any} data the BOARD_PAGE answer
+   * @param {number} sequence
+   * @param {number} receivedAt now() when it arrived: the timer counts from there
+   */
+  #takeLoad(data, sequence, receivedAt) {
     if (!data.board) {
       this.status = "missing";
       return;
     }
     this.board = data.board;
+    this.timer = countdownFrom(data.board.currentVersion.timer ?? null, receivedAt);
     /** @type {Note[]} */
     const notes = data.board.currentVersion.notes;
     this.notes = new Map(notes.map((note) => [note.id, note]));
@@ -193,7 +218,19 @@ export class BoardStore extends EventTarget {
     } else if (!this.#deleted.has(note.id)) {
       const known = this.notes.get(note.id);
       if (known && known.updatedAt > note.updatedAt) return; // an older event arrived late
-      this.notes.set(note.id, { ...known, ...note });
+      const next = { ...known, ...note };
+      // A null text or count means "hidden when this event was made", not "gone". Events and
+      // answers are not ordered: one made before a reveal may arrive after it, and must not
+      // hide again what the reveal showed. A newer change made while hidden is read again.
+      if (known && known.updatedAt === note.updatedAt) {
+        next.text = note.text ?? known.text;
+        next.votes = note.votes ?? known.votes;
+      }
+      this.notes.set(note.id, next);
+      const { textsHidden, votesHidden } = this.live;
+      if ((next.text === null && !textsHidden) || (next.votes === null && !votesHidden)) {
+        this.#background(this.load());
+      }
     }
     this.#emit("notes");
   }
@@ -210,12 +247,49 @@ export class BoardStore extends EventTarget {
       this.#background(this.load());
       return;
     }
-    const budgetChanged = board.settings?.voteBudget !== this.board.settings.voteBudget;
+    const before = this.board.settings;
+    const budgetChanged = board.settings?.voteBudget !== before.voteBudget;
+    // Hiding texts or votes turned on or off changes what the board page carries.
+    const hidingChanged =
+      board.settings &&
+      (board.settings.hideWhileWriting !== before.hideWhileWriting ||
+        board.settings.secretBallot !== before.secretBallot);
     const { currentVersion, ...rest } = board;
     this.board = { ...this.board, ...rest };
     if (currentVersion) this.board.currentVersion = { ...live, ...currentVersion };
-    if (budgetChanged) this.#background(this.refreshParticipation());
+    if (hidingChanged) this.#background(this.load());
+    else if (budgetChanged) this.#background(this.refreshParticipation());
     this.#emit("board");
+  }
+
+  /**
+   * The live version's meeting changed (onVersionChanged, or the facilitator's own answer):
+   * its stage and timer apply at once, and the board is loaded again, because a new stage
+   * may reveal texts or vote counts that no event carries. The same state twice (my answer
+   * and its echo) is taken once.
+   * @param {import("./operations.js").VersionState} version
+   * @param {number} receivedAt now() when it arrived: the timer counts from there
+   */
+  applyVersion(version, receivedAt) {
+    if (this.#loads) {
+      this.#pending.push(() => this.applyVersion(version, receivedAt));
+      return;
+    }
+    const live = this.board?.currentVersion;
+    if (!this.board || !live || version.boardId !== this.boardId) return;
+    if (version.id !== live.id) {
+      if (!this.versions.some((v) => v.id === version.id)) this.#background(this.load());
+      return;
+    }
+    if (meetingKey(version) === meetingKey(live)) return;
+    const { stage, textsHidden, votesHidden, timer } = version;
+    this.board = {
+      ...this.board,
+      currentVersion: { ...live, stage, textsHidden, votesHidden, timer },
+    };
+    this.timer = countdownFrom(timer, receivedAt);
+    this.#emit("meeting");
+    this.#background(this.load());
   }
 
   /** The board is gone (deleted by its owner). */
@@ -234,6 +308,26 @@ export class BoardStore extends EventTarget {
     });
   }
 
+  /**
+   * While texts are hidden the server's answer carries none, not even for the author: keep
+   * the text it accepted among my notes (what participation.myNotes says once refetched), so
+   * the author's card stays readable without waiting for that refetch.
+   * @param {Note} note the answer
+   * @param {string} text what I sent
+   */
+  #keepMyText(note, text) {
+    const mine = this.participation;
+    if (note.text !== null || !mine) return;
+    const myNotes = mine.myNotes.filter((n) => n.id !== note.id);
+    myNotes.push({ id: note.id, column: note.column, text });
+    const known = mine.myNoteIds.includes(note.id);
+    this.participation = {
+      ...mine,
+      myNotes,
+      myNoteIds: known ? mine.myNoteIds : [...mine.myNoteIds, note.id],
+    };
+  }
+
   /** @param {Change} what */
   #emit(what) {
     this.dispatchEvent(new CustomEvent("change", { detail: { what } }));
@@ -249,6 +343,7 @@ export class BoardStore extends EventTarget {
   async addNote(column, text) {
     const input = { boardId: this.boardId, column, text, clientRequestId: crypto.randomUUID() };
     const data = await this.#api.request(ops.ADD_NOTE, { input });
+    this.#keepMyText(data.addNote, text);
     this.applyNote("added", data.addNote);
     await this.refreshParticipation();
   }
@@ -257,6 +352,7 @@ export class BoardStore extends EventTarget {
   async editNote(id, text) {
     const input = { boardId: this.boardId, id, text, clientRequestId: crypto.randomUUID() };
     const data = await this.#api.request(ops.UPDATE_NOTE, { input });
+    this.#keepMyText(data.updateNote, text);
     this.applyNote("updated", data.updateNote);
   }
 
@@ -277,11 +373,14 @@ export class BoardStore extends EventTarget {
     await this.refreshParticipation();
   }
 
-  /** Owner only. @param {{title?: string, voteBudget?: number}} changes */
-  async updateBoard({ title, voteBudget }) {
-    /** @type {{id: string, title?: string, settings?: {voteBudget: number}}} */
+  /**
+   * Owner only.
+   * @param {{title?: string} & Partial<Settings>} changes
+   */
+  async updateBoard({ title, ...settings }) {
+    /** @type {{id: string, title?: string, settings?: Partial<Settings>}} */
     const input = { id: this.boardId, title };
-    if (voteBudget !== undefined) input.settings = { voteBudget };
+    if (Object.keys(settings).length) input.settings = settings;
     const keyed = { ...input, clientRequestId: crypto.randomUUID() };
     const data = await this.#api.request(ops.UPDATE_BOARD, { input: keyed });
     this.applyBoard(data.updateBoard);
@@ -302,6 +401,41 @@ export class BoardStore extends EventTarget {
     await this.load();
   }
 
+  // The facilitator's controls (owner only): each answers the live version's meeting.
+
+  /** @param {import("./operations.js").Stage} stage */
+  async setStage(stage) {
+    const input = { boardId: this.boardId, stage, clientRequestId: crypto.randomUUID() };
+    await this.#facilitate(ops.SET_STAGE, { input }, "setStage");
+  }
+
+  /** @param {number} seconds @param {boolean} advance move on to the next stage at the end */
+  async startTimer(seconds, advance) {
+    const input = { boardId: this.boardId, seconds, advance, clientRequestId: crypto.randomUUID() };
+    await this.#facilitate(ops.START_TIMER, { input }, "startTimer");
+  }
+
+  /** @param {number} seconds added to the running timer */
+  async extendTimer(seconds) {
+    const vars = { boardId: this.boardId, seconds, clientRequestId: crypto.randomUUID() };
+    await this.#facilitate(ops.EXTEND_TIMER, vars, "extendTimer");
+  }
+
+  async stopTimer() {
+    const vars = { boardId: this.boardId, clientRequestId: crypto.randomUUID() };
+    await this.#facilitate(ops.STOP_TIMER, vars, "stopTimer");
+  }
+
+  /**
+   * @param {string} query
+   * @param {Record<string, unknown>} variables
+   * @param {string} field the mutation's name, where its answer is
+   */
+  async #facilitate(query, variables, field) {
+    const data = await this.#api.request(query, variables);
+    this.applyVersion(data[field], now());
+  }
+
   /** Owner only. */
   async deleteBoard() {
     await this.#api.request(ops.DELETE_BOARD, { id: this.boardId });
@@ -320,4 +454,13 @@ export class BoardStore extends EventTarget {
     if (!version) throw new Error(`This board has no version ${number}.`);
     return { title: data.board.title, number, text: version.export };
   }
+}
+
+/**
+ * @param {Meeting} meeting
+ * @returns {string} equal for two answers that show the same meeting
+ */
+function meetingKey({ stage, textsHidden, votesHidden, timer }) {
+  const clock = timer ? [timer.endsAt, timer.durationSeconds, timer.advances, timer.running] : [];
+  return JSON.stringify([stage, textsHidden, votesHidden, ...clock]);
 }
