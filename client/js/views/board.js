@@ -1,8 +1,10 @@
 // @ts-check
-// The board page: header (title, link, votes left), toolbar (versions, owner controls,
-// export), the read-only banner for older versions, and the three columns. It connects the
-// store to the realtime subscriptions and re-renders on every store change.
+// The board page: header (title, link, votes left), the meeting (stage, timer, the owner's
+// controls), toolbar (versions, owner controls, export), the read-only banner for older
+// versions, and the three columns. It connects the store to the realtime subscriptions and
+// re-renders on every store change.
 
+import { now } from "../clock.js";
 import { download } from "../download.js";
 import { h, hook, slug } from "../dom.js";
 import { announce, showError, toast } from "../notify.js";
@@ -12,6 +14,7 @@ import { BoardStore } from "../store.js";
 import { createColumns } from "./columns.js";
 import { connectionStatus } from "./connection.js";
 import { openNewVersion, openSettings } from "./dialogs.js";
+import { createMeeting } from "./stage.js";
 import { versionSwitcher } from "./versions.js";
 
 /**
@@ -31,6 +34,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   const columns = createColumns(store);
   const versions = versionSwitcher(store, navigate);
   const connection = connectionStatus(realtime);
+  // When a countdown runs out, the server may have moved the stage on: load what it shows.
+  const meeting = createMeeting(store, { onTimerEnd: () => store.load().catch(showError) });
   hook(document, "topbar-end").append(connection.element);
 
   const ui = {
@@ -70,6 +75,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       ),
       h("div", { class: "head-actions" }, ui.budget, ui.copy),
     ),
+    meeting.element,
     h(
       "div",
       { class: "toolbar" },
@@ -90,6 +96,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     ),
     versions.banner,
     columns.element,
+    meeting.live,
   );
   const message = h("div", { class: "board-message", hidden: true });
   root.append(h("p", { class: "loading", textContent: "Loading the board…" }), content, message);
@@ -120,6 +127,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     }
     ui.budget.hidden = older !== null;
     if (what !== "notes" && what !== "participation") versions.render();
+    if (what !== "notes") meeting.render();
     columns.render();
   };
 
@@ -183,6 +191,10 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       toast(`Version ${version.number}${name} started.`);
       store.load().catch(showError);
     }),
+    // The timer counts from when the event arrived, not from when it is applied.
+    realtime.subscribe(ops.ON_VERSION_CHANGED, { boardId }, (data) =>
+      store.applyVersion(data.onVersionChanged, now()),
+    ),
   ];
   // Every (re)connect may have missed events: once all subscriptions are acknowledged, load
   // the board again, so nothing is missed between the first load and the subscriptions.
@@ -253,6 +265,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       for (const id of subscriptions) realtime.unsubscribe(id);
       realtime.removeEventListener("synced", onSynced);
       connection.destroy();
+      meeting.destroy();
     },
   };
 }

@@ -1,10 +1,13 @@
 // @ts-check
 // The three columns: a composer at the top of each (Enter adds the note) and the notes below,
-// reconciled by id so that cards are never rebuilt while someone is typing or editing.
+// reconciled by id so that cards are never rebuilt while someone is typing or editing. The
+// meeting's stage decides what is open: a closed composer says why, and while texts are
+// hidden each column counts the face-down notes ("3 notes being written").
 
 import { h, hookIfAny } from "../dom.js";
 import { MAX_NOTE_TEXT } from "../limits.js";
 import { showError } from "../notify.js";
+import { STAGES, canVote, canWrite } from "../stages.js";
 import { COLUMNS } from "../store.js";
 import { createCard, updateCard } from "./note.js";
 
@@ -63,17 +66,32 @@ export function createColumns(store) {
     const written = readOnly ? older.notes : [...store.notes.values()];
     const byVotes = sortToggle.getAttribute("aria-pressed") === "true";
     // Array.prototype.sort is stable: equal votes keep the order they were written in.
-    const notes = byVotes ? [...written].sort((a, b) => b.votes - a.votes) : written;
+    // (A secret ballot sends no counts: the order is then the order of writing.)
+    const notes = byVotes
+      ? [...written].sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0))
+      : written;
     // Reordering moves cards; whoever had focus in one (e.g. voting by keyboard) keeps it.
     const focused = /** @type {HTMLElement | null} */ (document.activeElement);
     const votesLeft = store.participation?.votesLeft ?? 0;
+    const stage = store.live?.stage ?? "FREE";
+    const voting = !readOnly && canVote(stage);
     /** @type {Set<string>} */
     const wanted = new Set();
-    for (const { column, list, count, composer } of columns) {
-      composer.hidden = readOnly;
+    for (const { column, list, count, composer, closed, hidden } of columns) {
+      const open = !readOnly && canWrite(stage, column);
+      composer.hidden = !open;
+      closed.hidden = readOnly || open;
+      closed.textContent = `Writing here is closed in the ${STAGES[stage].name} step.`;
       const inColumn = notes.filter((note) => note.column === column);
       count.textContent = String(inColumn.length);
-      const ordered = inColumn.map((note) => {
+      const texts = inColumn.map((note) => (readOnly ? note.text : store.textOf(note)));
+      const faceDown = texts.filter((text) => text === null).length;
+      hidden.hidden = faceDown === 0;
+      const noun = faceDown === 1 ? "note" : "notes";
+      hidden.textContent = readOnly
+        ? `${faceDown} hidden ${noun}`
+        : `${faceDown} ${noun} being written`;
+      const ordered = inColumn.map((note, index) => {
         const key = `${note.versionId}:${note.id}`;
         wanted.add(key);
         let card = cards.get(key);
@@ -81,11 +99,19 @@ export function createColumns(store) {
           card = createCard(note, actions);
           cards.set(key, card);
         }
+        const mine = !readOnly && store.isMine(note.id);
         updateCard(card, note, {
           readOnly,
-          mine: !readOnly && store.isMine(note.id),
+          mine,
+          text: texts[index],
           myVotes: readOnly ? 0 : store.myVotesOn(note.id),
           votesLeft,
+          // Nobody votes while writing: no counts to look at yet.
+          showVotes: readOnly || stage !== "WRITE",
+          canVote: voting,
+          canEdit: mine && open,
+          // The owner moderates: any note of the live version, without learning whose it is.
+          canDelete: !readOnly && (mine || (store.isOwner && texts[index] !== null)),
         });
         return card;
       });
@@ -157,6 +183,8 @@ function createColumn(column, store) {
       }),
     ),
   );
+  const closed = h("p", { class: "composer-closed", hidden: true });
+  const hidden = h("p", { class: "col-hidden", dataset: { retro: "hidden-count" }, hidden: true });
   const list = h("ol", { class: "notes", "aria-labelledby": headingId, dataset: { empty: "yes" } });
   const element = h(
     "section",
@@ -168,6 +196,8 @@ function createColumn(column, store) {
       h("p", { class: "col-total" }, count, h("span", { class: "sr-only" }, " notes")),
     ),
     composer,
+    closed,
+    hidden,
     list,
   );
 
@@ -193,5 +223,5 @@ function createColumn(column, store) {
       submit();
     }
   });
-  return { column, element, list, count, composer };
+  return { column, element, list, count, composer, closed, hidden };
 }

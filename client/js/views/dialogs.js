@@ -1,5 +1,6 @@
 // @ts-check
-// Owner-only dialogs: board settings (rename, vote budget, delete) and starting a new version.
+// Owner-only dialogs: board settings (rename, vote budget, how the meeting hides notes and
+// votes, delete) and starting a new version.
 // Native <dialog> gives focus trapping, Escape to close and an inert page for free.
 
 import { h } from "../dom.js";
@@ -52,6 +53,31 @@ function field(id, labelText, input, hint) {
 }
 
 /**
+ * A switch: a checkbox with its label and what it does, read together by screen readers.
+ * @param {string} id
+ * @param {string} labelText
+ * @param {boolean} checked
+ * @param {string} hint
+ * @returns {{element: HTMLElement, input: HTMLInputElement}}
+ */
+function toggle(id, labelText, checked, hint) {
+  const input = h("input", {
+    type: "checkbox",
+    id,
+    role: "switch",
+    checked,
+    "aria-describedby": `${id}-hint`,
+  });
+  const element = h(
+    "div",
+    { class: "field field--switch" },
+    h("label", { class: "check" }, input, labelText),
+    h("p", { id: `${id}-hint`, class: "hint" }, hint),
+  );
+  return { element, input };
+}
+
+/**
  * @param {import("../store.js").BoardStore} store
  * @param {{onDeleted: () => void}} callbacks
  */
@@ -66,6 +92,19 @@ export function openSettings(store, { onDeleted }) {
     required: true,
     value: String(board.settings.voteBudget),
   });
+  const hide = toggle(
+    "settings-hide",
+    "Hide notes while writing",
+    board.settings.hideWhileWriting,
+    "In the Write step everyone sees only their own notes; the others are face down until " +
+      "you move on. Nobody can read them early, not even through the API.",
+  );
+  const secret = toggle(
+    "settings-secret",
+    "Secret ballot",
+    board.settings.secretBallot,
+    "In the Vote step each person sees only their own votes; the counts show in Discuss.",
+  );
   const save = h("button", { type: "submit", class: "button button--primary" }, "Save");
   const cancel = h("button", { type: "button", class: "button" }, "Cancel");
   const remove = h("button", { type: "button", class: "button button--danger" }, "Delete board…");
@@ -74,6 +113,13 @@ export function openSettings(store, { onDeleted }) {
     { class: "stack" },
     field("settings-title", "Board title", title),
     field("settings-budget", "Votes per person", budget, "Applies to the live version."),
+    h(
+      "fieldset",
+      { class: "fieldset stack" },
+      h("legend", {}, "Guided meetings"),
+      hide.element,
+      secret.element,
+    ),
     h("div", { class: "row row--end" }, cancel, save),
     h("hr"),
     h("p", { class: "hint" }, "Deleting removes every version and note, for everyone."),
@@ -85,7 +131,12 @@ export function openSettings(store, { onDeleted }) {
     event.preventDefault();
     save.disabled = true;
     try {
-      await store.updateBoard({ title: title.value.trim(), voteBudget: Number(budget.value) });
+      await store.updateBoard({
+        title: title.value.trim(),
+        voteBudget: Number(budget.value),
+        hideWhileWriting: hide.input.checked,
+        secretBallot: secret.input.checked,
+      });
       dialog.close();
       toast("Board settings saved.");
     } catch (error) {

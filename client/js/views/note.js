@@ -1,7 +1,9 @@
 // @ts-check
-// One note card: its text, the votes on it, and (for its author) edit and delete. Cards are
-// created once and updated in place, so a card being edited keeps its focus and its draft
-// while other people's changes stream in.
+// One note card: its text, the votes on it, and (for its author) edit and delete; the board's
+// owner may delete any note (moderation). Cards are created once and updated in place, so a
+// card being edited keeps its focus and its draft while other people's changes stream in.
+// While texts are hidden, other people's notes are face-down cards: the server sent no text.
+// The same card turns over when the text arrives.
 
 import { h, hook, hookIfAny } from "../dom.js";
 import { MAX_NOTE_TEXT } from "../limits.js";
@@ -11,8 +13,12 @@ const CONFIRM_MS = 4000;
 
 /**
  * @typedef {import("../operations.js").Note} Note
- * @typedef {HTMLLIElement & {note: Note, editing?: boolean}} Card a card remembers the note it
- *   shows and whether its author is editing it
+ * @typedef {HTMLLIElement & {note: Note, text: string | null, editing?: boolean}} Card a card
+ *   remembers the note it shows, the text it shows (null: face down) and whether its author is
+ *   editing it
+ * @typedef {{readOnly: boolean, mine: boolean, text: string | null, myVotes: number,
+ *   votesLeft: number, showVotes: boolean, canVote: boolean, canEdit: boolean,
+ *   canDelete: boolean}} CardState what the card shows and offers (readOnly: a frozen version)
  * @typedef {{onVote: (note: Note) => void, onUnvote: (note: Note) => void,
  *   onSave: (note: Note, text: string) => Promise<void>, onDelete: (note: Note) => void}} Actions
  */
@@ -31,10 +37,10 @@ export function createCard(note, actions) {
     h("p", { class: "note-text", id: textId, dataset: { retro: "text" } }),
     h(
       "div",
-      { class: "note-foot" },
+      { class: "note-foot", dataset: { retro: "foot" } },
       h(
         "div",
-        { class: "votes", role: "group", "aria-label": "Votes" },
+        { class: "votes", role: "group", "aria-label": "Votes", dataset: { retro: "votes" } },
         h("button", {
           type: "button",
           class: "vote-btn",
@@ -77,7 +83,7 @@ export function createCard(note, actions) {
     ),
   );
   /** @type {Card} */
-  const card = Object.assign(element, { note });
+  const card = Object.assign(element, { note, text: "" }); // updateCard fills in the rest
   hook(card, "vote").addEventListener("click", () => actions.onVote(card.note));
   hook(card, "unvote").addEventListener("click", () => actions.onUnvote(card.note));
   hook(card, "edit").addEventListener("click", () => startEditing(card, actions));
@@ -102,32 +108,62 @@ export function createCard(note, actions) {
  * Brings a card up to date.
  * @param {Card} card
  * @param {Note} note
- * @param {{readOnly: boolean, mine: boolean, myVotes: number, votesLeft: number}} state
+ * @param {CardState} state
  */
-export function updateCard(card, note, { readOnly, mine, myVotes, votesLeft }) {
+export function updateCard(card, note, state) {
+  const { readOnly, mine, text, myVotes, votesLeft, showVotes, canVote, canEdit } = state;
+  const wasFaceDown = card.text === null;
   card.note = note;
+  card.text = text;
+  const faceDown = text === null;
+  card.classList.toggle("note--face-down", faceDown);
+  // A face-down card says nothing a screen reader should read out one by one: the column's
+  // "3 notes being written" says it once.
+  if (faceDown) card.setAttribute("aria-hidden", "true");
+  else card.removeAttribute("aria-hidden");
+  if (wasFaceDown && !faceDown) turnOver(card);
   card.classList.toggle("note--mine", mine && !readOnly);
-  if (readOnly && card.editing) stopEditing(card);
-  if (!card.editing) hook(card, "text").textContent = note.text;
+  if (!canEdit && card.editing) stopEditing(card);
+  if (!card.editing) hook(card, "text").textContent = text ?? "";
+  hook(card, "foot").hidden = faceDown;
   const count = hook(card, "count");
-  count.textContent = String(note.votes);
+  const secret = note.votes === null;
+  count.textContent = secret ? "?" : String(note.votes);
   // "3 votes" for everyone: the unit is visible on read-only cards, screen-reader only here.
-  hook(card, "unit").textContent = note.votes === 1 ? " vote" : " votes";
+  hook(card, "unit").textContent = secret
+    ? " votes: secret until Discuss"
+    : note.votes === 1
+      ? " vote"
+      : " votes";
+  hook(card, "votes").hidden = !showVotes;
   const vote = /** @type {HTMLButtonElement} */ (hook(card, "vote"));
   const unvote = /** @type {HTMLButtonElement} */ (hook(card, "unvote"));
-  vote.hidden = readOnly;
-  unvote.hidden = readOnly;
+  vote.hidden = !canVote;
+  unvote.hidden = !canVote;
   vote.disabled = votesLeft <= 0;
   vote.title = votesLeft <= 0 ? "No votes left" : "Vote for this note";
   unvote.disabled = myVotes <= 0;
   const mineVotes = hook(card, "my-votes");
-  mineVotes.hidden = readOnly || myVotes === 0;
+  mineVotes.hidden = readOnly || !showVotes || myVotes === 0;
   mineVotes.replaceChildren(
     h("span", { "aria-hidden": "true" }, `${"●".repeat(Math.min(myVotes, 10))} yours`),
     h("span", { class: "sr-only" }, `${myVotes} of them yours`),
   );
-  hook(card, "own").hidden = readOnly || !mine || Boolean(card.editing);
+  hook(card, "edit").hidden = !canEdit;
+  hook(card, "delete").hidden = !state.canDelete;
+  hook(card, "own").hidden = (!canEdit && !state.canDelete) || Boolean(card.editing);
   hook(card, "mine").hidden = readOnly || !mine;
+}
+
+/**
+ * Plays the turn-over once: CSS keeps it short, and drops it under prefers-reduced-motion.
+ * @param {Card} card
+ */
+function turnOver(card) {
+  card.classList.add("note--revealed");
+  card.addEventListener("animationend", () => card.classList.remove("note--revealed"), {
+    once: true,
+  });
 }
 
 /** @param {Card} card @param {Actions} actions */
@@ -137,7 +173,7 @@ function startEditing(card, actions) {
   const text = hook(card, "text");
   const input = h("textarea", {
     class: "note-edit",
-    value: card.note.text,
+    value: card.text ?? "",
     maxLength: MAX_NOTE_TEXT,
     rows: 3,
     "aria-label": "Edit note",
@@ -161,7 +197,7 @@ function startEditing(card, actions) {
       input.reportValidity();
       return;
     }
-    if (value === card.note.text) {
+    if (value === card.text) {
       stopEditing(card, true);
       return;
     }
@@ -199,7 +235,7 @@ function stopEditing(card, refocus = false) {
   hookIfAny(card, "editor")?.remove();
   const text = hook(card, "text");
   text.hidden = false;
-  text.textContent = card.note.text;
+  text.textContent = card.text ?? "";
   hook(card, "own").hidden = false;
   if (refocus) hook(card, "edit").focus();
 }
