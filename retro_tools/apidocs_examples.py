@@ -33,6 +33,14 @@ class Example:
 
 
 _NOTE_FIELDS = "id boardId versionId column text votes createdAt updatedAt"
+# What a client re-renders a meeting from; every mutation that fires onVersionChanged selects it.
+_MEETING_FIELDS = """id
+    boardId
+    number
+    stage
+    textsHidden
+    votesHidden
+    timer { endsAt remainingMs durationSeconds advances running }"""
 
 EXAMPLES: dict[str, Example] = {
     # -- queries ---------------------------------------------------------------------------------
@@ -44,11 +52,15 @@ query BoardPage($id: ID!) {
     id
     title
     updatedAt
-    settings { voteBudget }
+    settings { voteBudget hideWhileWriting secretBallot }
     currentVersion {
       id
       number
       title
+      stage
+      textsHidden
+      votesHidden
+      timer { remainingMs durationSeconds advances running }
       notes { id column text votes createdAt }
     }
     versions(limit: 20) {
@@ -83,12 +95,14 @@ query Participation($boardId: ID!) {
     votesLeft
     myVotes { noteId count }
     myNoteIds
+    myNotes { id column text }
   }
 }
 """,
         {"boardId": BOARD_ID},
         "What the caller may do on the live version. Ask for it again after your own votes "
-        "and notes; no subscription carries it.",
+        "and notes; no subscription carries it. `myNotes` has your own texts while the board "
+        "hides them.",
     ),
     # -- nested fields with arguments ------------------------------------------------------------
     "User.boards": Example(
@@ -301,6 +315,55 @@ mutation Unvote($boardId: ID!, $noteId: ID!) {{
 """,
         {"boardId": BOARD_ID, "noteId": NOTE_ID},
     ),
+    "Mutation.setStage": Example(
+        ("setStage",),
+        f"""
+mutation SetStage($input: SetStageInput!) {{
+  setStage(input: $input) {{
+    {_MEETING_FIELDS}
+    notes {{ id column text votes }}
+  }}
+}}
+""",
+        {"input": {"boardId": BOARD_ID, "stage": "VOTE", "clientRequestId": "falcon-vote"}},
+        "Moving on from WRITE reveals the texts: the answer (and every `onVersionChanged` "
+        "subscriber's message) already carries them.",
+    ),
+    "Mutation.startTimer": Example(
+        ("startTimer",),
+        f"""
+mutation StartTimer($input: StartTimerInput!) {{
+  startTimer(input: $input) {{
+    {_MEETING_FIELDS}
+  }}
+}}
+""",
+        {"input": {"boardId": BOARD_ID, "seconds": 300, "advance": True}},
+        "Five minutes, then the stage moves on. Count down from when the answer arrived, "
+        "by `remainingMs`.",
+    ),
+    "Mutation.extendTimer": Example(
+        ("extendTimer",),
+        f"""
+mutation OneMoreMinute($boardId: ID!) {{
+  extendTimer(boardId: $boardId, seconds: 60) {{
+    {_MEETING_FIELDS}
+  }}
+}}
+""",
+        {"boardId": BOARD_ID},
+    ),
+    "Mutation.stopTimer": Example(
+        ("stopTimer",),
+        f"""
+mutation StopTimer($boardId: ID!) {{
+  stopTimer(boardId: $boardId) {{
+    {_MEETING_FIELDS}
+  }}
+}}
+""",
+        {"boardId": BOARD_ID},
+    ),
     # -- subscriptions ---------------------------------------------------------------------------
     "Subscription.onNoteAdded": Example(
         ("onNoteAdded",),
@@ -357,5 +420,18 @@ subscription VersionStarted($boardId: ID!) {
 """,
         {"boardId": BOARD_ID},
         "Re-read the board when it arrives: the live version and its notes have changed.",
+    ),
+    "Subscription.onVersionChanged": Example(
+        ("onVersionChanged",),
+        f"""
+subscription VersionChanged($boardId: ID!) {{
+  onVersionChanged(boardId: $boardId) {{
+    {_MEETING_FIELDS}
+  }}
+}}
+""",
+        {"boardId": BOARD_ID},
+        "The stage or the timer changed. Re-read the board: a stage change may have revealed "
+        "texts or counts.",
     ),
 }

@@ -492,6 +492,11 @@ MUTATIONS = [
     "Mutation.vote",
     "Mutation.unvote",
     "Mutation.deleteNote",
+    # the meeting: the timer first, so the stage change answers with one (stopped) to select
+    "Mutation.startTimer",
+    "Mutation.extendTimer",
+    "Mutation.stopTimer",
+    "Mutation.setStage",
     "Mutation.startNewVersion",
     "Mutation.deleteBoard",
 ]
@@ -558,7 +563,7 @@ def test_every_reference_example_runs_and_subscribers_get_every_field_they_selec
                 assert data[example.path[0]] is not None, key
 
             received: Counter[str] = Counter()
-            while sum(received.values()) < 8:
+            while sum(received.values()) < 12:
                 message = await receive()
                 assert message["type"] == "data", message
                 field = EXAMPLES[message["id"]].path[0]
@@ -574,6 +579,7 @@ def test_every_reference_example_runs_and_subscribers_get_every_field_they_selec
         "Subscription.onNoteUpdated": 3,  # updateNote, vote, unvote
         "Subscription.onNoteDeleted": 1,
         "Subscription.onVersionStarted": 1,
+        "Subscription.onVersionChanged": 4,  # startTimer, extendTimer, stopTimer, setStage
         "Subscription.onBoardDeleted": 1,
     }
 
@@ -648,3 +654,109 @@ def test_the_documents_curl_commands_authenticate_as_written(
     token = created["data"]["createUser"]["token"]
     assert token.startswith(created["data"]["createUser"]["user"]["id"] + ".")
     assert me["data"]["me"]["name"] == "Owner"  # RETRO_TOKEN is the owner's
+
+
+# -- examples/guided_retro.py -------------------------------------------------------------------
+
+GUIDED_NOTES = [
+    ("GOOD", "Pairing on the flaky test paid off"),
+    ("BAD", "Deploys still take an hour"),
+    ("BAD", "Too many meetings on Tuesday"),
+    ("ACTION", "Cache the dependencies in CI"),
+    ("GOOD", "We shipped the export on time"),
+]
+
+
+def test_guided_retro_runs_a_meeting_end_to_end(live_server: LiveServer, owner: str) -> None:
+    done = run_example(live_server, "guided_retro.py", "--seconds", "60", token=owner)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    header = re.fullmatch(
+        r"board (\w{36}) 'Guided retro': texts hidden while writing, secret ballot", lines[0]
+    )
+    assert header, lines
+    assert lines[1] == "stage WRITE: 60 s on the clock, then it moves on"
+    # WRITE: every answer shows the notes face down, the author's own too
+    assert lines[2:7] == [
+        f"{name} wrote in {column}; the answer shows the note face down"
+        for name, column in [
+            ("ana", "GOOD"),
+            ("ben", "BAD"),
+            ("ana", "BAD"),
+            ("ben", "ACTION"),
+            ("facilitator", "GOOD"),
+        ]
+    ]
+    assert lines[7] == "everyone sees 5 notes being written (ACTION 1, BAD 2, GOOD 2)"
+    assert lines[8] == "facilitator reads their own 1: 'We shipped the export on time'"
+    assert lines[9].startswith("ana reads their own 2: 'Pairing on the flaky test paid off'")
+    assert lines[11] == "the facilitator adds 30 s: 90 s in all"
+    # the reveal: one read shows every text
+    assert lines[12] == (
+        "stage VOTE (the facilitator moved it on): every text is readable, to everyone"
+    )
+    assert lines[13:18] == [f"  {column:<6} {text}" for column, text in GUIDED_NOTES]
+    # VOTE: a secret ballot
+    assert [line.rsplit(": ", 1)[1] for line in lines[18:24]] == ["the count shown is None"] * 6
+    assert lines[24] == (
+        "a late GOOD note is refused: ConflictError: new GOOD notes are closed after the WRITE "
+        "stage: only ACTION notes may be added now; the board is in VOTE"
+    )
+    assert lines[25:28] == [
+        f"{name} sees their own ballot: 2 votes" for name in ("facilitator", "ana", "ben")
+    ]
+    # DISCUSS: the counts
+    assert lines[28:] == [
+        "stage DISCUSS: the counts are revealed",
+        "  3  BAD    Deploys still take an hour",
+        "  2  ACTION Cache the dependencies in CI",
+        "  1  GOOD   Pairing on the flaky test paid off",
+        "  0  BAD    Too many meetings on Tuesday",
+        "  0  GOOD   We shipped the export on time",
+    ]
+
+    # The API agrees: the printed board is in DISCUSS with these counts, its timer stopped.
+    data = live_server.data(
+        """query($b: ID!) { board(id: $b) { settings { hideWhileWriting secretBallot }
+          currentVersion { stage textsHidden votesHidden timer { running advances }
+            notes { text votes } } } participation(boardId: $b) { isOwner } }""",
+        {"b": header.group(1)},
+        token=owner,
+    )
+    current = data["board"]["currentVersion"]
+    assert data["participation"]["isOwner"] is True
+    assert data["board"]["settings"] == {"hideWhileWriting": True, "secretBallot": True}
+    assert (current["stage"], current["textsHidden"], current["votesHidden"]) == (
+        "DISCUSS",
+        False,
+        False,
+    )
+    assert current["timer"] == {"running": False, "advances": False}  # a stage change stops it
+    assert sum(n["votes"] for n in current["notes"]) == 6
+
+
+def test_guided_retro_lets_the_timer_move_the_stage_on(live_server: LiveServer, owner: str) -> None:
+    """The countdown's end moves WRITE to VOTE with no one acting: the next read is in VOTE."""
+    done = run_example(
+        live_server, "guided_retro.py", "--seconds", "10", "--wait-for-timer", token=owner
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert re.fullmatch(r"waiting \d+ s for the timer \(counted from its answer\)", lines[11])
+    assert lines[12] == "stage VOTE (the timer moved it on): every text is readable, to everyone"
+    assert lines[-6] == "stage DISCUSS: the counts are revealed"
+
+
+def test_guided_retro_needs_the_api_key_for_its_participants(
+    live_server: LiveServer, owner: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES_DIR / "guided_retro.py")],
+        env={**environment(live_server, owner), "RETRO_API_KEY": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "RETRO_API_KEY" in done.stderr and "Traceback" not in done.stderr
