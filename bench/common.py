@@ -200,8 +200,9 @@ def seed_board(store: Store, notes: int, versions: int, text_length: int = 0) ->
     """
     user, token = services.create_user(store, "bench")
     board = services.create_board(store, user.id, "Sprint retro")
-    for _ in range(versions - 1):
-        services.start_new_version(store, user.id, board.id)
+    for number in range(1, versions):
+        # each start names the version it closes: back-to-back starts are meant, not repeats
+        services.start_new_version(store, user.id, board.id, from_version=number)
     found, _ = store.versions(board.id)
     version_ids = tuple(v.id for v in found)
     serializer = TypeSerializer()

@@ -68,6 +68,7 @@ class StartVersionInput(_Args):
     boardId: StrictStr
     title: StrictStr | None = None
     clientRequestId: StrictStr | None = None
+    fromVersion: StrictInt | None = None
 
 
 class AddNoteInput(_Args):

@@ -7,8 +7,8 @@ from resolvers.arguments import (
     AddNoteArgs,
     CreateBoardArgs,
     CreateUserArgs,
+    DeleteBoardArgs,
     ExtendTimerArgs,
-    IdArgs,
     NoteRefArgs,
     NoteVoteArgs,
     SetStageArgs,
@@ -77,9 +77,12 @@ def update_board(call: Call) -> dict[str, Any]:
 @router.resolver("Mutation.deleteBoard")
 def delete_board(call: Call) -> dict[str, Any]:
     """The board as it was, with what the selection asks for under it: what just went."""
-    args = parse(IdArgs, call.arguments)
+    args = parse(DeleteBoardArgs, call.arguments)
     spec = board_spec(call.selection)
-    return views.board(services.delete_board(default_store(), call.require_user(), args.id, spec))
+    page = services.delete_board(
+        default_store(), call.require_user(), args.id, spec, args.clientRequestId
+    )
+    return views.board(page)
 
 
 @router.resolver("Mutation.startNewVersion")
@@ -87,7 +90,12 @@ def start_new_version(call: Call) -> dict[str, Any]:
     data = parse(StartVersionArgs, call.arguments).input
     spec = version_spec(call.selection)
     version = services.start_new_version(
-        default_store(), call.require_user(), data.boardId, data.title, data.clientRequestId
+        default_store(),
+        call.require_user(),
+        data.boardId,
+        data.title,
+        data.clientRequestId,
+        data.fromVersion,
     )
     return views.version(services.load_versions(default_store(), [version], spec)[0])
 

@@ -231,12 +231,16 @@ mutation RenameBoard($input: UpdateBoardInput!) {
     "Mutation.deleteBoard": Example(
         ("deleteBoard",),
         """
-mutation DeleteBoard($id: ID!) {
-  deleteBoard(id: $id) { id title }
+mutation DeleteBoard($id: ID!, $clientRequestId: String) {
+  deleteBoard(id: $id, clientRequestId: $clientRequestId) { id title }
 }
 """,
-        {"id": BOARD_ID},
-        "Returns the board as it was. There is no undo.",
+        {"id": BOARD_ID, "clientRequestId": "falcon-goodbye"},
+        "Returns the board as it was. There is no undo. The board is gone for everyone at once "
+        "(one write hides it and closes it to writes); its contents are removed after that. If "
+        "the answer is lost, send the same request again: it finishes a deletion that stopped "
+        "half-way, and with the same `clientRequestId` it is answered with the board as it was "
+        "even once nothing is left (without a key, a repeat after the end is `NotFoundError`).",
     ),
     "Mutation.startNewVersion": Example(
         ("startNewVersion",),
@@ -257,9 +261,16 @@ mutation NextRetro($input: StartVersionInput!) {
                 "boardId": BOARD_ID,
                 "title": "Sprint 43",
                 "clientRequestId": "falcon-sprint-43",
+                "fromVersion": 42,
             }
         },
-        "The new version's notes are the ACTION notes carried over (new ids, zero votes).",
+        "The new version's notes are the ACTION notes carried over (new ids, zero votes), all "
+        "of them, also after a failure: the version becomes live whole or not at all. "
+        "`fromVersion` names the live version this start closes — the number the facilitator "
+        "sees: every start naming it makes one version between them, and each is answered with "
+        "it (a double click, a retry with a new key). Without `fromVersion`, a start within 5 "
+        "seconds of the previous start is refused as a likely repeat (`ConflictError` saying "
+        "which `fromVersion` to send to mean it).",
     ),
     "Mutation.addNote": Example(
         ("addNote",),

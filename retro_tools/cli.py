@@ -1,4 +1,5 @@
-"""The `retro` command: `retro serve` (the local AppSync), `retro console`, `retro smoke`."""
+"""The `retro` command: `retro serve` (the local AppSync), `retro console`, `retro smoke`,
+`retro doctor`."""
 
 import argparse
 import sys
@@ -23,6 +24,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _smoke(args: argparse.Namespace) -> int:
     from retro_tools.smoke import run  # noqa: PLC0415 — gql loads on demand
+
+    result: int = run(args)
+    return result
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from retro_tools.doctor import run  # noqa: PLC0415 — the store loads on demand
 
     result: int = run(args)
     return result
@@ -60,6 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_smoke_arguments(smoke)
     smoke.set_defaults(func=_smoke)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check boards against Retro's invariants after an incident, and repair",
+        description="Check one board (--board) or every board of the environment's table: "
+        "unfinished deletions, one live version, abandoned starts, unfinished carries, vote "
+        "counts = vote items = ballots, partitions no board owns. Prints each finding; with "
+        "--repair, what it did. Exit 0 when no problem remains.",
+    )
+    from retro_tools.doctor import add_arguments as add_doctor_arguments  # noqa: PLC0415
+
+    add_doctor_arguments(doctor)
+    doctor.set_defaults(func=_doctor)
     return parser
 
 

@@ -1,6 +1,6 @@
 """Boards: created by anyone with a user, changed only by their owner."""
 
-from retro.errors import ForbiddenError, NotFoundError
+from retro.errors import ConflictError, ForbiddenError, NotFoundError
 from retro.ids import new_id
 from retro.models import DEFAULT_VOTE_BUDGET, Board, BoardSettings, BoardVersion, VersionRef
 from retro.services import checks
@@ -109,17 +109,43 @@ def _flag_or_none(value: bool | None, field: str) -> bool | None:
 
 
 def delete_board(
-    store: Store, caller: str, board_id: str, spec: BoardSpec | None = None
+    store: Store,
+    caller: str,
+    board_id: str,
+    spec: BoardSpec | None = None,
+    client_request_id: str | None = None,
 ) -> BoardPage:
     """Delete a board with all its versions and notes. Owner only.
 
-    Returns what was deleted, with what `spec` asks for under it loaded before it goes.
+    One write hides the board and closes it to writes (its tombstone); the cleanup after it is
+    resumable, so a retry — or `retro doctor` — finishes a delete that stopped half-way.
+    Returns what was deleted, with what `spec` asks for under it loaded after the tombstone
+    (nothing can change then) and before the cleanup; a retry gets what is left of it.
     """
-    board = require_board(store, board_id, "id")
-    require_owner(board, caller, "delete it")
-    [page] = load_boards(store, [board], spec or BoardSpec())
-    store.delete_board(board)
-    return page
+    checks.ident(board_id, "id")
+    once = idempotency(caller, "deleteBoard", client_request_id, board_id)
+    spec = spec or BoardSpec()
+    for _attempt in range(3):
+        found = store.locate_board(board_id, consistent=True)
+        if found is None or (found.deleting and found.board.owner_id != caller):
+            break
+        board = found.board
+        require_owner(board, caller, "delete it")
+        if not found.deleting:
+            try:
+                store.tombstone_board(board, caller, now(), once)
+            except ConflictError:
+                continue  # a version started, or a delete began, meanwhile: look again
+        [page] = load_boards(store, [board], spec)
+        store.finish_delete(board.id, board.owner_id)
+        return page
+    else:
+        raise ConflictError(f"board {board_id} kept changing while deleting it; please retry")
+    # Gone already. A retry under the same key is answered with the board as it was.
+    earlier = store.replay_of(once) if once is not None else None
+    if earlier is None or earlier.snapshot is None:
+        raise NotFoundError("board", board_id)
+    return load_boards(store, [store.board_of_snapshot(earlier.snapshot)], spec)[0]
 
 
 def boards_of(

@@ -32,6 +32,7 @@ __all__ = [
     "VERSION",
     "VOTE",
     "ballot",
+    "ballot_used_is",
     "board",
     "board_cid",
     "board_owner",
@@ -263,6 +264,11 @@ def has_vote() -> Condition:
 def note_has_votes() -> Condition:
     """A note with a vote on it."""
     return _positive("votes")
+
+
+def ballot_used_is(used: int) -> Condition:
+    """A ballot still showing `used` votes spent (`retro doctor` corrects it only then)."""
+    return Condition("attribute_exists(pid) AND used = :used", values={":used": used})
 
 
 def vote_count_is(count: int) -> Condition:

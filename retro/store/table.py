@@ -189,7 +189,13 @@ class Table:
 
     def delete_many(self, keys: Sequence[Key]) -> None:
         """Delete items unconditionally, 25 per request (cleaning up a deleted board)."""
-        pending = [{"DeleteRequest": {"Key": key_args(key)}} for key in dict.fromkeys(keys)]
+        self._write_many([{"DeleteRequest": {"Key": key_args(key)}} for key in dict.fromkeys(keys)])
+
+    def put_many(self, items: Sequence[Item]) -> None:
+        """Write whole items unconditionally, 25 per request (staging a version's notes)."""
+        self._write_many([{"PutRequest": {"Item": dump(item)}} for item in items])
+
+    def _write_many(self, pending: list[dict[str, Any]]) -> None:
         while pending:
             chunk, pending = pending[:25], pending[25:]
             request: dict[str, Any] = {self.name: chunk}
