@@ -7,6 +7,7 @@
 import { formatRemaining, remainingMs, spokenRemaining } from "../clock.js";
 import { h } from "../dom.js";
 import { showError } from "../notify.js";
+import { FLOW, nextStage } from "../stages.js";
 
 /**
  * @typedef {import("../clock.js").Countdown} Countdown
@@ -96,7 +97,9 @@ export function createTimer(store, { say, onEnd }) {
   };
   for (const button of starts) {
     const seconds = Number(button.dataset.seconds);
-    button.addEventListener("click", () => act(() => store.startTimer(seconds, advance.checked)));
+    button.addEventListener("click", () =>
+      act(() => store.startTimer(seconds, advance.checked && !advance.disabled)),
+    );
   }
   more.addEventListener("click", () => act(() => store.extendTimer(60)));
   stop.addEventListener("click", () => act(() => store.stopTimer()));
@@ -183,6 +186,9 @@ export function createTimer(store, { say, onEnd }) {
       advanceSet = true;
     }
     const running = countdown !== null && remainingMs(countdown) > 0;
+    // Only a step of the flow with a step after it can move on (not Free, not Discuss).
+    const stage = store.live?.stage ?? "FREE";
+    advance.disabled = !FLOW.includes(stage) || nextStage(stage) === null;
     for (const button of starts) button.disabled = false;
     more.disabled = !running;
     stop.disabled = !running;
