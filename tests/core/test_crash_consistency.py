@@ -4,10 +4,11 @@ Every DynamoDB request of a start (30 actions: three staging batches) and of a d
 notes, 25 votes) is, in turn, the last one the process makes (`tests/crash_points.py`: applied,
 then the process dies); `retro doctor --repair` then leaves 0 problems and the board whole-old
 or whole-new. Then each request in turn commits and loses its answer (10 actions; 20 notes, 10
-votes), and the client retries with the same key: one version, one delete. And one click makes one version, however many
-requests it sends. (The acceptance's sizes — 120 actions, 200 notes and 100 votes — are killed
-for real through the local server in `tests/hardening/test_chaos.py`; here moto runs
-in-process, where its serialization of large answers costs seconds per round.)
+votes), and the client retries with the same key: one version, one delete. And one click
+makes one version, however many requests it sends. (The acceptance's sizes — 120 actions, 200
+notes and 100 votes — are killed for real through the local server in
+`tests/hardening/test_chaos.py`; here moto runs in-process, where its serialization of large
+answers costs seconds per round.)
 """
 
 import io
