@@ -1,0 +1,92 @@
+"""`retro doctor` on damage no crash of today's code makes: counts that disagree, votes left on
+a deleted note, partitions nobody owns — found, said, repaired, and found no more.
+
+(Crashes of a start or a delete, and their repair, are in test_crash_consistency.py.)
+"""
+
+import io
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from retro import services
+from retro.ids import new_id
+from retro.settings import Settings
+from retro.store import Store, keys
+from retro.store.table import Table
+from retro_tools.doctor.diagnose import diagnose
+from tests.moto_dynamodb import atomic_mock_aws
+
+
+def doctor(store: Store, board_id: str | None, repair: bool = False) -> tuple[int, str]:
+    out = io.StringIO()
+    return diagnose(store, board_id, repair=repair, grace=timedelta(0), out=out), out.getvalue()
+
+
+def test_counts_that_disagree_and_votes_on_a_deleted_note_are_found_and_repaired(
+    store, owner, member
+):
+    board = services.create_board(store, owner, "Damaged")
+    kept = services.add_note(store, member, board.id, "GOOD", "kept")
+    gone = services.add_note(store, member, board.id, "BAD", "gone")
+    for note in (kept, kept, gone):
+        services.vote(store, owner, board.id, note.id)
+    version = board.current_version.id
+    # damage no transaction of Retro's makes: a count moved alone, a note deleted alone
+    store.table.update(keys.note(version, kept.id), set_={"votes": 5})
+    store.table.destroy(keys.note(version, gone.id))
+    assert doctor(store, board.id)[0] == 2
+    remaining, report = doctor(store, board.id, repair=True)
+    assert remaining == 0, report
+    assert f"note {kept.id} shows 5 votes, 2 recorded" in report and "set to 2" in report
+    assert f"1 vote(s) on note {gone.id}, which is gone, still count against a ballot" in report
+    assert "gave back 1 vote(s)" in report
+    assert owner not in report and member not in report  # errors name things, never people
+    assert doctor(store, board.id) == (0, "checked 1 board(s): 0 problem(s) found\n")
+    standing = services.participation(store, owner, board.id)
+    assert (standing.votes_used, standing.my_votes) == (2, {kept.id: 2})
+
+
+def test_a_ballot_that_disagrees_with_its_votes_is_set_to_them(store, owner, member):
+    board = services.create_board(store, owner, "Ballot")
+    note = services.add_note(store, member, board.id, "GOOD", "n")
+    services.vote(store, member, board.id, note.id)
+    store.table.update(keys.ballot(board.current_version.id, member), add={"used": 3})
+    remaining, report = doctor(store, board.id, repair=True)
+    assert remaining == 0 and "a ballot shows 4 votes spent, its vote items hold 1" in report
+    assert services.participation(store, member, board.id).votes_used == 1
+
+
+@pytest.fixture
+def scanned_store() -> Iterator[Store]:
+    """A store whose requests are not spied on: the doctor's walk scans, as it says."""
+    with atomic_mock_aws():
+        table = Table(Settings(table_name="retro-doctor"))
+        table.create()
+        yield Store(table)
+
+
+def test_without_a_board_the_doctor_walks_the_table_and_removes_what_nobody_owns(scanned_store):
+    store = scanned_store
+    owner = services.create_user(store, "Owner")[0].id
+    board = services.create_board(store, owner, "Fine")
+    services.add_note(store, owner, board.id, "GOOD", "fine")
+    stray = new_id()  # a version partition with no version: notes nobody can reach
+    store.table.put_many(
+        [
+            {"pid": keys.version_pid(stray), "cid": keys.NOTE + new_id(), "board_id": board.id},
+            {"pid": keys.version_pid(stray), "cid": keys.BALLOT + owner, "used": 1},
+        ]
+    )
+    lost = new_id()  # versions of a board that does not exist
+    store.table.put_many([{"pid": keys.board_pid(lost), "cid": keys.VERSION + new_id()}])
+    remaining, report = doctor(store, None)
+    assert remaining == 2, report
+    assert f"version {stray}: 2 items under a version no board has" in report
+    assert f"board {lost}: 1 versions or stagings of a board that does not exist" in report
+    remaining, report = doctor(store, None, repair=True)
+    assert remaining == 0, report
+    assert doctor(store, None) == (0, "checked 1 board(s): 0 problem(s) found\n")
+    assert store.table.children(keys.version_pid(stray), "").items == []
+    assert services.get_board(store, board.id) is not None
