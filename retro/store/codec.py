@@ -26,7 +26,8 @@ Key = tuple[str, str]
 
 @dataclass(frozen=True)
 class Condition:
-    """A condition expression with its placeholders — built in `retro.store.keys`, nowhere else."""
+    """A condition expression with its placeholders — built in `retro.store.keys` (those on a
+    version's stage and timer in `retro.store.gates`), nowhere else."""
 
     expression: str
     names: Mapping[str, str] = field(default_factory=dict)
