@@ -395,6 +395,9 @@ export class BoardStore extends EventTarget {
       boardId: this.boardId,
       title: title || null,
       clientRequestId: crypto.randomUUID(),
+      // The version this click closes: a second click (or a second facilitator) naming the
+      // same version gets the one already started instead of skipping a retro.
+      fromVersion: this.board?.currentVersion.number ?? null,
     };
     await this.#api.request(ops.START_NEW_VERSION, { input });
     this.older = null;

@@ -170,3 +170,10 @@ def test_the_forms_and_requests_carry_the_servers_limits(new_page: Any) -> None:
     expect(dialog.get_by_label("Name (optional)")).to_have_attribute(
         "maxlength", str(models.MAX_TITLE)
     )
+    # A start names the version it closes, so a double click starts one version, not two.
+    dialog.get_by_role("button", name="Start version 2").click()
+    expect(page.get_by_label("Version", exact=True).locator("option:checked")).to_have_text(
+        "Version 2 (live)"
+    )
+    starts = [json.loads(q) for q in queries if "startNewVersion" in q]
+    assert [s["variables"]["input"]["fromVersion"] for s in starts] == [1]
