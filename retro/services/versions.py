@@ -146,10 +146,16 @@ def _refuse_a_repeat(live: VersionRef) -> None:
 
 
 def _carry(notes: list[Note], new: BoardVersion) -> list[Note]:
-    """Copies of `notes` for the version `new`: same text and author, no votes, a new id."""
+    """Copies of `notes` for the version `new`: same text and author, no votes, a new id.
+
+    Notes come back in the order of their ids, and ids made in the same millisecond sort
+    randomly among themselves: the new ids are sorted before they are handed out, so the
+    copies keep the order the notes had.
+    """
+    ids = sorted(new_id() for _ in notes)
     return [
         Note(
-            id=new_id(),
+            id=note_id,
             board_id=new.board_id,
             version_id=new.id,
             column=Column.ACTION,
@@ -160,7 +166,7 @@ def _carry(notes: list[Note], new: BoardVersion) -> list[Note]:
             updated_at=new.created_at,
             carried_from=note.id,
         )
-        for note in notes
+        for note_id, note in zip(ids, notes, strict=True)
     ]
 
 

@@ -28,6 +28,20 @@ def test_owner_starts_a_version_freezing_the_last_and_carrying_actions(store, ow
     services.update_note(store, member, board.id, carried[0].id, text="fix CI today")
 
 
+def test_carried_actions_keep_their_order_over_versions(store, owner, member, board):
+    # GIVEN 40 actions written in this order (a start copies them all within a millisecond
+    # or two, where ids alone would sort randomly)
+    texts = [f"action {i:02}" for i in range(40)]
+    for text in texts:
+        services.add_note(store, member, board.id, "ACTION", text)
+    # WHEN two versions are started, each carrying the last one's actions
+    second = services.start_new_version(store, owner, board.id, "Sprint 2")
+    third = services.start_new_version(store, owner, board.id, "Sprint 3", from_version=2)
+    # THEN each version lists them in the order they were written
+    for version in (second, third):
+        assert [n.text for n in services.notes_of(store, version.id)] == texts
+
+
 def test_only_the_owner_starts_a_version(store, member, board):
     with pytest.raises(ForbiddenError):
         services.start_new_version(store, member, board.id)
