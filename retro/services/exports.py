@@ -8,6 +8,7 @@ would still order its notes by votes — until the stage moves on.
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from retro.errors import ConflictError, NotFoundError, ValidationError
@@ -73,8 +74,16 @@ def _label(version: BoardVersion) -> str:
     return f"Version {version.number}" + (f" — {version.title}" if version.title else "")
 
 
+def _when(moment: datetime) -> str:
+    """A moment as people read it, with its zone: "2 Dec 2026, 13:00 UTC" (the server knows
+    no reader's zone, so it names the one it writes in)."""
+    return f"{moment.day} {moment.astimezone(UTC):%b %Y, %H:%M} UTC"
+
+
 def _markdown(board: Board, version: BoardVersion, notes: list[Note]) -> str:
-    lines = [f"# {board.title}", "", f"{_label(version)} · {iso(version.created_at)}"]
+    frozen = f", frozen {_when(version.frozen_at)}" if version.frozen_at else ""
+    header = f"{_label(version)} · started {_when(version.created_at)}{frozen}"
+    lines = [f"# {board.title}", "", header]
     for column in Column:
         lines += ["", f"## {_HEADINGS[column]}", ""]
         chosen = [n for n in notes if n.column == column]

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from datetime import UTC, datetime
 
 from retro import services
 
@@ -18,6 +19,18 @@ def test_markdown_export_has_every_column_and_note(store, owner):
     text = services.export_version(board, version, notes, "MARKDOWN")
     assert text.startswith("# Q4 retro")
     assert "## Good" in text and "- shipped" in text and "## Bad" in text and "_No notes._" in text
+
+
+def test_markdown_export_dates_its_version_for_people_with_the_zone(store, owner):
+    board, version, notes = _board_with_notes(store, owner)
+    version = version.model_copy(
+        update={"created_at": datetime(2026, 12, 2, 13, 0, 50, tzinfo=UTC)}
+    )
+    header = services.export_version(board, version, notes, "MARKDOWN").splitlines()[2]
+    assert header == "Version 1 · started 2 Dec 2026, 13:00 UTC"
+    frozen = version.model_copy(update={"frozen_at": datetime(2026, 12, 9, 9, 5, tzinfo=UTC)})
+    header = services.export_version(board, frozen, notes, "MARKDOWN").splitlines()[2]
+    assert header == "Version 1 · started 2 Dec 2026, 13:00 UTC, frozen 9 Dec 2026, 09:05 UTC"
 
 
 def test_csv_export_defuses_spreadsheet_formulas(store, owner):
