@@ -190,6 +190,8 @@ KEYED: dict[str, str] = {
     "Mutation.stopTimer": "mutation($b: ID!, $k: String) { startTimer(input: {boardId: $b, "
     "seconds: 60, clientRequestId: $k}) { id } stopTimer(boardId: $b, clientRequestId: $k) { "
     "id timer { running } } }",
+    "Mutation.deleteBoard": "mutation($b: ID!, $k: String) { deleteBoard(id: $b, "
+    "clientRequestId: $k) { id } }",
 }
 
 ERROR_OUTCOMES = {
@@ -371,6 +373,11 @@ def test_subscription_field(
         )
     )
     assert outcome == expected
+
+
+def test_every_mutation_but_create_user_is_probed_with_a_key() -> None:
+    mutations = {field for field in MATRIX if field.startswith("Mutation.")}
+    assert set(KEYED) == mutations - {"Mutation.createUser"}
 
 
 KEYED_CELLS = [
