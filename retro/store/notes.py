@@ -1,6 +1,6 @@
 """The notes part of `Store`: a version's notes, and writes to notes of a live version only."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 
 from retro.errors import ConflictError, NotFoundError, RetroError, UnavailableError
 from retro.models import Column, Note, Stage
@@ -57,14 +57,6 @@ class NotesStore(StoreBase):
             once,
             refused=frozen(note.version_id) if stages is None else VersionClosed(note.version_id),
         )
-
-    def put_notes(self, notes: Sequence[Note]) -> None:
-        """Write notes outright (carried notes beyond a transaction's room, or carried late).
-
-        Each put is keyed by the note's own new id, so writing one twice changes nothing.
-        """
-        for note in notes:
-            self.table.put(note_item(note))
 
     def update_note(
         self,
