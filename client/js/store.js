@@ -356,6 +356,18 @@ export class BoardStore extends EventTarget {
     this.applyNote("updated", data.updateNote);
   }
 
+  /**
+   * Author only: moves a note of the live version to another column.
+   * @param {string} id @param {import("./operations.js").Column} column
+   */
+  async moveNote(id, column) {
+    const input = { boardId: this.boardId, id, column, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(ops.UPDATE_NOTE, { input });
+    this.applyNote("updated", data.updateNote);
+    // participation.myNotes says which column each of my notes is in.
+    await this.refreshParticipation();
+  }
+
   /** @param {string} id */
   async deleteNote(id) {
     const vars = { boardId: this.boardId, id, clientRequestId: crypto.randomUUID() };

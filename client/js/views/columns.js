@@ -6,10 +6,12 @@
 
 import { h, hookIfAny } from "../dom.js";
 import { MAX_NOTE_TEXT } from "../limits.js";
-import { showError } from "../notify.js";
+import { announce, showError } from "../notify.js";
 import { STAGES, canVote, canWrite } from "../stages.js";
 import { COLUMNS } from "../store.js";
-import { createCard, updateCard } from "./note.js";
+import { dropTarget } from "./drag.js";
+import { COLUMN_NAMES } from "./move.js";
+import { createCard, focusMove, updateCard } from "./note.js";
 
 /**
  * @typedef {import("../operations.js").Column} Column
@@ -40,8 +42,33 @@ export function createColumns(store) {
       const composer = hookIfAny(element, `composer-${note.column}`);
       store.deleteNote(note.id).then(() => composer?.focus(), showError);
     },
+    onMove: (note, column) => {
+      store.moveNote(note.id, column).then(() => {
+        // The card now stands in the other column: its "Move to…" keeps the focus.
+        const card = cards.get(`${note.versionId}:${note.id}`);
+        if (card) focusMove(card);
+        announce(`Moved to ${COLUMN_NAMES[column]}.`);
+      }, showError);
+    },
   };
   const columns = COLUMNS.map((column) => createColumn(column, store));
+  for (const { column, element: target } of columns) {
+    dropTarget(target, {
+      accepts: (note) => movesTo(note).includes(column),
+      onDrop: (note) => actions.onMove(note, column),
+    });
+  }
+  /**
+   * The columns the caller may move a note of the live version to now: its author, where the
+   * stage lets notes be written both in the column it leaves and in the one it goes to.
+   * @param {Note} note
+   * @returns {Column[]}
+   */
+  const movesTo = (note) => {
+    const stage = store.live?.stage ?? "FREE";
+    if (store.older || !store.isMine(note.id) || !canWrite(stage, note.column)) return [];
+    return COLUMNS.filter((c) => c !== note.column && canWrite(stage, c));
+  };
   const element = h("div", { class: "columns" }, ...columns.map((c) => c.element));
   /** @type {Map<string, Card>} cards by version and note id */
   const cards = new Map();
@@ -112,6 +139,7 @@ export function createColumns(store) {
           canEdit: mine && open,
           // The owner moderates: any note of the live version, without learning whose it is.
           canDelete: !readOnly && (mine || (store.isOwner && texts[index] !== null)),
+          moveTo: readOnly ? [] : movesTo(note),
         });
         return card;
       });

@@ -8,8 +8,21 @@
 import { h, hook, hookIfAny } from "../dom.js";
 import { MAX_NOTE_TEXT } from "../limits.js";
 import { showError } from "../notify.js";
+import { makeDraggable } from "./drag.js";
+import { createMoveMenu } from "./move.js";
 
 const CONFIRM_MS = 4000;
+
+/** @type {WeakMap<HTMLElement, import("./move.js").MoveMenu>} each card's "Move to…" */
+const moveMenus = new WeakMap();
+
+/**
+ * Gives the focus back to a card's "Move to…" after its move re-placed it in another column.
+ * @param {HTMLElement} card
+ */
+export function focusMove(card) {
+  moveMenus.get(card)?.focus();
+}
 
 /**
  * @typedef {import("../operations.js").Note} Note
@@ -18,9 +31,12 @@ const CONFIRM_MS = 4000;
  *   editing it
  * @typedef {{readOnly: boolean, mine: boolean, text: string | null, myVotes: number,
  *   votesLeft: number, showVotes: boolean, canVote: boolean, canEdit: boolean,
- *   canDelete: boolean}} CardState what the card shows and offers (readOnly: a frozen version)
+ *   canDelete: boolean, moveTo: readonly Column[]}} CardState what the card shows and offers
+ *   (readOnly: a frozen version; moveTo: the columns its author may move it to now)
  * @typedef {{onVote: (note: Note) => void, onUnvote: (note: Note) => void,
- *   onSave: (note: Note, text: string) => Promise<void>, onDelete: (note: Note) => void}} Actions
+ *   onSave: (note: Note, text: string) => Promise<void>, onDelete: (note: Note) => void,
+ *   onMove: (note: Note, column: Column) => void}} Actions
+ * @typedef {import("../operations.js").Column} Column
  */
 
 /**
@@ -84,6 +100,10 @@ export function createCard(note, actions) {
   );
   /** @type {Card} */
   const card = Object.assign(element, { note, text: "" }); // updateCard fills in the rest
+  const move = createMoveMenu((column) => actions.onMove(card.note, column), described);
+  moveMenus.set(card, move);
+  hook(card, "edit").after(move.element);
+  makeDraggable(card, () => card.note);
   hook(card, "vote").addEventListener("click", () => actions.onVote(card.note));
   hook(card, "unvote").addEventListener("click", () => actions.onUnvote(card.note));
   hook(card, "edit").addEventListener("click", () => startEditing(card, actions));
@@ -151,7 +171,10 @@ export function updateCard(card, note, state) {
   );
   hook(card, "edit").hidden = !canEdit;
   hook(card, "delete").hidden = !state.canDelete;
-  hook(card, "own").hidden = (!canEdit && !state.canDelete) || Boolean(card.editing);
+  moveMenus.get(card)?.update(state.moveTo);
+  const moves = state.moveTo.length > 0;
+  card.draggable = moves && !card.editing;
+  hook(card, "own").hidden = (!canEdit && !state.canDelete && !moves) || Boolean(card.editing);
   hook(card, "mine").hidden = readOnly || !mine;
 }
 
@@ -170,6 +193,7 @@ function turnOver(card) {
 function startEditing(card, actions) {
   if (card.editing) return;
   card.editing = true;
+  card.draggable = false; // a draggable card would take the mouse's text selection
   const text = hook(card, "text");
   const input = h("textarea", {
     class: "note-edit",
