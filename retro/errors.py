@@ -6,6 +6,7 @@ message names the thing (and its id or field) so that a client can act on it.
 """
 
 __all__ = [
+    "BadInputError",
     "ConflictError",
     "ForbiddenError",
     "InternalError",
@@ -13,7 +14,6 @@ __all__ = [
     "RetroError",
     "UnauthorizedError",
     "UnavailableError",
-    "ValidationError",
 ]
 
 
@@ -50,13 +50,22 @@ class UnavailableError(RetroError):
     """DynamoDB is throttling or unreachable, or a concurrent twin failed: the client may retry."""
 
 
-class ValidationError(RetroError):
-    """Bad input. `field` names the offending argument, e.g. `input.text`."""
+class BadInputError(RetroError):
+    """Bad input. `field` names the offending argument, e.g. `input.text`.
+
+    Not called `ValidationError`: that name reads like AppSync's own refusal of a document that
+    does not validate against the schema (which carries no `errorType` at all in the cloud), and
+    a client keyed on it would treat the two alike locally and differently in the cloud."""
 
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
+
+
+# The former name, kept (outside `__all__`, which lists the errorTypes) so that code written
+# against it keeps working: the same class, so its errorType is `BadInputError` too.
+ValidationError = BadInputError
 
 
 class InternalError(RetroError):

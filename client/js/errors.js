@@ -29,7 +29,9 @@ const MEANINGS = {
   // caller is known, so a new user would not help.
   Unauthorized: "forbidden",
   ConflictError: "conflict",
-  ValidationError: "invalid",
+  // Retro's bad input. (AppSync's refusal of a document that does not validate carries no
+  // errorType: a bug in the client, "internal".)
+  BadInputError: "invalid",
   UnavailableError: "unavailable",
   // A resolver that ran out of time (the local AppSync's name; its write may have happened).
   ExecutionTimeout: "unavailable",
@@ -41,14 +43,14 @@ const MEANINGS = {
 };
 
 /**
- * Arguments that name a thing by its id. A ValidationError about one of them (e.g. a board
+ * Arguments that name a thing by its id. A BadInputError about one of them (e.g. a board
  * link with a mangled id) means there is no such thing, the way a well-formed unknown id does.
  */
 const ID_FIELDS = new Set(["id", "boardId", "noteId"]);
 
 /**
  * @param {string} errorType as the server (or the client itself) names the error
- * @param {string} message   the server's message; a ValidationError's reads "<field>: <problem>"
+ * @param {string} message   the server's message; a BadInputError's reads "<field>: <problem>"
  * @returns {Meaning}
  */
 export function meaningOf(errorType, message) {
@@ -70,7 +72,7 @@ function fieldOf(message) {
 export class ApiError extends Error {
   /**
    * @param {string} message   shown to people as is
-   * @param {string} errorType e.g. "ForbiddenError", "ValidationError", "NetworkError"
+   * @param {string} errorType e.g. "ForbiddenError", "BadInputError", "NetworkError"
    */
   constructor(message, errorType) {
     super(message);

@@ -152,7 +152,7 @@ def test_a_mutation_whose_selection_is_refused_writes_nothing(
     arguments = json.loads(json.dumps(arguments).replace("$board", board.id))
     with pytest.raises(RetroError, match=message) as caught:
         call(write.handler, field, arguments, user=owner, selection=selection)
-    assert caught.value.error_type == "ValidationError"
+    assert caught.value.error_type == "BadInputError"
     assert services.boards_of(store, owner)[0] == [board]
     assert services.get_board(store, board.id) == board
 
@@ -198,7 +198,7 @@ def test_missing_board_is_null_and_a_malformed_id_names_the_field(store, people)
     assert call(read.handler, "Query.board", {"id": "0" * 36}, user=owner) is None
     with pytest.raises(RetroError, match="id: is not a valid id") as caught:
         call(read.handler, "Query.board", {"id": "nope"}, user=owner)
-    assert caught.value.error_type == "ValidationError"
+    assert caught.value.error_type == "BadInputError"
 
 
 def test_me_and_my_boards(store, people, board):
@@ -363,25 +363,25 @@ def test_subscribing_checks_the_board_exists(store, people, board):
             "Mutation.addNote",
             {"input": {"boardId": "$board", "column": "GOOD", "text": ""}},
             "member",
-            "ValidationError",
+            "BadInputError",
         ),
         (
             "Mutation.addNote",
             {"input": {"boardId": "$board", "column": "UGLY", "text": "x"}},
             "member",
-            "ValidationError",
+            "BadInputError",
         ),
         (
             "Mutation.addNote",
             {"input": {"boardId": "$board", "column": "GOOD"}},
             "member",
-            "ValidationError",
+            "BadInputError",
         ),
         (
             "Mutation.addNote",
             {"input": {"boardId": "$board", "column": "GOOD", "text": "x", "authorId": "me"}},
             "member",
-            "ValidationError",
+            "BadInputError",
         ),
         ("Mutation.vote", {"boardId": "$board", "noteId": "2" * 36}, "member", "NotFoundError"),
         ("Mutation.createBoard", {"input": {"title": "x"}}, None, "UnauthorizedError"),
@@ -509,7 +509,7 @@ def test_batch_item_errors_use_the_envelope(store, people, board):
     assert answers[1] == {
         "data": None,
         "errorMessage": "format: must be one of MARKDOWN, CSV, JSON",
-        "errorType": "ValidationError",
+        "errorType": "BadInputError",
     }
     assert answers[2]["errorType"] == "UnauthorizedError"
 

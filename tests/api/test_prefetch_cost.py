@@ -36,7 +36,7 @@ def read_board(owner: str, board_id: str, selection: str) -> dict:
 def refused(call, match: str) -> ValidationError:
     with pytest.raises(RetroError, match=match) as caught:
         call()
-    assert caught.value.error_type == "ValidationError"
+    assert caught.value.error_type == "BadInputError"
     return caught.value  # type: ignore[return-value]
 
 

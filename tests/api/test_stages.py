@@ -157,7 +157,7 @@ def test_bad_meeting_arguments_name_the_field(store, people, field, arguments, m
     owner, _ = people["owner"]
     with pytest.raises(RetroError, match=message.replace(".", r"\.")) as refused:
         call(write.handler, field, arguments, user=owner, selection="{ id }")
-    assert refused.value.error_type == "ValidationError"
+    assert refused.value.error_type == "BadInputError"
 
 
 def test_the_board_page_with_stage_and_timer_costs_what_it_cost_before(

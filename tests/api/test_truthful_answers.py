@@ -131,7 +131,7 @@ def test_a_bad_key_is_refused_naming_it(store, people, board, field, arguments):
     text = json.dumps(arguments).replace('"B"', json.dumps(board.id))
     with pytest.raises(RetroError) as caught:
         send(field, json.loads(text), owner)
-    assert caught.value.error_type == "ValidationError"
+    assert caught.value.error_type == "BadInputError"
     assert "clientRequestId" in str(caught.value).split(":")[0]
 
 

@@ -32,7 +32,7 @@ MEANINGS = {
     "UnauthorizedException": "unauthorized",
     "Unauthorized": "forbidden",
     "ConflictError": "conflict",
-    "ValidationError": "invalid",
+    "BadInputError": "invalid",
     "UnavailableError": "unavailable",
     "InternalError": "internal",
     # the local AppSync's answer for a resolver that ran out of time: its write may have happened
@@ -90,7 +90,7 @@ def test_the_errors_the_server_really_sends_are_read_as_one_meaning(new_page: An
 
     # A board link with a mangled id is refused as bad input naming `id`: no such board.
     malformed = graphql_as(owner, "query($id: ID!) { board(id: $id) { id } }", {"id": "nope"})
-    assert malformed["errors"][0]["errorType"] == "ValidationError"
+    assert malformed["errors"][0]["errorType"] == "BadInputError"
     assert _meaning(owner, malformed) == "notFound"
     # ... as is one naming a nested id argument, while other bad input stays invalid.
     nested = {"boardId": "nope", "column": "GOOD", "text": "x"}

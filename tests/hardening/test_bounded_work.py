@@ -129,7 +129,7 @@ def test_fifty_aliases_of_a_nested_page_are_refused_by_the_prefetch_limit(
     assert body["data"] == {f"a{i}": None for i in range(50)}
     assert len(body["errors"]) == 50
     for error in body["errors"]:
-        assert error["errorType"] == "ValidationError"
+        assert error["errorType"] == "BadInputError"
         assert error["message"].startswith(
             f"selection: would take 101 DynamoDB reads to prefetch, over the limit of {MAX_READS}"
         )

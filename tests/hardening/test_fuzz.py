@@ -42,6 +42,7 @@ SANE_STATUSES = {200, 400, 401, 405, 413, 415}
 KNOWN_ERROR_TYPES = {
     None,  # graphql-core's variable coercion errors carry none, as in AppSync
     "ValidationError",
+    "BadInputError",
     "NotFoundError",
     "ForbiddenError",
     "ConflictError",

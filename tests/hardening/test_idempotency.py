@@ -145,6 +145,6 @@ def test_an_invalid_key_is_refused_and_writes_nothing(live_server: LiveServer) -
             token=owner.token,
         )
         (error,) = response.body["errors"]
-        assert error["errorType"] == "ValidationError", error
+        assert error["errorType"] == "BadInputError", error
         assert error["message"].startswith("clientRequestId"), error
     assert board_state(live_server, owner.token, board) == before

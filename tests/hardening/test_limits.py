@@ -192,7 +192,7 @@ def test_bad_note_text_is_refused_naming_the_field(
         ADD, {"i": {"boardId": board, "column": "GOOD", "text": text}}, token=owner.token
     )
     error = only_error(response.body)
-    assert error["errorType"] == "ValidationError"
+    assert error["errorType"] == "BadInputError"
     assert error["message"].startswith(f"{problem}:"), error
     assert board_state(limited_server, owner.token, board) == before
 
@@ -258,7 +258,7 @@ def test_bad_board_input_is_refused_naming_the_field(
     listing = "{ me { boards(limit: 100) { items { id } } } }"
     before = limited_server.data(listing, token=owner.token)
     error = only_error(limited_server.post(document, variables, token=owner.token).body)
-    assert error["errorType"] == "ValidationError"
+    assert error["errorType"] == "BadInputError"
     assert error["message"].startswith(f"{field}:"), error
     assert limited_server.data(listing, token=owner.token) == before
 
@@ -324,7 +324,7 @@ def test_malformed_ids_are_refused_naming_the_argument(
     )
     error = only_error(response.body)
     assert (error["errorType"], error["message"]) == (
-        "ValidationError",
+        "BadInputError",
         "boardId: is not a valid id",
     )
     assert limited_server.invocations()["write"] == calls + 1  # it ran, and wrote nothing

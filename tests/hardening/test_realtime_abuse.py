@@ -136,7 +136,7 @@ async def malformed_starts(server: LiveServer, user: User, board: str) -> None:
         assert await frames.next() == {**unsupported("mutation"), "id": "m"}
         await frames.send(start("v", NOTE_SUB, {"b": "not an id"}, auth=auth))
         answer = await frames.next()
-        assert answer["payload"]["errors"][0]["errorType"] == "ValidationError", answer
+        assert answer["payload"]["errors"][0]["errorType"] == "BadInputError", answer
         await frames.send(
             start("g", "subscription { onNoteAdded(boardId: 1) { nope } }", auth=auth)
         )

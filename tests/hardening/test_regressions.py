@@ -241,5 +241,5 @@ def test_an_id_with_a_trailing_newline_is_refused_as_invalid(
     ):
         response = live_server.post(query, {"b": board + "\n"}, token=user.token)
         (error,) = response.body["errors"]
-        assert error["errorType"] == "ValidationError", error
+        assert error["errorType"] == "BadInputError", error
         assert error["message"].endswith(": is not a valid id"), error

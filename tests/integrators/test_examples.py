@@ -191,7 +191,7 @@ def test_create_board_reports_a_bad_title_by_its_error_type(
     done = run_example(live_server, "create_board.py", "x" * 201, token=owner)
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr.startswith("error: ValidationError: title:"), done.stderr
+    assert done.stderr.startswith("error: BadInputError: title:"), done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -255,7 +255,7 @@ def test_export_prints_the_live_and_a_frozen_version(live_server: LiveServer, ow
     ("args", "message"),
     [
         (["01m8fhagm700s6ct70phnfk6r90b7wn4cjrd"], "error: NotFoundError: board 01m8"),
-        (["not-an-id"], "error: ValidationError: id: is not a valid id"),
+        (["not-an-id"], "error: BadInputError: id: is not a valid id"),
     ],
 )
 def test_export_reports_what_it_cannot_export(
@@ -623,7 +623,7 @@ def test_the_documents_python_programs_run_against_the_local_server(
         r"\{'me': \{'id': '\w{36}', 'name': 'Action item bot'\}\}\n", authentication
     )
     assert all(title in pagination for title in titles)
-    assert errors == "ValidationError - title: must not be empty\n"
+    assert errors == "BadInputError - title: must not be empty\n"
 
 
 def test_the_documents_curl_commands_authenticate_as_written(
