@@ -1,6 +1,6 @@
 """Lambda `read`: queries, nested fields and subscribe-time checks. Its role may only read."""
 
-from resolvers import queries, subscriptions
+from resolvers import queries, subscriptions, trends
 from resolvers.router import Router
 
 __all__ = ["handler", "router"]
@@ -8,4 +8,5 @@ __all__ = ["handler", "router"]
 router = Router("read")
 router.include(queries.router)
 router.include(subscriptions.router)
+router.include(trends.router)
 handler = router.handle

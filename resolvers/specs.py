@@ -46,5 +46,6 @@ def board_spec(selection: Selection, boards: int = 1) -> BoardSpec:
 def _version_spec(selection: Selection) -> VersionSpec:
     notes = selection.one("notes")
     if notes is None:
-        return VersionSpec()
+        # a version's groups are made of its notes (each carries its group): load them
+        return VersionSpec(NotesSpec()) if selection.one("groups") else VersionSpec()
     return VersionSpec(NotesSpec.of(notes.arguments.get("column")))

@@ -32,6 +32,7 @@ for _field in (
     "onNoteDeleted",
     "onVersionStarted",
     "onVersionChanged",
+    "onGroupChanged",
 ):
     router.resolver(f"Subscription.{_field}")(_on_board)
 for _field in ("onBoardUpdated", "onBoardDeleted"):

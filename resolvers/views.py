@@ -12,18 +12,33 @@ null on the wire.
 
 from typing import Any
 
-from retro.models import Board, BoardVersion, Participation, PublicNote, User, VersionRef
+from retro.models import (
+    Board,
+    BoardVersion,
+    NoteGroup,
+    Participation,
+    PublicNote,
+    User,
+    VersionRef,
+)
+from retro.services.groups import groups_of
 from retro.services.pages import BoardPage, VersionPage
 from retro.services.stages import MeetingState, TimerState
 from retro.times import iso
 
-__all__ = ["EMBEDDED", "board", "note", "participation", "user", "version"]
+__all__ = ["EMBEDDED", "board", "group", "note", "participation", "user", "version"]
 
 View = dict[str, Any]
 
 # Fields with no resolver of their own: the resolver returning their parent renders them.
 EMBEDDED = frozenset(
-    {"Board.currentVersion", "Board.versions", "BoardVersion.notes", "Session.user"}
+    {
+        "Board.currentVersion",
+        "Board.versions",
+        "BoardVersion.notes",
+        "BoardVersion.groups",  # from the notes loaded: each carries its group
+        "Session.user",
+    }
 )
 
 
@@ -37,6 +52,23 @@ def note(n: PublicNote) -> View:
         "votes": n.votes,
         "createdAt": iso(n.created_at),
         "updatedAt": iso(n.updated_at),
+        "done": n.done,
+        "who": n.who,
+        "carriedFrom": n.carried_from,
+        "carriedCount": n.carried_count,
+        "groupId": n.group_id,
+    }
+
+
+def group(g: NoteGroup) -> View:
+    return {
+        "id": g.id,
+        "boardId": g.board_id,
+        "versionId": g.version_id,
+        "column": g.column.value,
+        "title": g.title,
+        "votes": g.votes,
+        "noteIds": g.note_ids,
     }
 
 
@@ -102,6 +134,7 @@ def version(page: VersionPage) -> View:
     view = _version(page.version, page.board_id, page.meeting)
     if page.notes is not None:
         view["notes"] = [note(n) for n in page.notes]
+        view["groups"] = [group(g) for g in groups_of(page.notes)]
     return view
 
 

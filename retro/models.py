@@ -21,20 +21,24 @@ __all__ = [
     "Column",
     "MyNote",
     "Note",
+    "NoteGroup",
     "NoteText",
     "Participation",
     "PublicNote",
     "Stage",
+    "Tally",
     "Timer",
     "Title",
     "User",
     "VersionRef",
+    "Who",
     "clean_text",
 ]
 
 MAX_NOTE_TEXT = 2000
 MAX_TITLE = 200
 MAX_NAME = 80
+MAX_WHO = 80
 DEFAULT_VOTE_BUDGET = 5
 MAX_VOTE_BUDGET = 100
 
@@ -71,6 +75,8 @@ Title = Annotated[
     str, AfterValidator(lambda v: clean_text(v, max_length=MAX_TITLE, multiline=False))
 ]
 Name = Annotated[str, AfterValidator(lambda v: clean_text(v, max_length=MAX_NAME, multiline=False))]
+# Who takes an action on: a name people type, never anyone's identity.
+Who = Annotated[str, AfterValidator(lambda v: clean_text(v, max_length=MAX_WHO, multiline=False))]
 
 
 class Column(StrEnum):
@@ -167,6 +173,14 @@ class Note(_Model):
     created_at: datetime
     updated_at: datetime
     carried_from: str | None = None
+    # Retros this action has been carried through open (0: written in its own version).
+    carried_count: int = Field(default=0, ge=0)
+    done: bool = False  # an ACTION note ticked off; never set on GOOD and BAD notes
+    who: Who | None = None
+    # Its group in this version; the group's title rides on each of its notes so a page reads
+    # no group item (retro.store.groups keeps the copies equal to the group's own title).
+    group_id: str | None = None
+    group_title: Title | None = None
 
 
 class PublicNote(_Model):
@@ -182,6 +196,56 @@ class PublicNote(_Model):
     votes: int | None
     created_at: datetime
     updated_at: datetime
+    done: bool = False
+    who: str | None = None  # None too while the board hides texts: it is text
+    carried_from: str | None = None
+    carried_count: int = 0
+    group_id: str | None = None
+    group_title: str | None = None  # None too while the board hides texts
+
+
+class NoteGroup(_Model):
+    """Notes of one column of one version under a title, as anyone may see them: no title
+    while texts are hidden, no vote sum while counts are. No author: who grouped is not kept."""
+
+    id: str
+    board_id: str
+    version_id: str
+    column: Column
+    title: str | None
+    votes: int | None
+    note_ids: list[str]
+
+
+class Tally(_Model):
+    """A version's counts, kept on its item by each write that changes them (store.tallies)."""
+
+    version_id: str
+    number: int
+    title: str | None = None
+    created_at: datetime
+    frozen_at: datetime | None = None
+    good: int = 0
+    bad: int = 0
+    action: int = 0
+    votes: int | None = 0  # None while the version hides counts
+    carried: int = 0
+    done: int = 0
+    # open ACTION notes by their carried count: {0: opened here, 2: carried twice, ...}
+    open_by_age: dict[int, int] = Field(default_factory=dict)
+
+    @property
+    def opened(self) -> int:
+        return self.action - self.carried
+
+    @property
+    def open(self) -> int:
+        return sum(self.open_by_age.values())
+
+    @property
+    def oldest_open_age(self) -> int | None:
+        ages = [age for age, count in self.open_by_age.items() if count > 0]
+        return max(ages) if ages else None
 
 
 class MyNote(_Model):

@@ -10,6 +10,7 @@ boto3. Errors are `retro.errors` classes whose messages name the field or the id
 never import the store itself (`make lint` holds that).
 """
 
+from retro.services.action_items import update_action
 from retro.services.boards import (
     boards_of,
     create_board,
@@ -19,15 +20,18 @@ from retro.services.boards import (
     update_board,
 )
 from retro.services.exports import export_version, export_version_of
+from retro.services.groups import group_notes, groups_of, rename_group, ungroup_note
 from retro.services.meeting import extend_timer, set_stage, start_timer, stop_timer
 from retro.services.notes import add_note, delete_note, notes_of, update_note
 from retro.services.pages import load_boards, load_versions
+from retro.services.trends import Trend, trend
 from retro.services.users import authenticate, create_user, get_user
 from retro.services.versions import start_new_version, version_by_number, versions_of
 from retro.services.votes import participation, unvote, vote
 from retro.store import default_store
 
 __all__ = [
+    "Trend",
     "add_note",
     "authenticate",
     "boards_of",
@@ -41,16 +45,22 @@ __all__ = [
     "extend_timer",
     "get_board",
     "get_user",
+    "group_notes",
+    "groups_of",
     "load_boards",
     "load_versions",
     "notes_of",
     "participation",
+    "rename_group",
     "require_board",
     "set_stage",
     "start_new_version",
     "start_timer",
     "stop_timer",
+    "trend",
+    "ungroup_note",
     "unvote",
+    "update_action",
     "update_board",
     "update_note",
     "version_by_number",

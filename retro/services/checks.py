@@ -7,7 +7,15 @@ import pydantic
 
 from retro.errors import ValidationError
 from retro.ids import is_id
-from retro.models import MAX_NAME, MAX_NOTE_TEXT, MAX_TITLE, BoardSettings, Column, clean_text
+from retro.models import (
+    MAX_NAME,
+    MAX_NOTE_TEXT,
+    MAX_TITLE,
+    MAX_WHO,
+    BoardSettings,
+    Column,
+    clean_text,
+)
 
 __all__ = [
     "MAX_PAGE",
@@ -20,6 +28,7 @@ __all__ = [
     "note_text",
     "page_size",
     "title",
+    "who",
 ]
 
 MAX_PAGE = 100
@@ -80,6 +89,13 @@ def title(value: Any, field: str = "title") -> str:
 
 def name(value: Any, field: str = "name") -> str:
     return _text(field, value, MAX_NAME, multiline=False)
+
+
+def who(value: Any, field: str = "who") -> str:
+    """Who takes an action on: a one-line name; "" (or only spaces) takes the name away."""
+    if isinstance(value, str) and not value.strip():
+        return ""
+    return _text(field, value, MAX_WHO, multiline=False)
 
 
 def ident(value: Any, field: str) -> str:

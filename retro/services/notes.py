@@ -125,7 +125,8 @@ def update_note(
     column: str | None = None,
     client_request_id: str | None = None,
 ) -> PublicNote:
-    """Change a note's text or column. Author only; once per `client_request_id`."""
+    """Change a note's text or column (a move leaves its group). Author only; once per
+    `client_request_id`."""
     once = idempotency(caller, "updateNote", client_request_id, note_id)
 
     def write() -> PublicNote:
@@ -133,10 +134,17 @@ def update_note(
         note = find_live_note(store, board, note_id)
         if note.author_id != caller:
             raise _not_author(note_id, "edit")
+        moved_to = checks.column(column) if column is not None else None
+        moves = moved_to is not None and moved_to is not note.column
+        leaves_action = moves and note.column is Column.ACTION
         changes = NoteChanges(
             updated_at=now(),
             text=checks.note_text(text) if text is not None else None,
-            column=checks.column(column) if column is not None else None,
+            column=moved_to,
+            # done and who describe an action: a note that stops being one loses them
+            done=False if leaves_action and note.done else None,
+            who="" if leaves_action and note.who else None,
+            leaves_group=moves and note.group_id is not None,  # a group is of one column
         )
         if changes.text is None and changes.column is None:
             raise ValidationError("input", "give a new text or column")

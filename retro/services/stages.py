@@ -143,6 +143,12 @@ def public(note: Note, meeting: MeetingState) -> PublicNote:
         votes=None if meeting.votes_hidden else note.votes,
         created_at=note.created_at,
         updated_at=note.updated_at,
+        done=note.done,
+        who=None if meeting.texts_hidden else note.who,  # a name typed is text too
+        carried_from=note.carried_from,
+        carried_count=note.carried_count,
+        group_id=note.group_id,
+        group_title=None if meeting.texts_hidden else note.group_title,
     )
 
 

@@ -1,13 +1,16 @@
 """Versions: one board link serves a team's retros sprint after sprint.
 
 Starting a new version freezes the live one (it becomes read-only history) and carries its
-ACTION notes over: open action items follow the team into the next retro. Carried notes keep
-their text, column and author (so the author can still edit them), start with no votes, and
-remember the note they came from. GOOD and BAD notes stay with the version they belong to.
+open ACTION notes over: action items not done follow the team into the next retro. Carried notes
+keep their text, column, author (so the author can still edit them) and who takes them on,
+start with no votes and not done, remember the note they came from and count the retros they
+have been carried through (`carried_count`). Done actions stay, done, in the version where they
+were done; GOOD and BAD notes stay with the version they belong to; groups are the version's.
 
-The carry is a function of the frozen version: exactly its ACTION notes at the freeze, each
-once — including one added (or moved to ACTION) in the instant before the freeze, copied after
-it. How the store keeps that whole across a crash: `retro.store.versions`.
+The carry is a function of the frozen version: exactly its open ACTION notes at the freeze, each
+once — including one added (or moved to ACTION, or opened again) in the instant before the
+freeze, copied after it; a copy whose source was done or moved away in that instant is taken
+back. How the store keeps that whole across a crash: `retro.store.versions`.
 
 **One click, one version.** A start names the version it closes (`from_version`, the number
 the caller sees live). Starts that name the same version make one new version between them, and
@@ -78,7 +81,7 @@ def start_new_version(
         # a guided meeting goes on guided: the next retro starts with writing
         stage=Stage.FREE if live.stage is Stage.FREE else Stage.WRITE,
     )
-    carried = _carry(store.notes(live.id, Column.ACTION, consistent=True), new)
+    carried = _carry(_open_actions(store, live.id), new)
     try:
         written = store.start_version(board, new, carried, once)
     except ConflictError:
@@ -119,14 +122,14 @@ def _finish_carry(
     """Make `new`'s carried notes exactly the frozen `previous_id`'s ACTION notes, then mark the
     carry done. `staged`: source → copy ids already carried (None: read from the receipts).
     Returns how many notes were copied now and how many copies were taken back."""
-    final = store.notes(previous_id, Column.ACTION, consistent=True)  # frozen: it cannot change
+    final = _open_actions(store, previous_id)  # frozen: it cannot change
     carried = store.carry_receipts(new.id) if staged is None else staged
     copied = sum(
         store.carry_late(copy)
         for copy in _carry([note for note in final if note.id not in carried], new)
     )
     kept = {note.id for note in final}
-    taken_back = sum(  # it left ACTION (or was deleted) between the read and the freeze
+    taken_back = sum(  # it was done, left ACTION or was deleted between the read and the freeze
         store.uncarry(new.board_id, new.id, source, copy_id)
         for source, copy_id in carried.items()
         if source not in kept
@@ -145,8 +148,14 @@ def _refuse_a_repeat(live: VersionRef) -> None:
         )
 
 
+def _open_actions(store: Store, version_id: str) -> list[Note]:
+    """The ACTION notes of a version that are not done: what a new version carries."""
+    return [n for n in store.notes(version_id, Column.ACTION, consistent=True) if not n.done]
+
+
 def _carry(notes: list[Note], new: BoardVersion) -> list[Note]:
-    """Copies of `notes` for the version `new`: same text and author, no votes, a new id.
+    """Copies of `notes` for the version `new`: same text, author and who, no votes, not done,
+    a new id, carried once more.
 
     Notes come back in the order of their ids, and ids made in the same millisecond sort
     randomly among themselves: the new ids are sorted before they are handed out, so the
@@ -165,6 +174,8 @@ def _carry(notes: list[Note], new: BoardVersion) -> list[Note]:
             created_at=new.created_at,
             updated_at=new.created_at,
             carried_from=note.id,
+            carried_count=note.carried_count + 1,
+            who=note.who,
         )
         for note_id, note in zip(ids, notes, strict=True)
     ]

@@ -25,11 +25,15 @@ class BoardChanges:
 
 @dataclass(frozen=True)
 class NoteChanges:
-    """An edit of a note's text or a move to another column (already checked)."""
+    """An edit of a note's text, a move to another column, an action ticked off or named
+    (already checked). A move to another column leaves the note's group."""
 
     updated_at: datetime
     text: str | None = None
     column: Column | None = None
+    done: bool | None = None
+    who: str | None = None  # "" takes the name away
+    leaves_group: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ __all__ = [
     "BALLOT",
     "BOARD",
     "CARRY",
+    "GROUP",
     "NOTE",
     "STAGE",
     "VERSION",
@@ -39,6 +40,7 @@ __all__ = [
     "board_pid",
     "budget_left",
     "exists",
+    "group",
     "has_vote",
     "holds_no_votes",
     "idempotency",
@@ -73,7 +75,7 @@ __all__ = [
 USER, TOKEN, IDEMPOTENCY = "U#", "T#", "I#"
 BOARD, VERSION, NOTE = "B#", "V#", "N#"
 BALLOT, VOTE = "BALLOT#", "VOTE#"
-STAGE, CARRY = "STAGE#", "CARRY#"
+STAGE, CARRY, GROUP = "STAGE#", "CARRY#", "G#"
 
 
 def stem(cid: str) -> str:
@@ -171,6 +173,10 @@ def stage(board_id: str, version_id: str) -> Key:
 def receipt(version_id: str, source_note_id: str) -> Key:
     """The receipt that `source_note_id` was carried into `version_id` (kept if the copy goes)."""
     return (VERSION + version_id, CARRY + source_note_id)
+
+
+def group(version_id: str, group_id: str) -> Key:
+    return (VERSION + version_id, GROUP + group_id)
 
 
 def votes_of(user_id: str) -> str:

@@ -9,8 +9,9 @@ from retro.store.actions import Action, Delete, Put, Update
 from retro.store.base import StoreBase, Written, frozen
 from retro.store.changes import Idempotency, NoteChanges
 from retro.store.failures import TransactionFailed
-from retro.store.gates import VersionClosed, version_check
+from retro.store.gates import VersionClosed
 from retro.store.records import Vote, ballot_step, note_changes, note_item, to_note, to_vote
+from retro.store.tallies import changed, delta, note_state_is, version_step
 
 __all__ = ["NotesStore"]
 
@@ -53,7 +54,10 @@ class NotesStore(StoreBase):
         on a replay, the earlier note's id."""
         return self.write_once(
             note.id,
-            [Put(note_item(note), keys.not_exists()), version_check(note, stages)],
+            [
+                Put(note_item(note), keys.not_exists()),
+                version_step(note, stages, delta(None, note)),
+            ],
             once,
             refused=frozen(note.version_id) if stages is None else VersionClosed(note.version_id),
         )
@@ -62,24 +66,31 @@ class NotesStore(StoreBase):
         self,
         note: Note,
         changes: NoteChanges,
-        caller: str,
+        caller: str | None,
         once: Idempotency | None = None,
         stages: Collection[Stage] | None = None,
     ) -> Note:
-        """Change a note of a live version (in one of `stages`, if given), if `caller` wrote it;
-        the note as it is afterwards."""
+        """Change a note of a live version (in one of `stages`, if given), if `caller` wrote it
+        (None: whoever asks — ticking an action off); the note as it is afterwards.
+
+        `note` is the note as read: the change is made only while it is still in that column
+        and done state, so its version's counts move by exactly what the change makes of it.
+        """
 
         def refused(failure: TransactionFailed) -> RetroError:
             if failure.failed(0):
-                return NotFoundError("note", note.id)
+                if self.get_note(note.version_id, note.id, consistent=True) is None:
+                    return NotFoundError("note", note.id)
+                return ConflictError(f"note {note.id} changed meanwhile; please retry")
             return frozen(note.version_id) if stages is None else VersionClosed(note.version_id)
 
         update = Update(
             keys.note(note.version_id, note.id),
             set_=note_changes(changes),
-            condition=keys.is_author(caller),
+            condition=note_state_is(note, keys.is_author(caller) if caller else None),
         )
-        self.write_once(note.id, [update, version_check(note, stages)], once, refused)
+        step = version_step(note, stages, delta(note, changed(note, changes)))
+        self.write_once(note.id, [update, step], once, refused)
         updated = self.get_note(note.version_id, note.id, consistent=True)
         if updated is None:
             raise NotFoundError("note", note.id)
@@ -115,10 +126,10 @@ class NotesStore(StoreBase):
             return frozen(note.version_id) if stages is None else VersionClosed(note.version_id)
 
         condition = keys.is_untouched_own_note(caller, note.votes, note.vote_moves)
-        delete = Delete(keys.note(note.version_id, note.id), condition)
+        delete = Delete(keys.note(note.version_id, note.id), note_state_is(note, condition))
         written = self.write_once(
             note.id,
-            [delete, version_check(note, stages), *refunds],
+            [delete, version_step(note, stages, delta(note, None)), *refunds],
             once,
             refused,
             snapshot=note_item(note),

@@ -222,11 +222,17 @@ def note_item(note: Note) -> Item:
         "created_at": iso(note.created_at),
         "updated_at": iso(note.updated_at),
         "carried_from": note.carried_from,
+        "carried_count": note.carried_count or None,
+        "done": note.done or None,
+        "who": note.who,
+        "group_id": note.group_id,
+        "group_title": note.group_title,
     }
 
 
 def to_note(item: Item) -> Note:
-    return Note.model_validate(item)
+    # a snapshot (a deleted note's JSON) keeps the None attributes a table item leaves out
+    return Note.model_validate({k: v for k, v in item.items() if v is not None})
 
 
 def note_changes(changes: NoteChanges) -> Item:
@@ -236,6 +242,12 @@ def note_changes(changes: NoteChanges) -> Item:
         attributes["text"] = changes.text
     if changes.column is not None:
         attributes["column"] = changes.column.value
+    if changes.done is not None:
+        attributes["done"] = changes.done or None  # absent reads as not done
+    if changes.who is not None:
+        attributes["who"] = changes.who or None  # "" clears it
+    if changes.leaves_group:
+        attributes |= {"group_id": None, "group_title": None}
     return attributes
 
 

@@ -18,6 +18,7 @@ from retro.store import keys
 from retro.store.actions import Put, Update
 from retro.store.changes import BoardChanges, Idempotency
 from retro.store.deletion import DeletionStore
+from retro.store.groups import GroupsStore
 from retro.store.marks import deleted_at
 from retro.store.meeting import MeetingStore
 from retro.store.notes import NotesStore
@@ -32,14 +33,16 @@ from retro.store.records import (
     version_item,
 )
 from retro.store.table import Table
+from retro.store.trends import TrendsStore
 from retro.store.votes import VotesStore
 
 __all__ = ["Store", "default_store"]
 
 
-class Store(NotesStore, VotesStore, DeletionStore, MeetingStore):
+class Store(NotesStore, VotesStore, DeletionStore, MeetingStore, TrendsStore, GroupsStore):
     """Retro's reads and writes: users, boards and versions here; notes, votes, starting
-    versions, deleting boards and versions' meetings (stage, timer) inherited."""
+    versions, deleting boards, versions' meetings (stage, timer), versions' counts and groups
+    inherited."""
 
     # -- users -------------------------------------------------------------------------------
     def create_user(self, user: User, token_hash: str) -> None:

@@ -39,7 +39,16 @@ from retro.store.marks import (
     started_version_item,
     to_staged,
 )
-from retro.store.records import freeze, key_of, live_version, note_item, to_board, to_version
+from retro.store.records import (
+    freeze,
+    key_of,
+    live_version,
+    note_item,
+    to_board,
+    to_note,
+    to_version,
+)
+from retro.store.tallies import counts, delta, note_state_is
 
 __all__ = ["Started", "VersionsStore"]
 
@@ -86,7 +95,8 @@ class VersionsStore(StoreBase):
                 set_=freeze(new.created_at),
                 condition=keys.is_live(),
             ),
-            Put(started_version_item(new, previous.id), keys.not_exists()),
+            # the new version starts with its carried copies counted (retro.store.tallies)
+            Put({**started_version_item(new, previous.id), **counts(carried)}, keys.not_exists()),
             Update(
                 keys.board(board.owner_id, board.id),
                 set_=live_version(new),
@@ -127,7 +137,11 @@ class VersionsStore(StoreBase):
                 [
                     Put(receipt_item(copy), keys.not_exists()),
                     Put(note_item(copy), keys.not_exists()),
-                    Check(keys.version(copy.board_id, copy.version_id), keys.is_live()),
+                    Update(
+                        keys.version(copy.board_id, copy.version_id),
+                        add=delta(None, copy),
+                        condition=keys.is_live(),
+                    ),
                 ]
             )
         except TransactionFailed:
@@ -136,15 +150,20 @@ class VersionsStore(StoreBase):
 
     def uncarry(self, board_id: str, version_id: str, source_id: str, copy_id: str) -> bool:
         """Take back a copy whose source left the ACTION column before the freeze (with its
-        receipt), unless someone voted on it meanwhile; False if it stays."""
+        receipt), unless someone voted on it meanwhile; False if it stays. A copy changed while
+        this looked (moved, ticked off) stays too: its counts were read before."""
+        item = self.table.get(keys.note(version_id, copy_id), consistent=True)
+        version = keys.version(board_id, version_id)
+        steps: list[Action] = [Delete(keys.receipt(version_id, source_id))]
+        if item is None:  # its author deleted it, and its counts with it
+            steps.append(Check(version, keys.is_live()))
+        else:
+            copy = to_note(item)
+            unvoted = note_state_is(copy, keys.holds_no_votes())
+            steps.append(Delete(keys.note(version_id, copy_id), unvoted))
+            steps.append(Update(version, add=delta(copy, None), condition=keys.is_live()))
         try:
-            self.table.transact(
-                [
-                    Delete(keys.note(version_id, copy_id), keys.holds_no_votes()),
-                    Delete(keys.receipt(version_id, source_id)),
-                    Check(keys.version(board_id, version_id), keys.is_live()),
-                ]
-            )
+            self.table.transact(steps)
         except TransactionFailed:
             return False
         return True

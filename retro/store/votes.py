@@ -15,8 +15,9 @@ from retro.store.base import StoreBase, Written, frozen
 from retro.store.changes import Idempotency
 from retro.store.codec import Condition
 from retro.store.failures import TransactionFailed
-from retro.store.gates import VersionClosed, version_check
+from retro.store.gates import VersionClosed
 from retro.store.records import ballot_step, note_vote_step, to_vote, used_of, vote_step
+from retro.store.tallies import version_step
 
 __all__ = ["VotesStore"]
 
@@ -106,7 +107,7 @@ class VotesStore(StoreBase):
                     add=note_vote_step(step),
                     condition=keys.exists() if adding else keys.note_has_votes(),
                 ),
-                version_check(note, stages),
+                version_step(note, stages, {"t_votes": step}),  # the version's count with it
             ],
             once,
             refusal,
