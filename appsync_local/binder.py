@@ -36,7 +36,13 @@ from appsync_local.documents import Prepared
 from appsync_local.errors import field_error
 from appsync_local.events import ResolvedField, arguments_json, build_event
 from appsync_local.field_nodes import field_nodes
-from appsync_local.invoke import BatchLoader, HandlerError, Invoker
+from appsync_local.invoke import (
+    TIMEOUT_ERROR_TYPE,
+    TIMEOUT_MESSAGE,
+    BatchLoader,
+    HandlerError,
+    Invoker,
+)
 from appsync_local.pubsub import Broker, Subscriber
 from appsync_local.sdl import ApiDefinition, AuthRules
 
@@ -53,20 +59,35 @@ class RequestContext:
     fragments: Mapping[str, FragmentDefinitionNode]  # the document's named fragments
     auth_rules: AuthRules
     resolver_count_limit: int  # 0 = no limit
+    query_depth_limit: int = 0  # levels, the root fields being level 1 (`depth`); 0 = no limit
     # The document as the engine prepared it (`documents.PreparedDocument` hands it over).
     prepared: Prepared | None = None
     loaders: dict[str, BatchLoader] = field(default_factory=dict)
     resolver_calls: int = 0
     # Set once a subscription is registered (the engine waits for it, see `Engine.subscribe`).
     subscribed: "asyncio.Future[Subscriber] | None" = None
+    # When the request's time is up (event-loop time; AppSync gives a request 30 s in all, not
+    # each resolver 30 s): every invocation waits at most until then. None = no limit.
+    deadline: float | None = None
+
+    def time_left(self) -> float | None:
+        """Seconds the request's resolvers still have; `ExecutionTimeout` once none are left."""
+        if self.deadline is None:
+            return None
+        left = self.deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            raise field_error(TIMEOUT_MESSAGE, TIMEOUT_ERROR_TYPE)
+        return left
 
     def count_resolver(self) -> None:
         self.resolver_calls += 1
         limit = self.resolver_count_limit
         if limit and self.resolver_calls > limit:
+            # AppSync's errorType ("Configuring resolver count limits", AppSync Developer
+            # Guide); the resolver does not run. The message is the local server's.
             raise field_error(
                 f"The request exceeded the resolver count limit of {limit}.",
-                "ResolverCountLimitExceeded",
+                "ResolverExecutionLimitReached",
             )
 
 
@@ -163,10 +184,13 @@ class Binder:
             context = info.context
             context.count_resolver()
             event = self._event(spec, info, root, self._arguments(spec, definitions, kwargs))
+            left = context.time_left()
             try:
                 if mapped.max_batch_size:
-                    return await self._loader(context, mapped).load(event)
-                return await self.invoker.invoke(mapped.function, event)
+                    return await asyncio.wait_for(self._loader(context, mapped).load(event), left)
+                return await self.invoker.invoke(mapped.function, event, left)
+            except TimeoutError:
+                raise field_error(TIMEOUT_MESSAGE, TIMEOUT_ERROR_TYPE) from None
             except HandlerError as error:
                 raise field_error(error.message, error.error_type) from None
 
@@ -190,7 +214,7 @@ class Binder:
                 context.count_resolver()
                 event = self._event(spec, info, None, arguments)
                 try:
-                    await self.invoker.invoke(mapped.function, event)
+                    await self.invoker.invoke(mapped.function, event, context.time_left())
                 except HandlerError as error:
                     raise field_error(error.message, error.error_type) from None
             subscriber = self.broker.subscribe(spec.field_name, arguments)

@@ -26,7 +26,6 @@ from graphql import (
     SelectionSetNode,
     specified_rules,
 )
-from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType as StrawberryOperationType
@@ -35,6 +34,7 @@ from appsync_local.auth import AUTHORIZER_FUNCTION, Authenticator, Caller, Field
 from appsync_local.binder import Binder, RequestContext
 from appsync_local.builder import build_schema
 from appsync_local.config import ConfigError, ResolverMap
+from appsync_local.depth import QueryDepthLimit
 from appsync_local.documents import Prepared, PreparedDocument, Preparer
 from appsync_local.errors import appsync_error, format_error
 from appsync_local.events import collect_fields
@@ -58,6 +58,9 @@ class Limits:
 
     `query_depth`: the most levels of fields an operation may nest, its root fields being level
     1 (0 = no limit). `resolver_count`: the most resolver invocations one request may cause.
+    `request_seconds`: the time a request's resolvers have, all together (AppSync: 30 s);
+    `authorizer_seconds`: the time the Lambda authorizer has (AppSync: 10 s) — settable so that
+    tests can reach them in a fraction of a second.
     The local server's own (AppSync documents none): `max_tokens`, the most tokens a document
     may have; `max_fields`, the most fields its operation may select with fragments expanded.
     """
@@ -67,6 +70,8 @@ class Limits:
     introspection: bool = True
     max_tokens: int = 10_000
     max_fields: int = 2_000
+    request_seconds: float = 30.0
+    authorizer_seconds: float = 10.0
 
 
 def _unalias(
@@ -131,7 +136,12 @@ class Engine:
                     f"resolvers.json: a function may not be named {AUTHORIZER_FUNCTION!r}"
                 )
             functions[AUTHORIZER_FUNCTION] = resolvers.authorizer
-        self.invoker = Invoker(functions, region=region)
+        self.invoker = Invoker(
+            functions,
+            region=region,
+            timeout_seconds=self.limits.request_seconds,
+            timeouts={AUTHORIZER_FUNCTION: self.limits.authorizer_seconds},
+        )
         self.authenticator = Authenticator(
             api_key=api_key,
             invoker=self.invoker,
@@ -140,16 +150,18 @@ class Engine:
         )
         self.broker = Broker(api.subscriptions)
         binder = Binder(api, resolvers, self.invoker, self.broker)
-        extensions: list[Any] = [PreparedDocument, FieldAuthorization, NonNullGuard]
+        extensions: list[Any] = [
+            PreparedDocument,
+            QueryDepthLimit,
+            FieldAuthorization,
+            NonNullGuard,
+        ]
         built = build_schema(
             api, binder, extensions=extensions, field_suggestions=self.limits.introspection
         )
         binder.input_fields = built.input_fields
         self.schema = built.schema
         rules: list[type[ASTValidationRule]] = list(specified_rules)
-        if self.limits.query_depth:
-            # Strawberry counts the root field as depth 0; AppSync's levels start at 1.
-            rules.append(create_validator(self.limits.query_depth - 1, None, None))
         if not self.limits.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.preparer = Preparer(
@@ -196,7 +208,9 @@ class Engine:
             fragments=prepared.fragments,
             auth_rules=self.api.auth,
             resolver_count_limit=self.limits.resolver_count,
+            query_depth_limit=self.limits.query_depth,
             prepared=prepared,
+            deadline=asyncio.get_running_loop().time() + self.limits.request_seconds,
         )
 
     @staticmethod

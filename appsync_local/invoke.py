@@ -10,7 +10,10 @@
   `{"data", "errorMessage", "errorType"}` envelopes in the same order.
 
 Invocations are counted per function (`Invoker.counts`), so tests can check how many Lambda
-calls a request costs.
+calls a request costs. An invocation that outlives its time (`timeout_seconds`, or the
+function's own in `timeouts`; the binder passes what is left of the request's time) fails with
+AppSync's `ExecutionTimeout` "Execution timed out."; the handler's thread runs on, as a Lambda
+does after AppSync stopped waiting for it.
 """
 
 import asyncio
@@ -28,9 +31,18 @@ from typing import Any
 from appsync_local.config import Handler, load_handler
 from appsync_local.errors import UNAUTHORIZED_MESSAGE
 
-__all__ = ["BatchLoader", "HandlerError", "Invoker", "LambdaContext"]
+__all__ = [
+    "TIMEOUT_ERROR_TYPE",
+    "TIMEOUT_MESSAGE",
+    "BatchLoader",
+    "HandlerError",
+    "Invoker",
+    "LambdaContext",
+]
 
 _TIMEOUT_SECONDS = 30.0  # AppSync's limit for a whole request
+TIMEOUT_ERROR_TYPE = "ExecutionTimeout"  # what AppSync answers for a field that ran out of time
+TIMEOUT_MESSAGE = "Execution timed out."
 
 
 class HandlerError(Exception):
@@ -80,8 +92,12 @@ class Invoker:
         region: str,
         account_id: str = "000000000000",
         max_workers: int = 8,
+        timeout_seconds: float = _TIMEOUT_SECONDS,
+        timeouts: Mapping[str, float] | None = None,
     ) -> None:
         self._names = dict(functions)
+        self._timeout = timeout_seconds
+        self._timeouts = dict(timeouts or {})
         self._handlers: dict[str, Handler] = {}
         self._region = region
         self._account = account_id
@@ -96,21 +112,22 @@ class Invoker:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _context(self, function: str) -> LambdaContext:
+    def _context(self, function: str, timeout: float) -> LambdaContext:
         arn = f"arn:aws:lambda:{self._region}:{self._account}:function:{function}"
         return LambdaContext(
             function_name=function,
             invoked_function_arn=arn,
             log_group_name=f"/aws/lambda/{function}",
+            deadline=time.monotonic() + timeout,
         )
 
-    def _call(self, handler: Handler, function: str, payload: Any) -> Any:
+    def _call(self, handler: Handler, function: str, payload: Any, timeout: float) -> Any:
         """Runs in a worker thread: the Lambda invocation proper."""
         event = _across_json(payload)
         try:
             # A fresh context per invocation, as each Lambda invocation is its own flow of
             # control: nothing (context variables included) leaks from the previous one.
-            result = contextvars.Context().run(handler, event, self._context(function))
+            result = contextvars.Context().run(handler, event, self._context(function, timeout))
         except Exception as error:  # a Lambda error, reported as AppSync reports it
             error_type = type(error).__name__
             message = UNAUTHORIZED_MESSAGE if error_type == "UnauthorizedException" else str(error)
@@ -122,20 +139,23 @@ class Invoker:
                 "Runtime.MarshalError", f"Unable to marshal response: {error}"
             ) from error
 
-    async def invoke(self, function: str, payload: Any) -> Any:
-        """One invocation of `function` with `payload` (an event, or a list of them)."""
+    async def invoke(self, function: str, payload: Any, timeout: float | None = None) -> Any:
+        """One invocation of `function` with `payload` (an event, or a list of them), given
+        `timeout` seconds at most (default: the function's, else the invoker's)."""
         handler = self._handlers.get(function)
         if handler is None:
             handler = self._handlers[function] = load_handler(self._names[function])
+        if timeout is None:
+            timeout = self._timeouts.get(function, self._timeout)
         self.counts[function] += 1
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(
-                loop.run_in_executor(self._pool, self._call, handler, function, payload),
-                _TIMEOUT_SECONDS,
+                loop.run_in_executor(self._pool, self._call, handler, function, payload, timeout),
+                max(timeout, 0.0),
             )
         except TimeoutError:
-            raise HandlerError("ExecutionTimeout", "Execution timed out.") from None
+            raise HandlerError(TIMEOUT_ERROR_TYPE, TIMEOUT_MESSAGE) from None
 
 
 @dataclass

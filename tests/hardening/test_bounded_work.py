@@ -213,7 +213,7 @@ def test_a_thousand_aliased_mutations_end_in_a_limit_error(server: LiveServer, o
     body = server.post(f"mutation($i: AddNoteInput!) {{ {writes} }}", variables, token=owner.token)
     assert body.body["data"] is None
     [error] = body.body["errors"]
-    assert error["errorType"] == "ResolverCountLimitExceeded"
+    assert error["errorType"] == "ResolverExecutionLimitReached"
     assert error["path"] == [f"a{RESOLVER_COUNT_LIMIT}"]
     notes = board_state(server, owner.token, board)["currentVersion"]["notes"]
     assert len(notes) == RESOLVER_COUNT_LIMIT

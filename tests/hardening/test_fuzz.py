@@ -54,7 +54,7 @@ KNOWN_ERROR_TYPES = {
     "PayloadTooLargeException",
     "BadRequestException",
     "UnsupportedOperation",
-    "ResolverCountLimitExceeded",
+    "ResolverExecutionLimitReached",
 }
 
 COUNTS: Counter[str] = Counter()  # cases sent, per kind (reported by the last test)

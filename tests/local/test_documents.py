@@ -222,7 +222,7 @@ def test_serial_root_fields_past_the_resolver_limit_end_in_its_error(
     document = f"mutation($i: ItemInput!) {{ {fields} }}"
     response = limited_server.post(document, {"i": {"shelfId": "s1", "label": "x"}})
     errors = response.body["errors"]
-    assert [e["errorType"] for e in errors] == ["ResolverCountLimitExceeded"] * (800 - 3)
+    assert [e["errorType"] for e in errors] == ["ResolverExecutionLimitReached"] * (800 - 3)
     assert [response.body["data"][f"m{i}"] is not None for i in range(4)] == [True] * 3 + [False]
 
 

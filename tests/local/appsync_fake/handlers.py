@@ -8,6 +8,7 @@ finds a Lambda; tests import the same module object).
 import datetime
 import itertools
 import threading
+import time
 from typing import Any
 
 from graphql import FieldNode, InlineFragmentNode, SelectionSetNode, parse, value_from_ast
@@ -146,6 +147,9 @@ def _one(event: dict[str, Any]) -> Any:
                     ITEMS[args["shelfId"]].remove(item)
                     return item
         raise NotFound(f"item {args['id']} not found")
+    if key == "Mutation.wait":
+        time.sleep(args["seconds"])
+        return args["seconds"]
     raise NotFound(f"no resolver for {key}")
 
 
@@ -194,6 +198,9 @@ def authorizer(event: dict[str, Any], context: Any) -> dict[str, Any]:
                 "arn:aws:appsync:us-east-1:000000000000:apis/local/types/Shelf/fields/secret"
             ],
         }
+    if kind == "slow":  # "slow-<seconds>": answers yes after that long, never cached
+        time.sleep(float(user))
+        return {"isAuthorized": True, "resolverContext": {"userId": "slow"}, "ttlOverride": 0}
     if kind == "nocache":
         return {"isAuthorized": True, "resolverContext": {"userId": user}, "ttlOverride": 0}
     if kind == "crash":

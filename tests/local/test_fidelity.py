@@ -1,0 +1,108 @@
+"""AppSync behaviours a client could trip on, held through real sockets (issue 15).
+
+Each test names the public source of the behaviour it holds; docs/LOCAL.md lists them.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from appsync_local.engine import Limits
+from tests.conftest import LiveServer, start_server, stop_server
+
+from .conftest import fake_options
+
+REQUEST_SECONDS = 1.0
+AUTHORIZER_SECONDS = 0.5
+DEPTH = 2
+RESOLVERS = 3
+
+
+@pytest.fixture(scope="module")
+def timed_server() -> Iterator[LiveServer]:
+    """The fake API with AppSync's time limits scaled down (30 s and 10 s in the cloud), a
+    query depth limit of 2 levels and a resolver count limit of 3."""
+    limits = Limits(
+        query_depth=DEPTH,
+        resolver_count=RESOLVERS,
+        request_seconds=REQUEST_SECONDS,
+        authorizer_seconds=AUTHORIZER_SECONDS,
+    )
+    server, saved = start_server(fake_options(limits=limits))
+    try:
+        yield LiveServer(server)
+    finally:
+        stop_server(server, saved)
+
+
+# -- 1. time limits ----------------------------------------------------------------------------
+def test_the_request_and_the_authorizer_have_appsyncs_time_limits(
+    timed_server: LiveServer, fake: Any
+) -> None:
+    """AppSync gives a whole request 30 s: two resolvers of 0.6 of that each, run one after the
+    other (a mutation's root fields), do not both fit — the first answers, the second is null
+    with `ExecutionTimeout` "Execution timed out." (the shape AppSync answers, e.g.
+    aws-amplify/amplify-cli#8192), the rest of the answer intact. The authorizer has 10 s: one
+    that takes longer refuses the request (HTTP 401, as any failing authorizer)."""
+    part = REQUEST_SECONDS * 0.6
+    response = timed_server.post(
+        "mutation($s: Float!) { first: wait(seconds: $s) second: wait(seconds: $s) }", {"s": part}
+    )
+    assert response.status == 200
+    assert response.body["data"] == {"first": part, "second": None}
+    (error,) = response.body["errors"]
+    assert error == {
+        "path": ["second"],
+        "data": None,
+        "errorType": "ExecutionTimeout",
+        "errorInfo": None,
+        "locations": [{"line": 1, "column": 49, "sourceName": None}],
+        "message": "Execution timed out.",
+    }
+    # each alone fits
+    assert timed_server.data("mutation { wait(seconds: 0.1) }") == {"wait": 0.1}
+
+    slow = timed_server.post("{ whoami { userId } }", token=f"slow-{AUTHORIZER_SECONDS * 1.5}")
+    assert slow.status == 401
+    assert slow.body == {
+        "errors": [
+            {
+                "errorType": "UnauthorizedException",
+                "message": "You are not authorized to make this call.",
+            }
+        ]
+    }
+    quick = timed_server.data("{ whoami { userId } }", token=f"slow-{AUTHORIZER_SECONDS * 0.1}")
+    assert quick == {"whoami": {"userId": "slow"}}
+
+
+# -- 5. depth limit ----------------------------------------------------------------------------
+def test_fields_past_the_depth_limit_are_null_and_the_rest_is_answered(
+    timed_server: LiveServer, fake: Any
+) -> None:
+    """AppSync runs a document deeper than `queryDepthLimit`: each field past the limit is null
+    with `QueryDepthLimitReached` and its resolver does not run; a non-null one takes its
+    nearest nullable parent with it; everything else is answered ("Configuring query depth
+    limits", AppSync Developer Guide). Levels count from the root fields (level 1)."""
+    before = timed_server.invocations()["main"]
+    response = timed_server.post('{ shelf(id: "s1") { name stats { count } } defaultModeOnly }')
+    assert response.status == 200
+    # `count` (Int!, level 3) is past the limit of 2: `stats` (nullable) becomes null
+    assert response.body["data"] == {
+        "shelf": {"name": "Kitchen", "stats": None},
+        "defaultModeOnly": "default mode",
+    }
+    (error,) = response.body["errors"]
+    assert error == {
+        "path": ["shelf", "stats", "count"],
+        "data": None,
+        "errorType": "QueryDepthLimitReached",
+        "errorInfo": None,
+        "locations": [{"line": 1, "column": 34, "sourceName": None}],
+        "message": f"The field is deeper than the query depth limit of {DEPTH} levels.",
+    }
+    # shelf, stats (level 2: within the limit) and defaultModeOnly ran; nothing past the limit
+    assert timed_server.invocations()["main"] - before == 3
+    # A document within the limit is untouched.
+    assert timed_server.data('{ shelf(id: "s1") { name } }') == {"shelf": {"name": "Kitchen"}}
