@@ -25,6 +25,7 @@ import collections
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphql import (
     ASTValidationRule,
@@ -35,6 +36,7 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     InlineFragmentNode,
+    NonNullTypeNode,
     OperationDefinitionNode,
     SelectionSetNode,
     get_operation_ast,
@@ -44,7 +46,14 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.schema import validate_document
 
-__all__ = ["SMALL_TEXT", "Prepared", "PreparedDocument", "Preparer", "expanded_fields"]
+__all__ = [
+    "SMALL_TEXT",
+    "Prepared",
+    "PreparedDocument",
+    "Preparer",
+    "expanded_fields",
+    "variables_as_appsync",
+]
 
 SMALL_TEXT = 8 * 1024  # characters: every operation of a real client is far shorter
 _CACHE_SIZE = 256
@@ -97,6 +106,29 @@ def expanded_fields(
         return total
 
     return size(selection_set, frozenset())
+
+
+def variables_as_appsync(
+    operation: OperationDefinitionNode | None, variables: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The variables an operation runs with: those sent, and `null` for each nullable one the
+    client left out that declares no default.
+
+    GraphQL's spec leaves an argument whose variable was omitted out of the arguments; AppSync
+    passes it as `null` — an omitted `$after` reaches the resolver as `"after": null`
+    (aws/aws-appsync-community#348, #394; a subscription with omitted optional variables
+    filters on null, #94). The event's `info.variables` stays what the client sent.
+    """
+    values = dict(variables or {})
+    for definition in (operation.variable_definitions if operation else None) or ():
+        name = definition.variable.name.value
+        if (
+            name not in values
+            and definition.default_value is None
+            and not isinstance(definition.type, NonNullTypeNode)
+        ):
+            values[name] = None
+    return values
 
 
 def _problem(document: DocumentNode, operation_name: str | None) -> str | None:

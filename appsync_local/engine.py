@@ -35,7 +35,12 @@ from appsync_local.binder import Binder, RequestContext
 from appsync_local.builder import build_schema
 from appsync_local.config import ConfigError, ResolverMap
 from appsync_local.depth import QueryDepthLimit
-from appsync_local.documents import Prepared, PreparedDocument, Preparer
+from appsync_local.documents import (
+    Prepared,
+    PreparedDocument,
+    Preparer,
+    variables_as_appsync,
+)
 from appsync_local.errors import appsync_error, format_error
 from appsync_local.events import collect_fields
 from appsync_local.invoke import Invoker
@@ -255,7 +260,7 @@ class Engine:
         context = self.context(caller, headers, variables, prepared)
         result = await self.schema.execute(
             query,
-            variable_values=dict(variables) if variables else None,
+            variable_values=variables_as_appsync(prepared.operation, variables),
             context_value=context,
             operation_name=operation_name,
             allowed_operation_types=(
@@ -304,7 +309,7 @@ class Engine:
         context.subscribed = asyncio.get_running_loop().create_future()
         stream = await self.schema.subscribe(
             query,
-            variable_values=dict(variables) if variables else None,
+            variable_values=variables_as_appsync(prepared.operation, variables),
             context_value=context,
             operation_name=operation_name,
         )

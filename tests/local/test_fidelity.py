@@ -3,6 +3,7 @@
 Each test names the public source of the behaviour it holds; docs/LOCAL.md lists them.
 """
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,3 +107,28 @@ def test_fields_past_the_depth_limit_are_null_and_the_rest_is_answered(
     assert timed_server.invocations()["main"] - before == 3
     # A document within the limit is untouched.
     assert timed_server.data('{ shelf(id: "s1") { name } }') == {"shelf": {"name": "Kitchen"}}
+
+
+# -- 4. omitted variables ----------------------------------------------------------------------
+def test_an_argument_whose_variable_was_omitted_is_null(fake_server: LiveServer, fake: Any) -> None:
+    """AppSync passes an argument written with a variable the client left out as `null` (not
+    absent, as GraphQL's spec would): aws/aws-appsync-community#348 and #394. A variable's own
+    default still applies; an argument not written at all stays absent (or its default);
+    `info.variables` is what the client sent."""
+    query = """query($t: String, $n: Int, $c: Color = RED, $i: ItemInput) {
+      echo(text: $t, n: $n, color: $c, input: $i)
+    }"""
+    event = json.loads(fake_server.data(query, {})["echo"])
+    assert event["arguments"] == {
+        "text": None,  # omitted: null
+        # omitted: null, as if sent as null (the argument's default, 3, does not apply)
+        "n": None,
+        "color": "RED",  # the variable's default
+        "input": None,
+        "list": [1, 2],  # not written: the argument's default
+    }
+    assert event["info"]["variables"] == {}
+    # in an input object too
+    nested = 'query($c: Color) { echo(input: {shelfId: "s1", label: "x", color: $c}) }'
+    event = json.loads(fake_server.data(nested, {})["echo"])
+    assert event["arguments"]["input"] == {"shelfId": "s1", "label": "x", "color": None}
