@@ -28,7 +28,7 @@ from retro import services
 from retro.ids import new_id
 from retro.models import Column, Note
 from retro.settings import settings
-from retro.store import Store, default_store
+from retro.store import Store, default_store, keys
 from retro.store.records import note_item
 from retro.times import now
 
@@ -190,13 +190,25 @@ _TEXTS = (
 )
 
 
-def seed_board(store: Store, notes: int, versions: int, text_length: int = 0) -> Seeded:
+def seed_board(
+    store: Store,
+    notes: int,
+    versions: int,
+    text_length: int = 0,
+    char: str = ".",
+    *,
+    counted: bool = True,
+) -> Seeded:
     """A board with `versions` versions (the last one live), each holding `notes` notes.
 
-    Note texts are short sentences, or `text_length` characters each if given.
+    Note texts are short sentences, or `text_length` characters each if given (padded with
+    `char`: "😀" makes the largest items a text may make, 4 bytes a character).
 
     Versions go through the services (as an owner would start them); notes are written straight
-    to the table in batches of 25, so 10,000 notes take seconds instead of minutes.
+    to the table in batches of 25, so 10,000 notes take seconds instead of minutes. As notes
+    written through the API would, their ids are spread over their version's life (from its
+    start to now) and the version item counts them per column (`retro.store.tallies`; not if
+    `counted` is false: a version stored before the counts).
     """
     user, token = services.create_user(store, "bench")
     board = services.create_board(store, user.id, "Sprint retro")
@@ -208,15 +220,17 @@ def seed_board(store: Store, notes: int, versions: int, text_length: int = 0) ->
     serializer = TypeSerializer()
     moment = now()
     requests: list[dict[str, Any]] = []
-    for version_id in version_ids:
+    until = time.time_ns() // 1_000_000
+    for version in found:
+        since = int(version.created_at.timestamp() * 1000)
         for i in range(notes):
             item = note_item(
                 Note(
-                    id=new_id(),
+                    id=new_id(since + (until - since) * i // max(notes, 1)),
                     board_id=board.id,
-                    version_id=version_id,
+                    version_id=version.id,
                     column=_COLUMNS[i % 3],
-                    text=f"{_TEXTS[i % len(_TEXTS)]} (#{i})".ljust(text_length, "."),
+                    text=f"{_TEXTS[i % len(_TEXTS)]} (#{i})".ljust(text_length, char),
                     votes=i % 4,
                     author_id=user.id,
                     created_at=moment,
@@ -225,6 +239,13 @@ def seed_board(store: Store, notes: int, versions: int, text_length: int = 0) ->
             )
             serialized = {k: serializer.serialize(v) for k, v in item.items() if v is not None}
             requests.append({"PutRequest": {"Item": serialized}})
+        per_column = {c: len(range(i, notes, 3)) for i, c in enumerate(_COLUMNS)}
+        if not counted or not notes:
+            continue
+        store.table.update(
+            keys.version(board.id, version.id),
+            add={f"t_{c.value.lower()}": n for c, n in per_column.items() if n},
+        )
     client = store.table.client
     for start in range(0, len(requests), 25):
         pending: Mapping[str, Any] = {store.table.name: requests[start : start + 25]}

@@ -21,10 +21,9 @@ def board(call: Call) -> dict[str, Any] | None:
     args = parse(IdArgs, call.arguments)
     call.require_user()
     spec = board_spec(call.selection)
-    found = services.get_board(default_store(), args.id)
-    if found is None:
-        return None
-    return views.board(services.load_boards(default_store(), [found], spec)[0])
+    # two rounds of DynamoDB requests for the whole page (retro.services.boardpage)
+    page = services.load_board_page(default_store(), args.id, spec)
+    return views.board(page) if page is not None else None
 
 
 @router.resolver("Query.me")

@@ -11,6 +11,7 @@ never import the store itself (`make lint` holds that).
 """
 
 from retro.services.action_items import update_action
+from retro.services.boardpage import load_board_page
 from retro.services.boards import (
     boards_of,
     create_board,
@@ -47,6 +48,7 @@ __all__ = [
     "get_user",
     "group_notes",
     "groups_of",
+    "load_board_page",
     "load_boards",
     "load_versions",
     "notes_of",

@@ -46,6 +46,7 @@ __all__ = [
     "check_reads",
     "load_boards",
     "load_versions",
+    "version_page",
 ]
 
 
@@ -167,7 +168,9 @@ def load_boards(store: Store, boards: Sequence[Board], spec: BoardSpec) -> list[
     pages = [next(results) if versions is not None else None for _ in boards]
     at = now()
     return [
-        BoardPage(board, _page(board.id, board.current_version, board.settings, found, at), listed)
+        BoardPage(
+            board, version_page(board.id, board.current_version, board.settings, found, at), listed
+        )
         for board, found, listed in zip(boards, current_notes, pages, strict=True)
     ]
 
@@ -191,7 +194,9 @@ def load_versions(
         else [None] * len(versions)
     )
     at = now()
-    return [_page(v.board_id, v, settings, n, at) for v, n in zip(versions, found, strict=True)]
+    return [
+        version_page(v.board_id, v, settings, n, at) for v, n in zip(versions, found, strict=True)
+    ]
 
 
 def _settings(store: Store, versions: Sequence[BoardVersion], board: Board | None) -> BoardSettings:
@@ -202,7 +207,7 @@ def _settings(store: Store, versions: Sequence[BoardVersion], board: Board | Non
     return found.settings if found else BoardSettings(hide_while_writing=True, secret_ballot=True)
 
 
-def _page(
+def version_page(
     board_id: str,
     version: BoardVersion | VersionRef,
     settings: BoardSettings,

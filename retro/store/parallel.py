@@ -19,5 +19,6 @@ def parallel(*calls: Callable[[], Any]) -> list[Any]:
     branches = [copy_context() for _ in calls]
     futures = [_pool.submit(branch.run, call) for branch, call in zip(branches, calls, strict=True)]
     results = [future.result() for future in futures]
-    ROUNDS.set(max(branch[ROUNDS] for branch in branches))  # wait for the slowest branch
+    # wait for the slowest branch (one that made no request has no count of its own)
+    ROUNDS.set(max(branch.get(ROUNDS, 0) for branch in branches))
     return results

@@ -22,6 +22,7 @@ from retro.store.groups import GroupsStore
 from retro.store.marks import deleted_at
 from retro.store.meeting import MeetingStore
 from retro.store.notes import NotesStore
+from retro.store.pagereads import PageReads
 from retro.store.records import (
     board_changes,
     board_item,
@@ -39,10 +40,12 @@ from retro.store.votes import VotesStore
 __all__ = ["Store", "default_store"]
 
 
-class Store(NotesStore, VotesStore, DeletionStore, MeetingStore, TrendsStore, GroupsStore):
+class Store(
+    NotesStore, VotesStore, DeletionStore, MeetingStore, PageReads, TrendsStore, GroupsStore
+):
     """Retro's reads and writes: users, boards and versions here; notes, votes, starting
-    versions, deleting boards, versions' meetings (stage, timer), versions' counts and groups
-    inherited."""
+    versions, deleting boards, versions' meetings (stage, timer), the board page's reads and
+    versions' counts and groups inherited."""
 
     # -- users -------------------------------------------------------------------------------
     def create_user(self, user: User, token_hash: str) -> None:

@@ -159,15 +159,25 @@ class Table:
         next_token: str | None = None,
         newest_first: bool = False,
         consistent: bool = False,
+        between: tuple[str, str] | None = None,
+        one_page: bool = False,
     ) -> Page:
         """Children of `pid` whose `cid` starts with `prefix`, in `cid` order, one page.
 
-        Without `limit`, every child is returned (following DynamoDB's 1 MB pages).
+        Without `limit`, every child is returned (following DynamoDB's 1 MB pages). `between`
+        (both ends included, each starting with `prefix`) reads one key range of them instead;
+        `one_page` stops after DynamoDB's first page, with a token if more follow.
         """
-        values = {":pid": {"S": pid}} | ({":prefix": {"S": prefix}} if prefix else {})
+        values: dict[str, Any] = {":pid": {"S": pid}}
+        condition = "pid = :pid"
+        if between is not None:
+            values |= {":lo": {"S": between[0]}, ":hi": {"S": between[1]}}
+            condition += " AND cid BETWEEN :lo AND :hi"
+        elif prefix:
+            values[":prefix"] = {"S": prefix}
+            condition += " AND begins_with(cid, :prefix)"
         args: dict[str, Any] = {
-            "KeyConditionExpression": "pid = :pid"
-            + (" AND begins_with(cid, :prefix)" if prefix else ""),
+            "KeyConditionExpression": condition,
             "ExpressionAttributeValues": values,
             "ScanIndexForward": not newest_first,
             "ConsistentRead": consistent,
@@ -181,10 +191,10 @@ class Table:
             response = self._call("query", **args)
             items.extend(load(raw) for raw in response.get("Items", []))
             last = response.get("LastEvaluatedKey")
-            if not last or (limit is not None and len(items) >= limit):
+            if not last or one_page or (limit is not None and len(items) >= limit):
                 break
             args["ExclusiveStartKey"] = last
-        token = encode_token(pid, last) if last and limit is not None else None
+        token = encode_token(pid, last) if last and (limit is not None or one_page) else None
         return Page(items=items, next_token=token)
 
     def delete_many(self, keys: Sequence[Key]) -> None:

@@ -42,7 +42,7 @@ def test_authorizer_refuses_unknown_and_malformed_tokens(store, people):
     assert authorizer.handler({"nothing": 1}) == {"isAuthorized": False}
 
 
-def test_board_page_comes_nested_from_one_invocation_in_3_round_trips(
+def test_board_page_comes_nested_from_one_invocation_in_2_rounds(
     store, people, board, requests
 ):
     owner, token = people["owner"]
@@ -70,8 +70,9 @@ def test_board_page_comes_nested_from_one_invocation_in_3_round_trips(
         ],
         "nextToken": None,
     }
-    assert requests.sequential <= 3
-    assert len(requests.calls) == 4  # index, board, notes, versions
+    assert requests.sequential == 2
+    # (index ∥ newest version ∥ versions) → (board ∥ notes)
+    assert len(requests.calls) == 5
 
 
 @pytest.mark.parametrize(
@@ -437,7 +438,7 @@ def test_unexpected_failures_are_masked_with_a_correlation_id_in_the_log(
     def explode(*_args, **_kwargs):
         raise RuntimeError("secret table detail arn:aws:dynamodb:...")
 
-    monkeypatch.setattr(services, "get_board", explode)
+    monkeypatch.setattr(services, "load_board_page", explode)
     with pytest.raises(RetroError) as caught:
         call(read.handler, "Query.board", {"id": board.id}, user=owner)
     assert caught.value.error_type == "InternalError"

@@ -185,5 +185,6 @@ def test_the_board_page_with_stage_and_timer_costs_what_it_cost_before(
     )
     assert [n["text"] for n in current["notes"]] == [None] * 9
     assert [(v["number"], v["stage"]) for v in page["versions"]["items"]] == [(1, "WRITE")]
-    assert requests.sequential <= 3
-    assert len(requests.calls) == 4  # index, board, notes ∥ versions — as without a meeting
+    assert requests.sequential == 2
+    # (index ∥ newest version ∥ versions) → (board ∥ notes) — as without a meeting
+    assert len(requests.calls) == 5

@@ -8,17 +8,19 @@ import pytest
 
 from bench.board_page import MAX_INVOCATIONS, MAX_SEQUENTIAL, measure
 from bench.common import SIZES, appsync_invocations
+from retro.store.pagereads import ONE_ANSWER
 
 
 @pytest.mark.parametrize(("notes", "versions"), SIZES, ids=[f"{n}x{v}" for n, v in SIZES])
-def test_board_page_costs_one_invocation_and_three_round_trips_at_every_size(notes, versions):
+def test_board_page_costs_one_invocation_and_two_round_trips_at_every_size(notes, versions):
     found = measure(notes, versions)  # raises if the page comes back incomplete
     assert found["invocations"] <= MAX_INVOCATIONS
     assert found["by_field"] == {"Query.board": 1}
-    assert found["sequential"] <= MAX_SEQUENTIAL
-    # index → board → (notes ∥ versions): four requests, whatever the size
-    assert found["total"] == 4
-    assert found["operations"] == {"Query": 3, "GetItem": 1}
+    assert found["sequential"] == MAX_SEQUENTIAL == 2
+    # (index ∥ newest version ∥ versions) → (board ∥ notes, from both ends past 100 notes)
+    ends = 1 if notes <= ONE_ANSWER else 2
+    assert found["total"] == 4 + ends
+    assert found["operations"] == {"Query": 3 + ends, "GetItem": 1}
 
 
 def test_invocation_count_follows_resolvers_json_batching():
