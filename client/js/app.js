@@ -6,7 +6,8 @@
 import { Api } from "./api.js";
 import { loadConfig } from "./config.js";
 import { h, hook } from "./dom.js";
-import { showError } from "./notify.js";
+import { adoptToken, takeHandover } from "./handover.js";
+import { showError, toast } from "./notify.js";
 import { WHO_AM_I } from "./operations.js";
 import { Realtime } from "./realtime.js";
 import { mountBoard } from "./views/board.js";
@@ -31,6 +32,8 @@ function parseRoute(hash) {
 }
 
 async function main() {
+  // First of all: a demo owner's token in the link leaves the address bar (handover.js).
+  const handedOver = takeHandover();
   const view = hook(document, "view");
   let config;
   try {
@@ -42,6 +45,7 @@ async function main() {
     );
     return;
   }
+  if (handedOver) adoptToken(handedOver, config.graphqlUrl);
   const api = new Api(config);
   const realtime = new Realtime(config, () => api.ensureToken());
   // A new identity (the old token was unknown) needs a new realtime connection too.
@@ -72,6 +76,7 @@ async function main() {
   addEventListener("hashchange", render);
   addEventListener("unhandledrejection", (event) => showError(event.reason));
   render();
+  if (handedOver) toast("You are the demo board's owner in this browser.");
 }
 
 main();

@@ -9,6 +9,7 @@ next start (`exists`), so restarts do not pile up demo boards.
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from appsync_local.engine import Engine
 from appsync_local.errors import RequestError
@@ -92,16 +93,24 @@ async def exists(engine: Engine, board: str, token: str) -> bool:
 
 
 def explain(url: str, board: str, token: str) -> list[str]:
-    """The banner's demo lines: the link, and what the token is and how to use it."""
+    """The banner's demo lines: the link to share, the link to open as the board's owner, and
+    what the token is and how to use it."""
     # The browser client keeps its user's token in localStorage under this key
     # (client/js/api.js); a test holds the two equal.
     storage_key = f"retro.token:{url}/graphql"
+    # A URL fragment never reaches a server: the client takes the token from it once, on this
+    # machine only, and removes it from the address bar (client/js/handover.js).
+    owner_link = f"{url}/#/board/{board}?owner={quote(token, safe='')}"
     return [
         f"  demo board {url}/#/board/{board}",
+        "             share this link: whoever opens it joins as a participant (a new user).",
+        f"  as owner   {owner_link}",
+        "             opens the board in your browser as its owner, the demo facilitator:",
+        "             settings, stages, timer, new versions. It works on this machine only,",
+        "             and the token leaves the address bar at once. Keep this link to yourself.",
         f"  demo token {token}",
         "             the demo facilitator's token: the user who owns the demo board.",
-        "             A browser opening the link is a new participant (its own user). To act",
-        "             as the facilitator there, run in that tab's console, then reload:",
-        f"             localStorage.setItem({json.dumps(storage_key)}, {json.dumps(token)})",
         f'             In GraphiQL ({url}/graphiql), add the header {{"Authorization": "{token}"}}',
+        "             Or, in a browser tab's console on this page, then reload:",
+        f"             localStorage.setItem({json.dumps(storage_key)}, {json.dumps(token)})",
     ]

@@ -202,6 +202,8 @@ def test_the_demo_token_is_explained_with_the_clients_storage_key(tmp_path: Path
     assert 'localStorage.setItem("retro.token:http://127.0.0.1:4000/graphql", "T1")' in lines
     assert '{"Authorization": "T1"}' in lines
     assert "owns the demo board" in lines
+    # ... and a link that opens the board as its owner (the client takes the token once)
+    assert "  as owner   http://127.0.0.1:4000/#/board/B1?owner=T1\n" in lines
 
 
 # -- the embedded DynamoDB's files, through boto3 ---------------------------------------------
