@@ -64,8 +64,8 @@ $(BIN)/python:
 package: $(BIN)/python  ## build dist/<function>.zip for every Lambda function; ARGS="--arch arm64"
 	$(BIN)/python -m retro_tools.packaging $(ARGS)
 
-smoke: $(STAMP)         ## a real meeting against a stack: URL=<client or local URL>, or URL=<graphql URL> API_KEY=...
-	$(BIN)/retro smoke $(URL) $(if $(API_KEY),--api-key '$(API_KEY)') $(ARGS)
+smoke: $(STAMP)         ## a real meeting against a stack: URL=<client or local URL, or graphql URL>
+	$(BIN)/retro smoke $(URL) $(ARGS)
 
 bench: setup            ## run the benchmark suite and print its table
 	$(BIN)/python -m bench

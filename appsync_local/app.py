@@ -5,7 +5,7 @@
 | `POST /graphql` | GraphQL over HTTP (AppSync's endpoint) |
 | `/graphql`, `/graphql/realtime` (WebSocket) | `graphql-ws`: AppSync's realtime protocol |
 | the same (WebSocket) | `graphql-transport-ws`: GraphiQL's protocol |
-| `GET /config.json` | `{"graphqlUrl", "realtimeUrl", "apiKey"}` for the client |
+| `GET /config.json` | `{"graphqlUrl", "realtimeUrl"}` (and `"apiKey"` if any) for the client |
 | `GET /graphiql` | GraphiQL, from `node_modules` |
 | `GET /` and the rest | the client's static files |
 
@@ -63,6 +63,7 @@ def create_app(
     client_dir: Path | None,
     node_modules: Path | None,
     realtime_settings: RealtimeSettings | None = None,
+    graphiql_headers: Mapping[str, str] | None = None,
 ) -> Starlette:
     routes: list[Any] = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
@@ -91,6 +92,11 @@ def create_app(
     )
     app.state.engine = engine
     app.state.public_config = dict(public_config)
+    # GraphiQL's header editor starts with these; default: the API key, if the API has one.
+    key = public_config.get("apiKey")
+    app.state.graphiql_headers = dict(
+        graphiql_headers if graphiql_headers is not None else {"x-api-key": key} if key else {}
+    )
     app.state.node_modules = node_modules
     app.state.realtime = realtime_settings or RealtimeSettings()
     return app

@@ -1,18 +1,23 @@
 """Who is calling: AppSync's API_KEY and AWS_LAMBDA authorization modes.
 
-- `x-api-key` header → API_KEY mode; it must equal the API's key. The identity is null.
+- `x-api-key` header → API_KEY mode; it must equal the API's key. The identity is null. An API
+  without API_KEY mode (`api_key=None`: AWS_LAMBDA only) has no key to match.
 - `Authorization` header → AWS_LAMBDA mode: the authorizer handler receives AppSync's event
   (`authorizationToken`, `requestContext`, `requestHeaders`) and answers `isAuthorized`,
   `resolverContext`, `deniedFields`, `ttlOverride`. The identity is
   `{"resolverContext": ...}`. Answers are cached per token for the TTL (`ttlOverride`, else the
   authorizer's configured TTL), as AppSync caches them; the cache makes later calls skip the
   handler, so a token revoked in the store still works until its entry expires — as in AWS.
+  A token that does not match the authorizer's `identityValidationExpression` is refused
+  without invoking it ("A regular expression for validation of tokens before the Lambda
+  function is called", AppSync API reference, `LambdaAuthorizerConfig`).
 - Both headers: `Authorization` decides (the more specific credential).
 - Neither, a wrong key, or a refusal: HTTP 401 with AppSync's body.
 
 Field-level rules (`@aws_*`) are enforced per field at resolution (`FieldAuthorization`).
 """
 
+import re
 import secrets
 import string
 import time
@@ -79,10 +84,11 @@ class Authenticator:
     def __init__(
         self,
         *,
-        api_key: str,
+        api_key: str | None,
         invoker: Invoker,
         authorizer: bool,
         ttl_seconds: int,
+        identity_validation: str | None = None,
         api_id: str = "local",
         account_id: str = "000000000000",
     ) -> None:
@@ -90,6 +96,7 @@ class Authenticator:
         self._invoker = invoker
         self._authorizer = authorizer
         self._ttl = ttl_seconds
+        self._identity = re.compile(identity_validation) if identity_validation else None
         self._api_id = api_id
         self._account = account_id
         self._cache: dict[str, _Cached] = {}
@@ -107,7 +114,7 @@ class Authenticator:
         if token:
             return await self._lambda(token, headers, query, operation_name, variables or {})
         key = headers.get("x-api-key")
-        if key is None:
+        if key is None or self.api_key is None:
             raise RequestError(401, "UnauthorizedException", _MISSING_MESSAGE)
         if not secrets.compare_digest(key.encode(), self.api_key.encode()):
             raise RequestError(401, "UnauthorizedException", UNAUTHORIZED_MESSAGE)
@@ -121,7 +128,7 @@ class Authenticator:
         operation_name: str | None,
         variables: Mapping[str, Any],
     ) -> Caller:
-        if not self._authorizer:
+        if not self._authorizer or (self._identity and not self._identity.search(token)):
             raise RequestError(401, "UnauthorizedException", UNAUTHORIZED_MESSAGE)
         now = time.monotonic()
         cached = self._cache.get(token)

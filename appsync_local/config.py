@@ -7,6 +7,7 @@ way AppSync finds a Lambda by its ARN — never by a static import.
 
 import importlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,8 @@ class ResolverMap:
     resolvers: Mapping[tuple[str, str], FieldResolver]
     authorizer: str | None  # "module.attr" of the AWS_LAMBDA authorizer
     authorizer_ttl_seconds: int
+    # AppSync's identityValidationExpression: tokens it does not match never reach the authorizer
+    authorizer_identity_validation: str | None = None
 
     def get(self, type_name: str, field_name: str) -> FieldResolver | None:
         return self.resolvers.get((type_name, field_name))
@@ -97,6 +100,7 @@ def load_resolver_map(path: Path) -> ResolverMap:
     authorizer = raw.get("authorizer")
     authorizer_handler: str | None = None
     ttl = 0
+    validation: str | None = None
     if authorizer is not None:
         _require(isinstance(authorizer, dict), "'authorizer' must be an object")
         handler = authorizer.get("handler")
@@ -109,7 +113,20 @@ def load_resolver_map(path: Path) -> ResolverMap:
             isinstance(ttl, int) and not isinstance(ttl, bool) and 0 <= ttl <= 3600,
             "authorizer.ttlSeconds must be an integer from 0 to 3600",
         )
-    return ResolverMap(functions, resolvers, authorizer_handler, ttl)
+        validation = authorizer.get("identityValidationExpression")
+        _require(
+            validation is None or (isinstance(validation, str) and _compiles(validation)),
+            "authorizer.identityValidationExpression must be a regular expression",
+        )
+    return ResolverMap(functions, resolvers, authorizer_handler, ttl, validation)
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 def load_handler(dotted: str) -> Handler:

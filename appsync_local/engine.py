@@ -126,7 +126,7 @@ class Engine:
         api: ApiDefinition,
         resolvers: ResolverMap,
         *,
-        api_key: str,
+        api_key: str | None,
         region: str = "us-east-1",
         limits: Limits | None = None,
     ) -> None:
@@ -152,6 +152,7 @@ class Engine:
             invoker=self.invoker,
             authorizer=resolvers.authorizer is not None,
             ttl_seconds=resolvers.authorizer_ttl_seconds,
+            identity_validation=resolvers.authorizer_identity_validation,
         )
         self.broker = Broker(api.subscriptions)
         binder = Binder(api, resolvers, self.invoker, self.broker)

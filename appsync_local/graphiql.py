@@ -3,8 +3,9 @@
 The page loads React, GraphiQL and the `graphql-ws` client from `node_modules` (through the
 `/graphiql/assets/<name>` routes below, which serve only the files listed in `ASSETS`). Queries
 and mutations go to `/graphql` with the headers of GraphiQL's header editor (pre-filled with the
-API key); subscriptions go over graphql-transport-ws with those same headers as the connection
-payload, so AppSync's authorization applies to them too.
+server's `graphiql_headers`, by default the API key); subscriptions go over
+graphql-transport-ws with those same headers as the connection payload, so AppSync's
+authorization applies to them too.
 """
 
 import json
@@ -98,7 +99,7 @@ _PAGE = """<!doctype html>
     React.createElement(GraphiQL, {{
       fetcher,
       defaultQuery: config.defaultQuery,
-      defaultHeaders: JSON.stringify({{ "x-api-key": config.apiKey }}, null, 2),
+      defaultHeaders: JSON.stringify(config.defaultHeaders, null, 2),
       shouldPersistHeaders: false,
       defaultEditorToolsVisibility: "headers",
     }}),
@@ -124,7 +125,11 @@ async def graphiql_page(request: Request) -> Response:
     state = request.app.state
     if state.node_modules is None:
         return PlainTextResponse(_MISSING, status_code=503)
-    config = {**state.public_config, "defaultQuery": _DEFAULT_QUERY}
+    config = {
+        **state.public_config,
+        "defaultQuery": _DEFAULT_QUERY,
+        "defaultHeaders": getattr(state, "graphiql_headers", {}),
+    }
     # JSON inside <script>: escape '<' so no value can close the element.
     text = json.dumps(config).replace("<", "\\u003c")
     return HTMLResponse(_PAGE.format(config=text), headers={"cache-control": "no-store"})

@@ -27,7 +27,7 @@ from appsync_local.config import load_resolver_map
 from appsync_local.engine import Engine, Limits
 from appsync_local.graphiql import find_node_modules
 from appsync_local.realtime import RealtimeSettings
-from appsync_local.sdl import load_api
+from appsync_local.sdl import API_KEY, AWS_LAMBDA, load_api
 
 __all__ = ["Backend", "LocalServer", "ServerOptions"]
 
@@ -56,6 +56,10 @@ class ServerOptions:
     name: str = "AppSync"  # shown in the banner
     host: str = "127.0.0.1"
     port: int = 4000
+    # The API's default (primary) authorization mode, as AppSync's `authenticationType`:
+    # API_KEY (a key is made unless `api_key` is given) or AWS_LAMBDA (no API key at all: every
+    # caller goes through the authorizer of resolvers.json). No additional modes.
+    authentication_type: str = API_KEY
     api_key: str | None = None
     region: str = "us-east-1"
     limits: Limits = field(default_factory=Limits)
@@ -66,13 +70,21 @@ class ServerOptions:
     realtime: RealtimeSettings = field(default_factory=RealtimeSettings)
     backend: Backend | None = None
     seed: Seed | None = None
+    # GraphiQL's initial headers (default: the API key, if the API has one)
+    graphiql_headers: dict[str, str] | None = None
 
 
 class LocalServer:
     def __init__(self, options: ServerOptions, *, out: TextIO | None = None) -> None:
         self.options = options
         self.out = out if out is not None else sys.stdout
-        self.api_key = options.api_key or new_api_key()
+        if options.authentication_type not in (API_KEY, AWS_LAMBDA):
+            raise ValueError(f"authentication_type {options.authentication_type!r}: not emulated")
+        if options.authentication_type == AWS_LAMBDA and options.api_key:
+            raise ValueError("an AWS_LAMBDA API has no API key: drop api_key")
+        self.api_key: str | None = (
+            options.api_key or new_api_key() if options.authentication_type == API_KEY else None
+        )
         self.engine: Engine | None = None
         self.socket: socket.socket | None = None
         self.port = 0
@@ -109,12 +121,11 @@ class LocalServer:
         return f"{self.url}/graphiql"
 
     def public_config(self) -> dict[str, str]:
-        """The client's `config.json`: exactly these three keys."""
-        return {
-            "graphqlUrl": self.graphql_url,
-            "realtimeUrl": self.realtime_url,
-            "apiKey": self.api_key,
-        }
+        """The client's `config.json`: the two URLs, and the API key if the API has one."""
+        config = {"graphqlUrl": self.graphql_url, "realtimeUrl": self.realtime_url}
+        if self.api_key is not None:
+            config["apiKey"] = self.api_key
+        return config
 
     # -- lifecycle ----------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -125,7 +136,9 @@ class LocalServer:
         handler_root = options.handler_root or resolvers_path.resolve().parent.parent
         if str(handler_root) not in sys.path:
             sys.path.insert(0, str(handler_root))
-        api = load_api(schema_path.read_text(encoding="utf-8"))
+        api = load_api(
+            schema_path.read_text(encoding="utf-8"), default_mode=options.authentication_type
+        )
         resolvers = load_resolver_map(resolvers_path)
 
         if options.backend is not None:
@@ -152,6 +165,7 @@ class LocalServer:
             client_dir=options.client_dir,
             node_modules=find_node_modules(Path.cwd(), schema_path.resolve().parent.parent),
             realtime_settings=options.realtime,
+            graphiql_headers=options.graphiql_headers,
         )
 
     async def serve(self, on_ready: Callable[[], None] | None = None) -> None:
@@ -198,7 +212,9 @@ class LocalServer:
             f"  GraphQL    {self.graphql_url}",
             f"  realtime   {self.realtime_url}",
             f"  GraphiQL   {self.graphiql_url}",
-            f"  API key    {self.api_key}",
+            f"  API key    {self.api_key}"
+            if self.api_key is not None
+            else "  auth       AWS_LAMBDA (the authorizer of resolvers.json); no API key",
             *self.notes,
             f"{name} is ready at {self.url}",
         ]

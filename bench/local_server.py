@@ -59,7 +59,6 @@ from retro.store import default_store, record_requests
 
 __all__ = ["available", "run"]
 
-API_KEY = "da2-benchlocalkey0000000000000"
 HOST = "127.0.0.1"
 MAX_INVOCATIONS, MAX_SEQUENTIAL = 2, 3
 MAX_OVERHEAD = 2.0
@@ -133,9 +132,7 @@ def counts() -> list[Row]:
 
     rows: list[Row] = []
     with _environment({"RETRO_LOG_LEVEL": "ERROR"}):
-        server = LocalServer(
-            retro_options(port=0, api_key=API_KEY, moto_in_subprocess=True), out=io.StringIO()
-        )
+        server = LocalServer(retro_options(port=0, moto_in_subprocess=True), out=io.StringIO())
         try:
             server.start_in_thread()
             engine: Any = server.engine
@@ -382,7 +379,7 @@ def speed() -> list[Row]:
     # in a process of its own, its HTTP server let some requests wait past the store's 5 s read
     # timeout under 10 clients; the embedded one did not.)
     serve_args = [sys.executable, "-m", "retro_tools.cli", "serve", "--host", HOST]
-    serve_args += ["--port", str(server_port), "--api-key", API_KEY, "--in-memory"]
+    serve_args += ["--port", str(server_port), "--in-memory"]
     with _process(serve_args, env) as server:
         base, endpoint = _wait_ready(server)
         url = f"{base}/graphql"

@@ -5,8 +5,8 @@
         --note "action:Automate the release notes"
 
 Prints the board's id (share it: knowing it is the invitation) and each note added. Without
-RETRO_TOKEN it first creates a user with the API key and tells you how to reuse its token; the
-board belongs to that user, who alone may rename it, start its next version or delete it.
+RETRO_TOKEN it first creates a user with the anonymous credential and tells you how to reuse its
+token; the board belongs to that user, who alone may rename it, start its next version or delete it.
 
 Each create carries a `clientRequestId`, so a retry after a timeout or `UnavailableError`
 cannot create the board or a note twice.

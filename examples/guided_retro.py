@@ -4,8 +4,8 @@
     python examples/guided_retro.py --seconds 10 --wait-for-timer
 
 The facilitator (RETRO_TOKEN, or a new user) creates a board that hides note texts while people
-write and vote counts while they vote, and two participants join (users made with the API key,
-so RETRO_API_KEY is needed). Then the meeting runs WRITE -> VOTE -> DISCUSS:
+write and vote counts while they vote, and two participants join (new users, made with the
+anonymous credential). Then the meeting runs WRITE -> VOTE -> DISCUSS:
 
 - WRITE, with a countdown that moves the stage on when it ends: everyone writes; every answer
   shows the notes face down (`text` is null, the author's own answer too) and each person reads
@@ -129,11 +129,9 @@ def shown(text: str | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     api = Connection.from_arguments(args)
-    if not api.api_key:
-        raise SystemExit("error: give --api-key (RETRO_API_KEY): the participants are new users")
     with contextlib.ExitStack() as stack:
         sessions = {"facilitator": stack.enter_context(api.user_client())}
-        with api.client({"x-api-key": api.api_key}) as anonymous:
+        with api.anonymous_client() as anonymous:
             tokens = {n: call(anonymous, JOIN, {"name": n})["createUser"]["token"] for n in PEOPLE}
         for name, token in tokens.items():
             sessions[name] = stack.enter_context(api.client({"Authorization": token}))

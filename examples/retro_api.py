@@ -6,8 +6,10 @@ the environment, so one script works against `retro serve` and a deployed API al
 
     --url      RETRO_API_URL   the GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql
                                or https://<id>.appsync-api.<region>.amazonaws.com/graphql
-    --api-key  RETRO_API_KEY   the public API key; it can only create users
     --token    RETRO_TOKEN     your user token; without one, a new user is created
+
+A new user is created with the public anonymous credential, `Authorization: anonymous`: the API
+has no API key, and this fixed string may call `createUser` and nothing else.
 
 See docs/API.md for the API itself.
 """
@@ -37,6 +39,9 @@ __all__ = [
     "main_wrapper",
     "realtime_url",
 ]
+
+# The public credential (`Authorization: anonymous`): it may call createUser and nothing else.
+ANONYMOUS_TOKEN = "anonymous"  # noqa: S105 — public by design, not a secret
 
 CREATE_USER = """
 mutation CreateUser($name: String) {
@@ -75,11 +80,6 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
         help="GraphQL endpoint (env RETRO_API_URL)",
     )
     parser.add_argument(
-        "--api-key",
-        default=os.environ.get("RETRO_API_KEY"),
-        help="the API key, used only to create a user (env RETRO_API_KEY)",
-    )
-    parser.add_argument(
         "--token",
         default=os.environ.get("RETRO_TOKEN"),
         help="your user token (env RETRO_TOKEN); without one a new user is created",
@@ -91,14 +91,13 @@ class Connection:
     """The API's address and the caller's credentials."""
 
     url: str
-    api_key: str | None
     token: str | None
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace) -> "Connection":
         if not args.url:
             raise SystemExit("error: give --url or set RETRO_API_URL (the GraphQL endpoint)")
-        return cls(url=args.url, api_key=args.api_key, token=args.token)
+        return cls(url=args.url, token=args.token)
 
     def client(self, headers: Mapping[str, str]) -> Client:
         """A synchronous gql client sending these headers with every request."""
@@ -106,18 +105,14 @@ class Connection:
         return Client(transport=transport)
 
     def user_token(self, name: str = "Retro example") -> str:
-        """Your token; creates a user with the API key the first time (and says how to reuse it).
+        """Your token; creates a user anonymously the first time (and says how to reuse it).
 
-        `createUser` is the one call the API key may make, and it must be sent with the key
-        alone: with an `Authorization` header, AppSync would treat the call as a user's.
+        `createUser` is the one call the anonymous credential may make; a user's token may not
+        make another user.
         """
         if self.token:
             return self.token
-        if not self.api_key:
-            raise SystemExit(
-                "error: give --token (RETRO_TOKEN), or --api-key (RETRO_API_KEY) to create a user"
-            )
-        with self.client({"x-api-key": self.api_key}) as session:
+        with self.anonymous_client() as session:
             data = call(session, CREATE_USER, {"name": name})
         self.token = str(data["createUser"]["token"])
         print(
@@ -126,6 +121,10 @@ class Connection:
             file=sys.stderr,
         )
         return self.token
+
+    def anonymous_client(self) -> Client:
+        """A client with the public anonymous credential: it may only call `createUser`."""
+        return self.client({"Authorization": ANONYMOUS_TOKEN})
 
     def user_client(self) -> Client:
         """A client that acts as the user: the token goes in the `Authorization` header."""

@@ -1,5 +1,7 @@
-# The GraphQL API, exactly as schema/schema.graphql defines it. The API key (default mode)
-# may only call createUser; everything else is authorized by the AWS_LAMBDA authorizer.
+# The GraphQL API, exactly as schema/schema.graphql defines it. One authorization mode,
+# AWS_LAMBDA: every request's Authorization header goes to the authorizer, which admits a user
+# token, or the public anonymous credential with every field but createUser denied
+# (resolvers/authorizer.py; why no API key: docs/ARCHITECTURE.md, "Authorization").
 
 locals {
   graphql_url  = aws_appsync_graphql_api.main.uris["GRAPHQL"]
@@ -10,30 +12,26 @@ locals {
   client_config = jsonencode({
     graphqlUrl  = local.graphql_url
     realtimeUrl = local.realtime_url
-    apiKey      = aws_appsync_api_key.public.key
   })
 }
 
 resource "aws_appsync_graphql_api" "main" {
   #checkov:skip=CKV2_AWS_78:The attached web ACL has AWS's known-bad-inputs (Log4j) group; the check also demands the anonymous-IP list, which blocks VPN, Tor and cloud-hosted clients: teams behind corporate VPNs and scripted integrators would be locked out.
   name                 = var.name
-  authentication_type  = "API_KEY"
+  authentication_type  = "AWS_LAMBDA"
   schema               = file("${path.module}/../schema/schema.graphql")
   xray_enabled         = true
   query_depth_limit    = var.query_depth_limit
   resolver_count_limit = var.resolver_count_limit
   introspection_config = var.introspection_enabled ? "ENABLED" : "DISABLED"
 
-  additional_authentication_provider {
-    authentication_type = "AWS_LAMBDA"
-
-    lambda_authorizer_config {
-      authorizer_uri                   = aws_lambda_alias.live["authorizer"].arn
-      authorizer_result_ttl_in_seconds = local.resolver_map.authorizer.ttlSeconds
-      # A user token is "<id>.<secret>" (retro/services/users.py): AppSync refuses anything
-      # else before paying for an authorizer invocation.
-      identity_validation_expression = "^[0-9a-hjkmnp-tv-z]{36}\\.[A-Za-z0-9_-]{43}$"
-    }
+  lambda_authorizer_config {
+    authorizer_uri                   = aws_lambda_alias.live["authorizer"].arn
+    authorizer_result_ttl_in_seconds = local.resolver_map.authorizer.ttlSeconds
+    # "anonymous" or a user token "<id>.<secret>" (retro/services/users.py): AppSync refuses
+    # anything else before paying for an authorizer invocation. From resolvers.json, which
+    # the local server reads too.
+    identity_validation_expression = local.resolver_map.authorizer.identityValidationExpression
   }
 
   # Errors only, and never the headers, arguments or results: those may carry user tokens
@@ -42,19 +40,6 @@ resource "aws_appsync_graphql_api" "main" {
     cloudwatch_logs_role_arn = aws_iam_role.appsync_logs.arn
     field_log_level          = "ERROR"
     exclude_verbose_content  = true
-  }
-}
-
-resource "aws_appsync_api_key" "public" {
-  api_id      = aws_appsync_graphql_api.main.id
-  description = "Public key of the browser client (config.json): it can only call createUser."
-  # Counted from the key's creation (AppSync rounds it down to the hour). Replacing the key
-  # (-replace) gives a new key and a new expiry and rewrites config.json; re-planning alone
-  # must not move the date, or every plan would show a change.
-  expires = timeadd(plantimestamp(), "${var.api_key_expiry_days * 24}h")
-
-  lifecycle {
-    ignore_changes = [expires]
   }
 }
 

@@ -32,4 +32,13 @@ resource "aws_dynamodb_table" "main" {
   server_side_encryption {
     enabled = true
   }
+
+  # Idempotency records carry `expires_at` (epoch seconds, a day after the write:
+  # retro/store/records.py); DynamoDB deletes them after it, within a few days and at no cost,
+  # so a deleted note's text kept in a record does not linger. Other items have no such
+  # attribute and are never expired.
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
 }

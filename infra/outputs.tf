@@ -37,16 +37,15 @@ output "client_bucket" {
 }
 
 output "client_config" {
-  description = "The client's config.json (API URLs and the public API key). With enable_hosting = false, write it next to client/'s files on any HTTPS static host: terraform output -raw client_config > config.json."
+  description = "The client's config.json (the API's URLs). With enable_hosting = false, write it next to client/'s files on any HTTPS static host: terraform output -raw client_config > config.json."
   value       = local.client_config
-  sensitive   = true
 }
 
 output "next_step" {
   description = "What to run or open now."
   value = (var.enable_hosting
     ? "Open https://${aws_cloudfront_distribution.client[0].domain_name}/ ; check the stack with: make smoke URL=https://${aws_cloudfront_distribution.client[0].domain_name}/"
-    : "No hosting (enable_hosting = false): serve client/ (without README.md, tsconfig.json) from any HTTPS static host with `terraform -chdir=infra output -raw client_config > config.json` next to index.html; check the API with: make smoke URL=${local.graphql_url} API_KEY=$(terraform -chdir=infra output -raw api_key)"
+    : "No hosting (enable_hosting = false): serve client/ (without README.md, tsconfig.json) from any HTTPS static host with `terraform -chdir=infra output -raw client_config > config.json` next to index.html; check the API with: make smoke URL=${local.graphql_url}"
   )
 }
 
@@ -75,13 +74,7 @@ output "alarm_topic_arn" {
   value       = aws_sns_topic.alarms.arn
 }
 
-output "api_key" {
-  description = "The public API key (also in the client's config.json); it can only call createUser."
-  value       = aws_appsync_api_key.public.key
-  sensitive   = true
-}
-
-output "api_key_expires" {
-  description = "When the public API key expires; rotate it with `terraform apply -replace=aws_appsync_api_key.public`."
-  value       = aws_appsync_api_key.public.expires
+output "anonymous_token" {
+  description = "The public credential that may only call createUser (send it as the Authorization header). It never expires: not a key, a fixed string the authorizer knows (resolvers/authorizer.py)."
+  value       = "anonymous"
 }

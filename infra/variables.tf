@@ -133,17 +133,6 @@ variable "log_retention_days" {
 
 # --- AppSync --------------------------------------------------------------------------------
 
-variable "api_key_expiry_days" {
-  description = "Days until the public API key expires (1-365), counted from its creation. Rotate it with `terraform apply -replace=aws_appsync_api_key.public`."
-  type        = number
-  default     = 365
-
-  validation {
-    condition     = var.api_key_expiry_days >= 1 && var.api_key_expiry_days <= 365
-    error_message = "api_key_expiry_days must be between 1 and 365 (AppSync's limits)."
-  }
-}
-
 variable "query_depth_limit" {
   description = "Deepest nesting a query may have (1-75). The board page needs 4."
   type        = number

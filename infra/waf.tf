@@ -79,17 +79,11 @@ resource "aws_wafv2_web_acl_logging_configuration" "api" {
   resource_arn            = aws_wafv2_web_acl.api.arn
   log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
 
-  # User tokens and the API key never reach the logs: neither as headers nor inside a query
-  # string (the realtime handshake may carry them there, base64-encoded).
+  # User tokens never reach the logs: neither as a header nor inside a query string (the
+  # realtime handshake may carry them there, base64-encoded).
   redacted_fields {
     single_header {
       name = "authorization"
-    }
-  }
-
-  redacted_fields {
-    single_header {
-      name = "x-api-key"
     }
   }
 

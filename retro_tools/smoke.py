@@ -3,15 +3,16 @@
 What DEPLOY.md has people run right after `terraform apply` (`make smoke URL=...`), and what
 the tests run against `retro serve`. It speaks to the API as the browser client does, over the
 network only: GraphQL over HTTP(S) and AppSync's realtime WebSocket protocol, with `gql` and
-the transports examples/ uses. Two people meet: both get a user with the API key, the
+the transports examples/ uses. Two people meet: both get a user with the anonymous credential
+(`Authorization: anonymous`, the API's only way to `createUser`), the
 facilitator creates a board, the participant subscribes to it, notes and a vote arrive live,
 the facilitator starts the next version and exports the frozen one, and the board is deleted
 (unless --keep-board; also after a failure, so a failed run leaves no board behind).
 
 Where the API is ("endpoints", the first step): URL is a stack's client URL or `retro serve`'s
-address, whose `config.json` holds the GraphQL and realtime URLs and the API key; or URL is
-the GraphQL endpoint itself (a stack without hosting), with --api-key. Flags win over
-config.json. After a failed step the later ones are reported as SKIP.
+address, whose `config.json` holds the GraphQL and realtime URLs; or URL is the GraphQL
+endpoint itself (a stack without hosting). Flags win over config.json. After a failed step
+the later ones are reported as SKIP.
 
 Exit status: 0 if every step passed, 1 if one failed, 2 for a usage error. `gql` is a dev
 dependency; from a plain install, `pip install 'gql[aiohttp,websockets]>=4'` first. This module
@@ -34,6 +35,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 __all__ = ["Endpoints", "add_arguments", "realtime_url_for", "resolve_endpoints", "run"]
 
 WAIT_SECONDS = 30.0  # default wait for one live event or acknowledgement
+# The public credential that may only call createUser: resolvers/authorizer.py's (the tests
+# hold them equal; this module imports nothing of the runtime).
+ANONYMOUS_TOKEN = "anonymous"  # noqa: S105 — public by design, not a secret
 #: The meeting's steps after "endpoints", in order (retro_tools/smoke_meeting.py runs them).
 MEETING_STEPS = (
     "create users",
@@ -79,7 +83,7 @@ class SmokeError(Exception):
 class Endpoints:
     graphql_url: str
     realtime_url: str
-    api_key: str
+    anonymous_token: str
     source: str  # where they came from: "flags", or config.json's URL
 
 
@@ -92,7 +96,7 @@ def realtime_url_for(graphql_url: str) -> str:
 
 
 def resolve_endpoints(args: argparse.Namespace) -> Endpoints:
-    """The API's URLs and key from config.json at URL and/or the flags (flags win)."""
+    """The API's URLs from config.json at URL and/or the flags (flags win)."""
     config: dict[str, Any] = {}
     source = "flags"
     url: str | None = args.url
@@ -108,10 +112,7 @@ def resolve_endpoints(args: argparse.Namespace) -> Endpoints:
     realtime = args.realtime_url or _absolute(config.get("realtimeUrl"), source)
     realtime = realtime or realtime_url_for(graphql_url)
     realtime = realtime.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
-    api_key = args.api_key or config.get("apiKey")
-    if not api_key:
-        raise SmokeError(f"no API key in {source}: give --api-key (env RETRO_API_KEY)")
-    return Endpoints(graphql_url, realtime, str(api_key), source)
+    return Endpoints(graphql_url, realtime, args.anonymous_token or ANONYMOUS_TOKEN, source)
 
 
 def _read_config(url: str) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         metavar="URL",
         help="the client's URL or `retro serve`'s (config.json is read there), "
-        "or the GraphQL endpoint itself (then give --api-key)",
+        "or the GraphQL endpoint itself",
     )
     parser.add_argument(
         "--graphql-url",
@@ -151,9 +152,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="realtime endpoint (env RETRO_REALTIME_URL); default: config.json's, or derived",
     )
     parser.add_argument(
-        "--api-key",
-        default=os.environ.get("RETRO_API_KEY"),
-        help="the public API key (env RETRO_API_KEY); overrides config.json",
+        "--anonymous-token",
+        default=ANONYMOUS_TOKEN,
+        help="the credential that creates the users (default: %(default)s, the API's own)",
     )
     parser.add_argument(
         "--timeout",

@@ -81,9 +81,9 @@ class Meeting:
     async def call(
         self, document: str, variables: dict[str, Any], who: str | None = None
     ) -> dict[str, Any]:
-        """One operation over HTTP, with the API key (who=None) or that person's token."""
-        key = self.endpoints.api_key
-        headers = {"Authorization": self.tokens[who]} if who else {"x-api-key": key}
+        """One operation over HTTP, anonymously (who=None) or with that person's token."""
+        token = self.tokens[who] if who else self.endpoints.anonymous_token
+        headers = {"Authorization": token}
         transport = AIOHTTPTransport(url=self.endpoints.graphql_url, headers=headers, timeout=30)
         async with Client(transport=transport, fetch_schema_from_transport=False) as session:
             result: dict[str, Any] = await session.execute(
@@ -144,7 +144,7 @@ class Meeting:
             if not isinstance(token, str) or not token:
                 raise AssertionError(f"createUser gave the {who} no token")
             self.tokens[who] = token
-        return "a facilitator and a participant, each with a token (API key)"
+        return "a facilitator and a participant, each with a token (anonymous credential)"
 
     async def create_board(self) -> str:
         data = await self.call(CREATE_BOARD, {"t": "Retro smoke test"}, "facilitator")

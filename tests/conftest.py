@@ -24,6 +24,7 @@ import pytest
 
 from appsync_local.engine import Limits
 from appsync_local.server import LocalServer, ServerOptions
+from resolvers.authorizer import ANONYMOUS_TOKEN
 from retro_tools.serve.stack import RetroDynamoDB, retro_options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,8 +56,17 @@ class LiveServer:
         return self.server.realtime_url
 
     @property
-    def api_key(self) -> str:
+    def api_key(self) -> str | None:
+        """The API key, if the API has one (the fake API); Retro's has none."""
         return self.server.api_key
+
+    @property
+    def public_headers(self) -> dict[str, str]:
+        """The credential anyone has: the API key if the API has one, else Retro's anonymous
+        token (AWS_LAMBDA only: it may call createUser and nothing else)."""
+        if self.server.api_key is not None:
+            return {"x-api-key": self.server.api_key}
+        return {"authorization": ANONYMOUS_TOKEN}
 
     @property
     def dynamodb_endpoint(self) -> str:
@@ -82,9 +92,9 @@ class LiveServer:
         headers: Mapping[str, str] | None = None,
         operation_name: str | None = None,
     ) -> Response:
-        """POST a GraphQL request: with `token` as Authorization, else with the API key."""
+        """POST a GraphQL request: with `token` as Authorization, else the public credential."""
         if headers is None:
-            headers = {"authorization": token} if token else {"x-api-key": self.api_key}
+            headers = {"authorization": token} if token else self.public_headers
         body = {"query": query, "variables": dict(variables or {}), "operationName": operation_name}
         return self.request(
             json.dumps(body).encode(), {"content-type": "application/json", **headers}

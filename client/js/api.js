@@ -121,7 +121,7 @@ export class Api extends EventTarget {
   async #createUser() {
     const replaced = this.token !== null;
     this.#creating ??= (async () => {
-      const headers = { "x-api-key": this.#config.apiKey };
+      const headers = { Authorization: ANONYMOUS_TOKEN };
       // No clientRequestId exists for createUser: a second attempt may make a second user,
       // which nobody will use (only the token kept here is an identity).
       const result = await this.#send(CREATE_USER, {}, headers).catch(async () => {
@@ -164,6 +164,10 @@ export class Api extends EventTarget {
     throw new ApiError(`The server answered HTTP ${response.status}.`, "HttpError");
   }
 }
+
+// The public credential that may only call createUser (docs/API.md, "Authorization"): the
+// API has no API key; its Lambda authorizer admits this string with every other field denied.
+const ANONYMOUS_TOKEN = "anonymous";
 
 // Pauses before sending a request again after an ambiguous answer: 3 tries in all.
 const AMBIGUOUS_PAUSES_MS = [800, 2000];

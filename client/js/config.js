@@ -6,7 +6,6 @@
  * @typedef {object} Config
  * @property {string} graphqlUrl  absolute https?:// URL of the GraphQL endpoint
  * @property {string} realtimeUrl absolute wss?:// URL of AppSync's realtime endpoint
- * @property {string} apiKey      the public API key; only `createUser` uses it
  */
 
 /**
@@ -20,7 +19,10 @@ export async function loadConfig() {
     throw new Error(`config.json could not be loaded (HTTP ${response.status}).`);
   }
   const raw = await response.json();
-  for (const key of ["graphqlUrl", "realtimeUrl", "apiKey"]) {
+  // No credential here: the API's only mode is its Lambda authorizer, and the credential that
+  // creates a user is a fixed string (api.js, ANONYMOUS_TOKEN). A config.json of the API-key
+  // era still loads; its apiKey is not used.
+  for (const key of ["graphqlUrl", "realtimeUrl"]) {
     if (typeof raw[key] !== "string" || raw[key] === "") {
       throw new Error(`config.json has no "${key}".`);
     }
@@ -31,6 +33,5 @@ export async function loadConfig() {
   return {
     graphqlUrl: new URL(raw.graphqlUrl, location.href).href,
     realtimeUrl: realtime.href,
-    apiKey: raw.apiKey,
   };
 }

@@ -138,7 +138,6 @@ run "hosting_can_be_left_out" {
       jsondecode(output.client_config) == {
         graphqlUrl  = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"
         realtimeUrl = "wss://abcdefghijklmnopqrstuvwxyz.appsync-realtime-api.us-east-1.amazonaws.com/graphql"
-        apiKey      = "da2-mockedpublickey000000000"
       }
       && strcontains(output.next_step, "output -raw client_config > config.json")
       && strcontains(output.next_step, "make smoke URL=https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql")

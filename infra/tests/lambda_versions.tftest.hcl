@@ -60,7 +60,7 @@ run "versions_behind_a_live_alias_without_snapstart" {
 
   assert {
     condition = (
-      aws_appsync_graphql_api.main.additional_authentication_provider[0].lambda_authorizer_config[0].authorizer_uri == aws_lambda_alias.live["authorizer"].arn
+      aws_appsync_graphql_api.main.lambda_authorizer_config[0].authorizer_uri == aws_lambda_alias.live["authorizer"].arn
       && aws_lambda_permission.authorizer.function_name == aws_lambda_function.function["authorizer"].function_name
       && aws_lambda_permission.authorizer.qualifier == aws_lambda_alias.live["authorizer"].name
     )
@@ -104,7 +104,7 @@ run "snapstart_snapshots_the_published_versions_behind_the_alias" {
 
   assert {
     condition = (
-      aws_appsync_graphql_api.main.additional_authentication_provider[0].lambda_authorizer_config[0].authorizer_uri == aws_lambda_alias.live["authorizer"].arn
+      aws_appsync_graphql_api.main.lambda_authorizer_config[0].authorizer_uri == aws_lambda_alias.live["authorizer"].arn
       && aws_lambda_permission.authorizer.qualifier == aws_lambda_alias.live["authorizer"].name
     )
     error_message = "With SnapStart AppSync must call the authorizer's live alias."

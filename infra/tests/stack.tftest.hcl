@@ -46,6 +46,14 @@ run "table_keeps_the_original_keys_and_index" {
     )
     error_message = "The table must be on-demand, deletion-protected, with point-in-time recovery and encryption."
   }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.main.ttl[0].enabled
+      && aws_dynamodb_table.main.ttl[0].attribute_name == "expires_at"
+    )
+    error_message = "The table's TTL must be on expires_at, the attribute the idempotency records carry (retro/store/records.py)."
+  }
 }
 
 run "every_resolver_of_the_map_and_nothing_more" {
@@ -186,12 +194,24 @@ run "api_logs_errors_without_verbose_content" {
 
   assert {
     condition = (
-      aws_appsync_graphql_api.main.authentication_type == "API_KEY"
-      && length(aws_appsync_graphql_api.main.additional_authentication_provider) == 1
-      && aws_appsync_graphql_api.main.additional_authentication_provider[0].authentication_type == "AWS_LAMBDA"
-      && aws_appsync_graphql_api.main.additional_authentication_provider[0].lambda_authorizer_config[0].authorizer_result_ttl_in_seconds == jsondecode(file("../schema/resolvers.json")).authorizer.ttlSeconds
+      aws_appsync_graphql_api.main.authentication_type == "AWS_LAMBDA"
+      && length(aws_appsync_graphql_api.main.additional_authentication_provider) == 0
+      && aws_appsync_graphql_api.main.lambda_authorizer_config[0].authorizer_uri == aws_lambda_alias.live["authorizer"].arn
+      && aws_appsync_graphql_api.main.lambda_authorizer_config[0].authorizer_result_ttl_in_seconds == jsondecode(file("../schema/resolvers.json")).authorizer.ttlSeconds
+      && aws_appsync_graphql_api.main.lambda_authorizer_config[0].identity_validation_expression == jsondecode(file("../schema/resolvers.json")).authorizer.identityValidationExpression
     )
-    error_message = "The API must default to API_KEY, with the Lambda authorizer (TTL from the map) as the only other mode."
+    error_message = "The API's only mode must be AWS_LAMBDA: the authorizer's live alias, its TTL and token expression from the map."
+  }
+
+  assert {
+    condition = (
+      length(regexall(aws_appsync_graphql_api.main.lambda_authorizer_config[0].identity_validation_expression, "anonymous")) == 1
+      && length(regexall(aws_appsync_graphql_api.main.lambda_authorizer_config[0].identity_validation_expression, "01hzy3k7q9w8e2r5t6y7u8i9o0.${join("", [for i in range(43) : "A"])}")) == 0
+      && length(regexall(aws_appsync_graphql_api.main.lambda_authorizer_config[0].identity_validation_expression, "01hzy3k7q9w8e2r5t6y7v8x9z0abcdefghjk.${join("", [for i in range(43) : "A"])}")) == 1
+      && length(regexall(aws_appsync_graphql_api.main.lambda_authorizer_config[0].identity_validation_expression, "anonymous2")) == 0
+      && length(regexall(aws_appsync_graphql_api.main.lambda_authorizer_config[0].identity_validation_expression, "da2-abcdefghijklmnopqrstuvwxyz")) == 0
+    )
+    error_message = "The token expression must admit the anonymous credential and a user token's shape, and nothing else."
   }
 
   assert {
@@ -200,39 +220,17 @@ run "api_logs_errors_without_verbose_content" {
   }
 }
 
-run "api_key_expires" {
+run "no_api_key_and_nothing_that_expires" {
   command = apply
 
   assert {
     condition = (
-      timecmp(aws_appsync_api_key.public.expires, plantimestamp()) > 0
-      && timecmp(aws_appsync_api_key.public.expires, timeadd(plantimestamp(), "8760h")) <= 0
+      aws_appsync_graphql_api.main.authentication_type == "AWS_LAMBDA"
+      && output.anonymous_token == "anonymous"
+      && !can(jsondecode(output.client_config).apiKey)
     )
-    error_message = "The API key must expire, within api_key_expiry_days (365 by default)."
+    error_message = "The stack must have no API key (nothing to expire or rotate): config.json holds the URLs only, the anonymous credential is a fixed string."
   }
-}
-
-run "replanning_does_not_move_the_api_key_expiry" {
-  command = plan
-
-  variables {
-    api_key_expiry_days = 7
-  }
-
-  assert {
-    condition     = aws_appsync_api_key.public.expires == run.api_key_expires.api_key_expires
-    error_message = "A plan must not change an existing key's expiry (only replacing the key rotates it)."
-  }
-}
-
-run "api_key_lifetime_beyond_appsync_limits_is_refused" {
-  command = plan
-
-  variables {
-    api_key_expiry_days = 366
-  }
-
-  expect_failures = [var.api_key_expiry_days]
 }
 
 run "values_out_of_range_are_refused" {
@@ -297,9 +295,8 @@ run "client_is_private_behind_cloudfront_and_configured" {
     condition = jsondecode(aws_s3_object.config[0].content) == {
       graphqlUrl  = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"
       realtimeUrl = "wss://abcdefghijklmnopqrstuvwxyz.appsync-realtime-api.us-east-1.amazonaws.com/graphql"
-      apiKey      = "da2-mockedpublickey000000000"
     }
-    error_message = "config.json must hold exactly graphqlUrl, realtimeUrl and apiKey of this API."
+    error_message = "config.json must hold exactly graphqlUrl and realtimeUrl of this API."
   }
 
   assert {

@@ -20,11 +20,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=_positive, default=4000, help="port (default 4000; 0 = any free port)"
     )
-    parser.add_argument(
-        "--api-key",
-        help="the API key to accept (default: the one kept in the data directory, made on "
-        "first start; with --in-memory a new one each start)",
-    )
     kept = parser.add_mutually_exclusive_group()
     kept.add_argument(
         "--data-dir",
@@ -100,7 +95,6 @@ def run(args: argparse.Namespace) -> int:
         options = retro_options(
             host=args.host,
             port=args.port,
-            api_key=args.api_key,
             dynamodb_endpoint=args.dynamodb_endpoint,
             demo=args.demo,
             limits=Limits(

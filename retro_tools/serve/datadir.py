@@ -2,21 +2,19 @@
 
 ```
 .retro/data/            (default: under the project root; `--data-dir PATH`, git-ignored)
-  api-key               the local API key, made on first start (`--api-key` overrides it)
   demo.json             the `--demo` board and its owner's token, reused while they exist
   dynamodb/             the embedded DynamoDB's tables (`retro_tools/serve/persistence.py`)
   .lock                 held while a server uses the directory
 ```
 
-`--in-memory` uses none of it: a new API key and an empty DynamoDB at each start, as before.
-With `--dynamodb-endpoint` the data lives in that DynamoDB; the directory keeps the API key.
+`--in-memory` uses none of it: an empty DynamoDB at each start, as before. With
+`--dynamodb-endpoint` the data lives in that DynamoDB; the directory keeps the demo board.
+(There is no API key to keep: the API authorizes every call with its Lambda authorizer.)
 """
 
-import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -79,18 +77,6 @@ class DataDir:
         if self._lock is not None:
             self._lock.close()  # closing the file releases the lock
             self._lock = None
-
-    def api_key(self, make: Callable[[], str]) -> str:
-        """The stored API key, or a new one from `make()` stored for the next start."""
-        self.create()
-        path = self.path / "api-key"
-        with contextlib.suppress(FileNotFoundError):
-            stored = path.read_text(encoding="utf-8").strip()
-            if stored and stored.isprintable() and " " not in stored:
-                return stored
-        key = make()
-        _write_private(path, key + "\n")
-        return key
 
     def demo(self) -> tuple[str, str] | None:
         """The demo board's id and its owner's token from an earlier `--demo`, if any."""

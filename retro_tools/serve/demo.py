@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from appsync_local.engine import Engine
 from appsync_local.errors import RequestError
+from resolvers.authorizer import ANONYMOUS_TOKEN
 
 __all__ = ["DemoError", "exists", "explain", "seed"]
 
@@ -43,10 +44,9 @@ async def _run(
 
 async def seed(engine: Engine) -> tuple[str, str]:
     """Create a user, a board with notes in each column and a few votes; (board id, token)."""
-    api_key = {"x-api-key": engine.authenticator.api_key}
     data = await _run(
         engine,
-        api_key,
+        {"authorization": ANONYMOUS_TOKEN},
         "mutation($name: String) { createUser(name: $name) { token user { id } } }",
         {"name": "Demo facilitator"},
     )

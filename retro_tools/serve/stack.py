@@ -2,17 +2,19 @@
 
 The emulator (`appsync_local`) knows AppSync and nothing of Retro; this module hands it Retro's
 API definition (`schema/`), the client's files, a DynamoDB for the handlers (`RetroDynamoDB`),
-the API key and, with `--demo`, the demo board's seed. With a data directory (`datadir.py`)
-the embedded DynamoDB's tables, the API key and the demo board are kept across restarts.
+its authorization as in the cloud (AWS_LAMBDA only, no API key: `infra/appsync.tf`) and, with
+`--demo`, the demo board's seed. With a data directory (`datadir.py`) the embedded DynamoDB's
+tables and the demo board are kept across restarts.
 """
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from appsync_local.auth import new_api_key
 from appsync_local.engine import Engine, Limits
 from appsync_local.realtime import RealtimeSettings
+from appsync_local.sdl import AWS_LAMBDA
 from appsync_local.server import ServerOptions
+from resolvers.authorizer import ANONYMOUS_TOKEN
 from retro_tools.serve.datadir import DataDir
 from retro_tools.serve.dynamodb import EmbeddedDynamoDB, ensure_table, point_handlers_at
 
@@ -54,8 +56,7 @@ class RetroDynamoDB:
             loopback = any(h in self.given for h in ("://127.", "://localhost", "://[::1]"))
             point_handlers_at(self.given, dummy_credentials=loopback)
             where = self.given
-            key = f"the API key in {self.data.path}" if self.data else "a new API key each start"
-            kept = f"in that DynamoDB; {key}"
+            kept = "in that DynamoDB"
         else:
             if self.data is not None:
                 self.data.lock()
@@ -97,7 +98,6 @@ def retro_options(
     *,
     host: str = "127.0.0.1",
     port: int = 4000,
-    api_key: str | None = None,
     dynamodb_endpoint: str | None = None,
     demo: bool = False,
     limits: Limits | None = None,
@@ -115,15 +115,14 @@ def retro_options(
 
     root = project_root()
     data = DataDir(data_dir) if data_dir is not None else None
-    if api_key is None and data is not None:
-        api_key = data.api_key(new_api_key)
     return ServerOptions(
         schema_path=schema_path or root / "schema" / "schema.graphql",
         resolvers_path=resolvers_path,
         name="Retro",
         host=host,
         port=port,
-        api_key=api_key,
+        authentication_type=AWS_LAMBDA,
+        graphiql_headers={"Authorization": ANONYMOUS_TOKEN},
         region=settings().region,
         limits=limits or Limits(),
         client_dir=root / "client",

@@ -24,13 +24,14 @@ def call(handler, field, arguments=None, **kwargs):
 
 
 # -- success paths of every field ---------------------------------------------------------------
-def test_create_user_with_the_api_key_returns_a_token_that_authorizes(store):
+def test_create_user_anonymously_returns_a_token_that_authorizes(store):
     session = write.handler(load_event("Mutation.createUser"))
     assert session["user"]["name"] == "Robin"
     verdict = authorizer.handler(load_event("authorizer", token=session["token"]))
     assert verdict == {
         "isAuthorized": True,
         "resolverContext": {"userId": session["user"]["id"]},
+        "deniedFields": ["Mutation.createUser"],
         "ttlOverride": authorizer.TTL_SECONDS,
     }
 

@@ -145,6 +145,7 @@ def test_the_authorizer_retries_a_read_the_database_failed(store, people, no_wai
     assert verdict == {
         "isAuthorized": True,
         "resolverContext": {"userId": user},
+        "deniedFields": ["Mutation.createUser"],
         "ttlOverride": authorizer.TTL_SECONDS,
     }
     assert (fault.hit, fault.passed) == (5, 1)

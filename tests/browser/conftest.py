@@ -23,16 +23,15 @@ PHONE = {"width": 390, "height": 844}
 
 @dataclass(frozen=True)
 class Server:
-    """A running local server: where the client is, and the public API key."""
+    """A running local server: where the client is."""
 
     base_url: str
-    api_key: str
 
 
 @pytest.fixture(scope="session")
 def server(live_server: Any) -> Server:
     """The shared `live_server` (tests/conftest.py): `retro serve` with the client at `/`."""
-    return Server(base_url=live_server.url.rstrip("/"), api_key=live_server.api_key)
+    return Server(base_url=live_server.url.rstrip("/"))
 
 
 # Package scope, not session: while Playwright's sync API is started it keeps an event loop

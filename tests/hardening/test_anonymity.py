@@ -92,7 +92,7 @@ class Meeting:
         if name in self.users:
             headers["authorization"] = self.users[name].token
         else:
-            headers["x-api-key"] = self.server.api_key
+            headers.update(self.server.public_headers)
         body = json.dumps({"query": query, "variables": variables}).encode()
         response = await asyncio.to_thread(raw_request, self.server, body, headers)
         assert response.status == 200, response.text

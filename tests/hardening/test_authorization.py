@@ -2,7 +2,8 @@
 
 Callers:
 - `none`: no credential at all;
-- `api_key`: the public app's API key only (the key every browser has);
+- `anonymous`: the public anonymous credential only (`Authorization: anonymous`, what every
+  browser sends before it has a user; the API has no API key);
 - `stranger`: a real user who holds the board's link but has done nothing on it — the link is
   the invitation (DESIGN §5), so reading and joining are allowed, owning and authoring are not;
 - `participant`: the user who wrote the probed note and put a vote on it;
@@ -29,17 +30,18 @@ import pytest
 import websockets
 
 from appsync_local.sdl import load_api
+from resolvers.authorizer import ANONYMOUS_TOKEN
 from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
 
 from .conftest import ROOT, User, World, board_state, new_user, new_world, raw_request
 
 OK, R401, UNAUTHORIZED, FORBIDDEN, CONFLICT = "ok", "401", "unauthorized", "forbidden", "conflict"
-CALLERS = ("none", "api_key", "stranger", "participant", "owner")
+CALLERS = ("none", "anonymous", "stranger", "participant", "owner")
 
 # fmt: off
 MATRIX: dict[str, tuple[str, str, str, str, str]] = {
-    # field                        none  api_key       stranger   participant owner
+    # field                        none  anonymous     stranger   participant owner
     "Query.board":                 (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Query.me":                    (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Query.participation":         (R401, UNAUTHORIZED, OK,        OK,        OK),
@@ -78,8 +80,8 @@ class Probe:
     document: str
     path: tuple[str, ...]
     variables: Callable[[World], dict[str, Any]] = lambda w: {"b": w.board, "n": w.note}
-    # the API key cannot reach a nested field through `me`/`board`: another entry point
-    api_key_document: str | None = None
+    # the anonymous credential cannot reach a nested field through `me`/`board`: another way in
+    anonymous_document: str | None = None
 
 
 BOARD_ARGS = "query($b: ID!)"
@@ -94,7 +96,9 @@ PROBES: dict[str, Probe] = {
         "{ me { boards { items { id } } } }",
         ("me", "boards"),
         lambda w: {},
-        api_key_document='mutation { createUser(name: "p") { user { boards { items { id } } } } }',
+        anonymous_document=(
+            'mutation { createUser(name: "p") { user { boards { items { id } } } } }'
+        ),
     ),
     "Board.version": Probe(
         f"{BOARD_ARGS} {{ board(id: $b) {{ version(number: 1) {{ id }} }} }}", ("board", "version")
@@ -242,8 +246,8 @@ def shared_world(live_server: LiveServer, users: dict[str, User]) -> World:
 
 def _headers(server: LiveServer, caller: str, users: dict[str, User]) -> dict[str, str]:
     headers = {"content-type": "application/json"}
-    if caller == "api_key":
-        headers["x-api-key"] = server.api_key
+    if caller == "anonymous":
+        headers.update(server.public_headers)
     elif caller in users:
         headers["authorization"] = users[caller].token
     return headers
@@ -261,7 +265,9 @@ def outcome_over_http(
     server: LiveServer, probe: Probe, caller: str, users: dict[str, User], world: World
 ) -> str:
     document = (
-        probe.api_key_document if caller == "api_key" and probe.api_key_document else probe.document
+        probe.anonymous_document
+        if caller == "anonymous" and probe.anonymous_document
+        else probe.document
     )
     body = json.dumps({"query": document, "variables": probe.variables(world)}).encode()
     response = raw_request(server, body, _headers(server, caller, users))
@@ -328,8 +334,8 @@ async def outcome_over_realtime(
         auth: dict[str, str] | None = None
     else:
         credential = (
-            {"x-api-key": server.api_key}
-            if caller == "api_key"
+            {"Authorization": ANONYMOUS_TOKEN}
+            if caller == "anonymous"
             else {"Authorization": users[caller].token}
         )
         auth = {"host": f"127.0.0.1:{server.server.port}", **credential}

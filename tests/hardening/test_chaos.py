@@ -56,7 +56,6 @@ set_dummy_credentials()  # this process's own client, on moto's endpoint
 
 KILLS = 20
 TABLE = "retro-chaos"
-API_KEY = "da2-chaos"
 ENV = {
     **os.environ,
     "AWS_ACCESS_KEY_ID": "local",
@@ -183,7 +182,7 @@ def boot(endpoint: str, logs: Path) -> Server:
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "retro_tools.cli", "serve", "--port", "0", "--in-memory"),
-                *("--api-key", API_KEY, "--dynamodb-endpoint", endpoint),
+                *("--dynamodb-endpoint", endpoint),
             ],
             cwd=ROOT,
             env=ENV,

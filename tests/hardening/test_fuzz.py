@@ -148,7 +148,7 @@ def post_document(
 ) -> tuple[Raw, str]:
     headers = {"content-type": "application/json"}
     if who == "key":
-        headers["x-api-key"] = server.api_key
+        headers.update(server.public_headers)
     else:
         headers["authorization"] = users[who].token
     sent = json.dumps({"query": document, **(extra or {})})

@@ -101,7 +101,7 @@ def test_deeply_nested_graphql_transport_ws_frame_closes_4400_not_1011(
         ) as ws:
             await ws.send(
                 json.dumps(
-                    {"type": "connection_init", "payload": {"x-api-key": live_server.api_key}}
+                    {"type": "connection_init", "payload": live_server.public_headers}
                 )
             )
             assert json.loads(await ws.recv()) == {"type": "connection_ack"}

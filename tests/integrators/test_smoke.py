@@ -10,6 +10,8 @@ import re
 import subprocess
 import sys
 
+from resolvers.authorizer import ANONYMOUS_TOKEN
+from retro_tools import smoke as smoke_module
 from retro_tools.smoke import MEETING_STEPS
 from tests.conftest import LiveServer
 
@@ -45,8 +47,8 @@ def test_smoke_runs_a_whole_meeting_against_retro_serve(live_server: LiveServer)
     # It read where the API is from the server's config.json, as the browser client does.
     assert f"{live_server.url}/config.json" in result.stdout
     assert live_server.realtime_url in result.stdout
-    # The API key is public, but a report is not the place to repeat it.
-    assert live_server.api_key not in result.stdout
+    # The users were made with the API's own anonymous credential (there is no API key).
+    assert smoke_module.ANONYMOUS_TOKEN == ANONYMOUS_TOKEN
 
     # The board it reported is really gone: the smoke test leaves nothing behind.
     board_id = re.search(r"board (\w+) \(facilitator", result.stdout)
@@ -58,7 +60,7 @@ def test_smoke_runs_a_whole_meeting_against_retro_serve(live_server: LiveServer)
 
 def test_smoke_can_keep_its_board(live_server: LiveServer) -> None:
     # Given the GraphQL endpoint itself (a stack without hosting): no config.json to read.
-    result = smoke(live_server.graphql_url, "--api-key", live_server.api_key, "--keep-board")
+    result = smoke(live_server.graphql_url, "--keep-board")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert outcomes(result.stdout) == [("PASS", step) for step in STEPS[:-1]], result.stdout
@@ -70,9 +72,11 @@ def test_smoke_can_keep_its_board(live_server: LiveServer) -> None:
     assert board == {"id": board_id.group(1)}
 
 
-def test_a_wrong_api_key_fails_the_first_call_and_skips_the_rest(live_server: LiveServer) -> None:
+def test_a_wrong_credential_fails_the_first_call_and_skips_the_rest(
+    live_server: LiveServer,
+) -> None:
     result = smoke(
-        "--graphql-url", live_server.graphql_url, "--api-key", "da2-notthekeyofthisapi00000000"
+        "--graphql-url", live_server.graphql_url, "--anonymous-token", "da2-notthekeyofthisapi0000"
     )
 
     assert result.returncode == 1, result.stdout + result.stderr

@@ -23,11 +23,13 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from resolvers.authorizer import ANONYMOUS_TOKEN
 from retro_tools.serve.datadir import DataDir, DataDirError
 from retro_tools.serve.moto_atomic import AtomicMotoServer
 from retro_tools.serve.table_files import TableFiles
 
 ROOT = Path(__file__).resolve().parents[2]
+ANONYMOUS = {"authorization": ANONYMOUS_TOKEN}  # the public credential: createUser only
 
 PAGE = """query($id: ID!) {
   board(id: $id) {
@@ -62,9 +64,9 @@ class Served:
         assert not body.get("errors"), body
         return body["data"]
 
-    def api_key(self) -> str:
+    def config(self) -> dict[str, Any]:
         with urllib.request.urlopen(f"{self.url}/config.json", timeout=10) as answer:
-            return str(json.loads(answer.read())["apiKey"])
+            return dict(json.loads(answer.read()))
 
 
 def _start(*args: str) -> subprocess.Popen[str]:
@@ -111,10 +113,9 @@ def _banner(server: Served, label: str) -> str:
 def test_a_restart_on_the_same_data_directory_keeps_everything(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     with served("--data-dir", str(data_dir), "--demo") as first:
-        key = first.api_key()
         demo = _banner(first, "  demo board").split("/#/board/")[1]
         session = first.data(
-            'mutation { createUser(name: "Ana") { token user { id } } }', {}, {"x-api-key": key}
+            'mutation { createUser(name: "Ana") { token user { id } } }', {}, ANONYMOUS
         )["createUser"]
         auth = {"authorization": session["token"]}
         board = first.data(
@@ -140,11 +141,8 @@ def test_a_restart_on_the_same_data_directory_keeps_everything(tmp_path: Path) -
         assert before["participation"]["votesUsed"] == 2
         first.process.send_signal(signal.SIGKILL)  # no shutdown: only what each write flushed
 
-    assert (data_dir / "api-key").stat().st_mode & 0o077 == 0  # the key is the owner's only
-
     with served("--data-dir", str(data_dir), "--demo") as second:
-        assert second.api_key() == key
-        assert _banner(second, "  API key") == key
+        assert set(second.config()) == {"graphqlUrl", "realtimeUrl"}  # no API key to keep
         # The demo board is found again, not seeded twice.
         assert _banner(second, "  demo board").endswith(f"/#/board/{demo}")
         assert second.data(PAGE, {"id": board}, auth) == before  # board, notes, votes, me
@@ -165,12 +163,11 @@ def test_a_restart_on_the_same_data_directory_keeps_everything(tmp_path: Path) -
     assert any('"votes":{"N":"1"}' in line and notes[1] in line for line in changes)
 
     with served("--in-memory") as forgetful:
-        assert forgetful.api_key() != key
         assert "in memory" in _banner(forgetful, "  data")
         refused_token = forgetful.post(PAGE, {"id": board}, auth)
         assert refused_token["status"] == 401  # the user is gone, so is its token
         stranger = forgetful.data(
-            "mutation { createUser { token } }", {}, {"x-api-key": forgetful.api_key()}
+            "mutation { createUser { token } }", {}, ANONYMOUS
         )["createUser"]["token"]
         board_only = "query($id: ID!) { board(id: $id) { id } }"
         assert forgetful.data(board_only, {"id": board}, {"authorization": stranger}) == {

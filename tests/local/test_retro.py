@@ -136,13 +136,27 @@ def test_every_mutation_through_the_local_appsync(live_server: LiveServer) -> No
     ) == {"board": None}
 
 
-def test_api_key_may_only_create_users(live_server: LiveServer) -> None:
+def test_the_anonymous_credential_may_only_create_users(live_server: LiveServer) -> None:
+    """AWS_LAMBDA is the only mode: `anonymous` makes a user; every other field is denied."""
+    created = live_server.post('mutation { createUser(name: "A") { token user { id } } }')
+    assert created.status == 200 and created.body["data"]["createUser"]["token"]
     response = live_server.post('mutation { createBoard(input: {title: "x"}) { id } }')
-    assert (
-        response.body["errors"][0]["message"]
-        == "Not Authorized to access createBoard on type Mutation"
+    assert response.body["data"] is None
+    assert response.body["errors"][0]["message"] == (
+        "Not Authorized to access createBoard on type Mutation"
     )
     assert response.body["errors"][0]["errorType"] == "Unauthorized"
+    # A user token may not make a second user.
+    token = created.body["data"]["createUser"]["token"]
+    again = live_server.post('mutation { createUser(name: "B") { token } }', token=token)
+    assert again.body["errors"][0]["errorType"] == "Unauthorized"
+    # There is no API key; a token of neither shape never reaches the authorizer.
+    before = live_server.invocations()["authorizer"]
+    for headers in ({"x-api-key": "da2-abcdefghijklmnopqrstuvwxyz"}, {"authorization": "Anon"}):
+        refused = live_server.post("{ me { id } }", headers=headers)
+        assert refused.status == 401, refused.body
+        assert refused.body["errors"][0]["errorType"] == "UnauthorizedException"
+    assert live_server.invocations()["authorizer"] == before
 
 
 def test_notes_reach_gql_appsync_subscribers(live_server: LiveServer) -> None:
@@ -187,7 +201,7 @@ def test_notes_reach_gql_appsync_subscribers(live_server: LiveServer) -> None:
     assert first["onNoteAdded"]["boardId"] == board
 
 
-def test_config_json_has_exactly_three_keys(live_server: LiveServer) -> None:
+def test_config_json_has_exactly_the_two_urls(live_server: LiveServer) -> None:
     import urllib.request
 
     with urllib.request.urlopen(f"{live_server.url}/config.json", timeout=10) as answer:
@@ -195,5 +209,4 @@ def test_config_json_has_exactly_three_keys(live_server: LiveServer) -> None:
     assert config == {
         "graphqlUrl": live_server.graphql_url,
         "realtimeUrl": live_server.realtime_url,
-        "apiKey": live_server.api_key,
     }

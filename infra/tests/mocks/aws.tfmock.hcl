@@ -22,10 +22,6 @@ mock_resource "aws_appsync_graphql_api" {
   }
 }
 
-mock_resource "aws_appsync_api_key" {
-  defaults = { key = "da2-mockedpublickey000000000" }
-}
-
 mock_resource "aws_dynamodb_table" {
   defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/retro" }
 }
