@@ -10,6 +10,12 @@ with `connectionTimeoutMs`; `start {id, payload: {data: "<JSON {query, variables
 extensions: {authorization: {...}}}}` → `start_ack` then `data` per event, or `error`;
 `stop {id}` → `complete`. The server sends `ka` periodically.
 
+Once a client has sent `connection_init`, it must wait for `connection_ack`: AppSync ignores
+what comes before the ack, so a client that sends `start` at once gets no answer to it in the
+cloud. The ack leaves `ack_delay_seconds` (0.1 s) after the init, and every message received
+meanwhile is ignored (and logged), so such a client fails here as it would there. A `start`
+without any `connection_init` is served (the init is optional, AppSync's guide step 2).
+
 A socket that sends neither `connection_init` nor `start` within `init_timeout_seconds` (30 s)
 gets a `connection_error` (`TimeoutException`, errorCode 408) and is closed: AppSync's guide
 names no such limit (`connection_init` is optional there), so this is the local server's bound
@@ -53,6 +59,7 @@ class RealtimeSettings:
     max_subscriptions: int = 100
     max_message_bytes: int = 240 * 1024
     init_timeout_seconds: float = 30.0  # for connection_init or a first start; 0 = no limit
+    ack_delay_seconds: float = 0.1  # connection_init → connection_ack; messages between: ignored
 
 
 async def send_payloads(
@@ -145,6 +152,8 @@ class _Connection:
         # Until connection_init or start: when to give up on the socket (None: never).
         timeout = settings.init_timeout_seconds
         self.init_deadline = asyncio.get_running_loop().time() + timeout if timeout else None
+        # After connection_init, when the ack is due (None: none pending).
+        self.ack_due: float | None = None
 
     async def send(self, message: messages.ServerMessage) -> None:
         async with self.send_lock:
@@ -167,7 +176,20 @@ class _Connection:
         self.operations.clear()
 
     async def receive(self) -> Message:
-        """The next message; `_InitTimeout` if the socket has not begun in time."""
+        """The next message; `_InitTimeout` if the socket has not begun in time. A pending
+        `connection_ack` is sent when due, and what arrives before it is ignored."""
+        while self.ack_due is not None:
+            left = self.ack_due - asyncio.get_running_loop().time()
+            try:
+                message = await asyncio.wait_for(self.websocket.receive(), max(left, 0.0))
+            except TimeoutError:
+                self.ack_due = None
+                await self.send(messages.connection_ack(self.settings.connection_timeout_ms))
+                self.start_keepalive()
+                break
+            if message["type"] == "websocket.disconnect":
+                return message
+            log.info("realtime: ignored a message sent before connection_ack")
         if self.init_deadline is None:
             return await self.websocket.receive()
         left = self.init_deadline - asyncio.get_running_loop().time()
@@ -190,8 +212,7 @@ class _Connection:
             if kind in {"connection_init", "start"}:
                 self.init_deadline = None
             if kind == "connection_init":
-                await self.send(messages.connection_ack(self.settings.connection_timeout_ms))
-                self.start_keepalive()
+                self.ack_due = asyncio.get_running_loop().time() + self.settings.ack_delay_seconds
             elif kind == "start":
                 self.start_keepalive()
                 await self.start(frame)

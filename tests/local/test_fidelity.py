@@ -3,13 +3,17 @@
 Each test names the public source of the behaviour it holds; docs/LOCAL.md lists them.
 """
 
+import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import websockets
 
 from appsync_local.engine import Limits
+from appsync_local.realtime import RealtimeSettings
+from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer, start_server, stop_server
 
 from .conftest import fake_options
@@ -17,6 +21,7 @@ from .conftest import fake_options
 REQUEST_SECONDS = 1.0
 AUTHORIZER_SECONDS = 0.5
 DEPTH = 2
+ACK_DELAY = 0.3
 RESOLVERS = 3
 
 
@@ -30,7 +35,8 @@ def timed_server() -> Iterator[LiveServer]:
         request_seconds=REQUEST_SECONDS,
         authorizer_seconds=AUTHORIZER_SECONDS,
     )
-    server, saved = start_server(fake_options(limits=limits))
+    realtime = RealtimeSettings(keepalive_seconds=0.2, ack_delay_seconds=ACK_DELAY)
+    server, saved = start_server(fake_options(limits=limits, realtime=realtime))
     try:
         yield LiveServer(server)
     finally:
@@ -132,3 +138,39 @@ def test_an_argument_whose_variable_was_omitted_is_null(fake_server: LiveServer,
     nested = 'query($c: Color) { echo(input: {shelfId: "s1", label: "x", color: $c}) }'
     event = json.loads(fake_server.data(nested, {})["echo"])
     assert event["arguments"]["input"] == {"shelfId": "s1", "label": "x", "color": None}
+
+
+# -- 2. start before connection_ack ------------------------------------------------------------
+def test_a_start_before_connection_ack_is_ignored(timed_server: LiveServer, fake: Any) -> None:
+    """AppSync ignores what a client sends between its `connection_init` and the server's
+    `connection_ack` ("Building a real-time WebSocket client", AppSync Developer Guide: send
+    `connection_init`, then wait for `connection_ack`): a `start` sent at once never gets a
+    `start_ack` and never receives data; one sent after the ack does."""
+    subscription = 'subscription { onItem(shelfId: "s1") { id shelfId label } }'
+
+    async def scenario() -> None:
+        url = appsync_url(timed_server)
+        async with websockets.connect(url, subprotocols=["graphql-ws"]) as ws:
+            frames = Frames(ws)
+            await frames.send({"type": "connection_init"})
+            await frames.send(start("early", subscription))  # does not wait for the ack
+            assert await frames.next() == {
+                "type": "connection_ack",
+                "payload": {"connectionTimeoutMs": 300000},
+            }
+            await frames.send(start("late", subscription))
+            # the first answer after the ack is for "late": "early" got nothing
+            assert await frames.next() == {"type": "start_ack", "id": "late"}
+            response = await asyncio.to_thread(
+                timed_server.post,
+                'mutation { addItem(input: {shelfId: "s1", label: "cup"}) { id shelfId label } }',
+            )
+            item = response.body["data"]["addItem"]
+            assert await frames.next() == {
+                "type": "data",
+                "id": "late",
+                "payload": {"data": {"onItem": item}},
+            }
+            await frames.nothing(0.5)  # no data for "early"
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
