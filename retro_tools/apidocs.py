@@ -46,6 +46,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 from appsync_local.sdl import API_KEY, APPSYNC_SCALARS, AWS_LAMBDA, ApiDefinition, load_api
+from resolvers.authorizer import ANONYMOUS_DENIED_FIELDS, ANONYMOUS_TOKEN
 from retro_tools.apidocs_examples import EXAMPLES, Example
 
 __all__ = [
@@ -226,6 +227,11 @@ def _example_block(example: Example) -> list[str]:
 
 def _modes(api: ApiDefinition, type_name: str, field_name: str) -> str:
     modes = sorted(api.auth.modes(type_name, field_name))
+    if modes == [AWS_LAMBDA]:
+        # One mode for every field: who may call it is the authorizer's `deniedFields`.
+        if f"{type_name}.{field_name}" in ANONYMOUS_DENIED_FIELDS:
+            return _MODE_NAMES[AWS_LAMBDA]
+        return f"the anonymous credential (`Authorization: {ANONYMOUS_TOKEN}`)"
     return " or ".join(_MODE_NAMES.get(mode, mode) for mode in modes)
 
 
@@ -345,7 +351,7 @@ def render_reference(
     sdl: str, resolvers_map: Mapping[str, Any], examples: Mapping[str, Example] = EXAMPLES
 ) -> str:
     """The generated section of docs/API.md, markers included, for this schema and map."""
-    api = load_api(sdl)
+    api = load_api(sdl, default_mode=AWS_LAMBDA)
     check_examples(api, examples)
     resolved = set(resolvers_map.get("resolvers", {}))
     lines = [

@@ -191,7 +191,7 @@ mutation CreateUser($name: String) {
 }
 """,
         {"name": "Action item bot"},
-        "Send it with the API key (`x-api-key`). Keep the token: it is shown once.",
+        "Send it with `Authorization: anonymous`. Keep the token: it is shown once.",
     ),
     "Mutation.createBoard": Example(
         ("createBoard",),
