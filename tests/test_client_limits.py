@@ -40,6 +40,7 @@ def test_the_client_limits_are_the_servers() -> None:
     assert client_limits() == {
         "MAX_NOTE_TEXT": models.MAX_NOTE_TEXT,
         "MAX_TITLE": models.MAX_TITLE,
+        "MAX_WHO": models.MAX_WHO,
         "MIN_VOTE_BUDGET": low,
         "MAX_VOTE_BUDGET": models.MAX_VOTE_BUDGET,
         "DEFAULT_VOTE_BUDGET": models.DEFAULT_VOTE_BUDGET,

@@ -130,5 +130,6 @@ def test_mutations_select_what_their_subscribers_need(
             assert not missing, f"{mutation} must select {sorted(missing)} for {field.name.value}"
             checked += 1
     # addNote, updateNote, vote, unvote, deleteNote, updateBoard, deleteBoard, startNewVersion,
-    # and the facilitator's setStage, startTimer, extendTimer, stopTimer (onVersionChanged)
-    assert checked == 12
+    # the facilitator's setStage, startTimer, extendTimer, stopTimer (onVersionChanged), and
+    # updateAction (onNoteUpdated), groupNotes, renameGroup, ungroupNote (onGroupChanged)
+    assert checked == 16

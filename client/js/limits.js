@@ -10,6 +10,9 @@ export const MAX_NOTE_TEXT = 2000;
 /** The longest board or version title. */
 export const MAX_TITLE = 200;
 
+/** The longest "who" of an action item (a name people type). */
+export const MAX_WHO = 80;
+
 /** The fewest and most votes per person and version a board may allow; a new board's default. */
 export const MIN_VOTE_BUDGET = 1;
 export const MAX_VOTE_BUDGET = 100;

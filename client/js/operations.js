@@ -18,12 +18,22 @@ import { MAX_PAGE } from "./limits.js";
  * @typedef {"GOOD" | "BAD" | "ACTION"} Column
  * @typedef {"FREE" | "WRITE" | "VOTE" | "DISCUSS"} Stage
  * @typedef {{id: string, boardId: string, versionId: string, column: Column,
- *   text: string | null, votes: number | null, createdAt: string, updatedAt: string}} Note
+ *   text: string | null, votes: number | null, createdAt: string, updatedAt: string,
+ *   done: boolean, who: string | null, carriedFrom: string | null, carriedCount: number,
+ *   groupId: string | null}} Note
  *   text is null while the texts are hidden (for everyone, the author included), votes
- *   while the ballot is secret
+ *   while the ballot is secret; done, who and carriedCount are of ACTION notes
+ * @typedef {{id: string, boardId: string, versionId: string, column: Column,
+ *   title: string | null, votes: number | null, noteIds: string[]}} NoteGroup
+ *   notes of one column under a title; no noteIds: the group is gone
+ * @typedef {{versionId: string, number: number, title: string | null, createdAt: string,
+ *   frozenAt: string | null, goodNotes: number, badNotes: number, actionNotes: number,
+ *   votesCast: number | null, actionsOpened: number, actionsCarried: number,
+ *   actionsDone: number, actionsOpen: number, oldestOpenActionAge: number | null}}
+ *   VersionTrend one version's counts
  * @typedef {{id: string, boardId: string, number: number, title: string | null,
  *   createdAt: string, frozenAt: string | null}} Version
- * @typedef {Version & {notes: Note[]}} VersionWithNotes
+ * @typedef {Version & {notes: Note[], groups: NoteGroup[]}} VersionWithNotes
  * @typedef {{endsAt: string, remainingMs: number, durationSeconds: number, advances: boolean,
  *   running: boolean}} Timer remainingMs is the time left when the server answered
  * @typedef {{stage: Stage, textsHidden: boolean, votesHidden: boolean,
@@ -42,7 +52,13 @@ import { MAX_PAGE } from "./limits.js";
  * @typedef {{id: string, title: string, updatedAt: string}} BoardSummary
  */
 
-const NOTE_FIELDS = `id boardId versionId column text votes createdAt updatedAt`;
+const NOTE_FIELDS = `id boardId versionId column text votes createdAt updatedAt
+    done who carriedFrom carriedCount groupId`;
+
+const GROUP_FIELDS = `id boardId versionId column title votes noteIds`;
+
+const TREND_FIELDS = `versionId number title createdAt frozenAt goodNotes badNotes actionNotes
+    votesCast actionsOpened actionsCarried actionsDone actionsOpen oldestOpenActionAge`;
 
 const VERSION_FIELDS = `id boardId number title createdAt frozenAt`;
 
@@ -89,6 +105,7 @@ export const BOARD_PAGE = `query BoardPage($id: ID!) {
       ${VERSION_FIELDS}
       ${MEETING_FIELDS}
       notes { ${NOTE_FIELDS} }
+      groups { ${GROUP_FIELDS} }
     }
     versions(limit: ${MAX_PAGE}) { items { ${VERSION_FIELDS} } nextToken }
   }
@@ -113,8 +130,14 @@ export const VERSION_NOTES = `query VersionNotes($id: ID!, $number: Int!) {
     version(number: $number) {
       ${VERSION_FIELDS}
       notes { ${NOTE_FIELDS} }
+      groups { ${GROUP_FIELDS} }
     }
   }
+}`;
+
+/** The board's counts over all its versions, oldest first: the trend view. */
+export const TREND = `query Trend($boardId: ID!) {
+  trend(boardId: $boardId) { boardId versions { ${TREND_FIELDS} } }
 }`;
 
 export const EXPORT_VERSION = `query ExportVersion($id: ID!, $number: Int!, $format: ExportFormat!) {
@@ -147,6 +170,24 @@ export const UNVOTE = `mutation Unvote($boardId: ID!, $noteId: ID!, $clientReque
   unvote(boardId: $boardId, noteId: $noteId, clientRequestId: $clientRequestId) {
     ${NOTE_FIELDS}
   }
+}`;
+
+// Action items and groups: anyone on the board -----------------------------------------
+
+export const UPDATE_ACTION = `mutation UpdateAction($input: UpdateActionInput!) {
+  updateAction(input: $input) { ${NOTE_FIELDS} }
+}`;
+
+export const GROUP_NOTES = `mutation GroupNotes($input: GroupNotesInput!) {
+  groupNotes(input: $input) { ${GROUP_FIELDS} }
+}`;
+
+export const RENAME_GROUP = `mutation RenameGroup($input: RenameGroupInput!) {
+  renameGroup(input: $input) { ${GROUP_FIELDS} }
+}`;
+
+export const UNGROUP_NOTE = `mutation UngroupNote($input: UngroupNoteInput!) {
+  ungroupNote(input: $input) { ${GROUP_FIELDS} }
 }`;
 
 // Owner controls ------------------------------------------------------------------------
@@ -226,4 +267,8 @@ export const ON_VERSION_STARTED = `subscription OnVersionStarted($boardId: ID!) 
 
 export const ON_VERSION_CHANGED = `subscription OnVersionChanged($boardId: ID!) {
   onVersionChanged(boardId: $boardId) { ${VERSION_FIELDS} ${MEETING_FIELDS} }
+}`;
+
+export const ON_GROUP_CHANGED = `subscription OnGroupChanged($boardId: ID!) {
+  onGroupChanged(boardId: $boardId) { ${GROUP_FIELDS} }
 }`;

@@ -13,6 +13,7 @@ import * as ops from "./operations.js";
 
 /**
  * @typedef {import("./operations.js").Note} Note
+ * @typedef {import("./operations.js").NoteGroup} NoteGroup
  * @typedef {import("./operations.js").Version} Version
  * @typedef {import("./operations.js").VersionWithNotes} VersionWithNotes
  * @typedef {import("./operations.js").Participation} Participation
@@ -34,6 +35,12 @@ export class BoardStore extends EventTarget {
   board = null;
   /** @type {Map<string, Note>} notes of the live version, in creation order */
   notes = new Map();
+  /**
+   * Groups of the live version by id. Which notes are in one is each note's `groupId` (kept
+   * up to date by group and note events alike); a group no note names any more is gone.
+   * @type {Map<string, NoteGroup>}
+   */
+  groups = new Map();
   /** @type {Version[]} */
   versions = [];
   /** @type {Participation | null} */
@@ -143,6 +150,9 @@ export class BoardStore extends EventTarget {
     /** @type {Note[]} */
     const notes = data.board.currentVersion.notes;
     this.notes = new Map(notes.map((note) => [note.id, note]));
+    /** @type {NoteGroup[]} */
+    const groups = data.board.currentVersion.groups ?? [];
+    this.groups = new Map(groups.map((group) => [group.id, group]));
     this.#takeParticipation(data.participation, sequence);
     this.versions = data.board.versions.items;
     this.status = "ready";
@@ -235,6 +245,34 @@ export class BoardStore extends EventTarget {
     this.#emit("notes");
   }
 
+  /**
+   * A group was made, added to, renamed or left (onGroupChanged, or my own answer): notes it
+   * lists are in it, notes that were and are not listed left it; no notes, it is gone.
+   * @param {NoteGroup} group
+   */
+  applyGroup(group) {
+    if (this.#loads) {
+      this.#pending.push(() => this.applyGroup(group));
+      return;
+    }
+    if (!this.live || group.boardId !== this.boardId) return;
+    if (group.versionId !== this.live.id) {
+      if (!this.versions.some((v) => v.id === group.versionId)) this.#background(this.load());
+      return;
+    }
+    const members = new Set(group.noteIds);
+    for (const [id, note] of this.notes) {
+      if (members.has(id) && note.groupId !== group.id) {
+        this.notes.set(id, { ...note, groupId: group.id });
+      } else if (!members.has(id) && note.groupId === group.id) {
+        this.notes.set(id, { ...note, groupId: null });
+      }
+    }
+    if (members.size === 0) this.groups.delete(group.id);
+    else this.groups.set(group.id, { ...this.groups.get(group.id), ...group });
+    this.#emit("notes");
+  }
+
   /** @param {import("./operations.js").BoardUpdate} board the onBoardUpdated payload */
   applyBoard(board) {
     if (this.#loads) {
@@ -304,7 +342,9 @@ export class BoardStore extends EventTarget {
    */
   #background(promise) {
     promise.catch((error) => {
-      this.dispatchEvent(new CustomEvent("problem", { detail: { message: error.message } }));
+      // The meaning too: an "unavailable" one goes away once the connection is live again.
+      const { message, meaning } = error;
+      this.dispatchEvent(new CustomEvent("problem", { detail: { message, meaning } }));
     });
   }
 
@@ -386,6 +426,50 @@ export class BoardStore extends EventTarget {
   }
 
   /**
+   * Anyone on the board: ticks an action off (or opens it again), or names who takes it.
+   * @param {string} id an ACTION note of the live version
+   * @param {{done?: boolean, who?: string}} changes who: "" clears it
+   */
+  async updateAction(id, changes) {
+    const input = { boardId: this.boardId, id, ...changes, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(ops.UPDATE_ACTION, { input });
+    this.applyNote("updated", data.updateAction);
+  }
+
+  /**
+   * Anyone on the board: gathers notes of one column into a new group (`title`) or into an
+   * existing one (`groupId`).
+   * @param {string[]} noteIds
+   * @param {{title: string} | {groupId: string}} into
+   */
+  async groupNotes(noteIds, into) {
+    const input = { boardId: this.boardId, noteIds, ...into, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(ops.GROUP_NOTES, { input });
+    this.applyGroup(data.groupNotes);
+  }
+
+  /** @param {string} id @param {string} title */
+  async renameGroup(id, title) {
+    const input = { boardId: this.boardId, id, title, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(ops.RENAME_GROUP, { input });
+    this.applyGroup(data.renameGroup);
+  }
+
+  /** @param {string} noteId takes it out of its group */
+  async ungroupNote(noteId) {
+    const input = { boardId: this.boardId, noteId, clientRequestId: crypto.randomUUID() };
+    const data = await this.#api.request(ops.UNGROUP_NOTE, { input });
+    this.applyGroup(data.ungroupNote);
+  }
+
+  /** @returns {Promise<import("./operations.js").VersionTrend[]>} every version, oldest first */
+  async trend() {
+    const data = await this.#api.request(ops.TREND, { boardId: this.boardId });
+    if (!data.trend) throw new Error("This board doesn't exist any more.");
+    return data.trend.versions;
+  }
+
+  /**
    * Owner only.
    * @param {{title?: string} & Partial<Settings>} changes
    */
@@ -459,7 +543,7 @@ export class BoardStore extends EventTarget {
 
   /**
    * @param {number} number
-   * @param {"MARKDOWN" | "CSV"} format
+   * @param {"MARKDOWN" | "CSV" | "JSON"} format
    * @returns {Promise<{title: string, number: number, text: string}>}
    */
   async exportVersion(number, format) {

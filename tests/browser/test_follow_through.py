@@ -2,6 +2,7 @@
 keyboard and by drag), action items marked done live and carried with their count, groups with
 the sum of their votes, and the trend across versions as a chart and a table."""
 
+import re
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from tests.browser.board_page import (
 )
 
 pytestmark = pytest.mark.browser
+
+TIMES = "\u00d7"  # the multiplication sign of "carried 3 times"
 
 
 def test_the_author_moves_a_note_to_another_column_by_keyboard_and_by_drag(new_page: Any) -> None:
@@ -67,9 +70,225 @@ def test_the_author_moves_a_note_to_another_column_by_keyboard_and_by_drag(new_p
     expect(note(member, "ACTION", "Standups ran long")).to_have_count(1, timeout=LIVE_MS)
     expect(note(member, "BAD", "Standups ran long")).to_have_count(0)
 
-    # The participant cannot drag someone else's note: the card is not draggable for them
-    expect(note(member, "ACTION", "Standups ran long")).not_to_have_attribute("draggable", "true")
+    # The participant cannot move someone else's note: dropped on another column, it stays
+    theirs = note(member, "ACTION", "Standups ran long")
+    theirs.drag_to(column(member, "GOOD").locator(".col-head"))
+    # (a note written after the drop reaches the owner: had the drop moved anything, so would it)
+    add_note(member, "GOOD", "Written after the drop")
+    expect(note(owner, "GOOD", "Written after the drop")).to_have_count(1, timeout=LIVE_MS)
+    expect(column(owner, "GOOD").locator(".note")).to_have_count(1)
+    expect(note(owner, "ACTION", "Standups ran long")).to_have_count(1)
+    expect(theirs).to_have_count(1)
 
     # The menu, open, has no accessibility violation
     mine.get_by_role("button", name="Move to…").click()
     assert_accessible(owner, "the board with a note's move menu open")
+
+
+def _group(page: Any, name: str) -> Any:
+    """The group boxes of a column."""
+    return column(page, name).locator(".group")
+
+
+def _vote(card: Any, times: int) -> None:
+    button = card.get_by_role("button", name="Vote for this note")
+    for count in range(1, times + 1):
+        button.click()
+        expect(card.locator(".vote-count")).to_have_text(str(count))
+
+
+def test_notes_are_grouped_by_drag_and_by_keyboard_and_the_group_shows_their_vote_sum(
+    new_page: Any,
+) -> None:
+    # GIVEN four notes in Good, the first written with the most votes of any single note
+    owner = new_page()
+    url = create_board(owner, "Grouping notes")
+    member = open_board(new_page, url)
+    lone = add_note(member, "GOOD", "Lunch together on Fridays")
+    first = add_note(owner, "GOOD", "CI got faster")
+    second = add_note(owner, "GOOD", "Builds are green again")
+    third = add_note(member, "GOOD", "Flaky tests fixed")
+    _vote(lone, 3)  # the member's: 3 on the lone note
+    _vote(first, 1)  # the owner's: 1 + 2
+    _vote(second, 2)
+    _vote(note(member, "GOOD", "Flaky tests fixed"), 1)  # the member's 4th
+    expect(third.locator(".vote-count")).to_have_text("1")
+    expect(note(owner, "GOOD", "Flaky tests fixed").locator(".vote-count")).to_have_text(
+        "1", timeout=LIVE_MS
+    )
+
+    # WHEN the owner drags "Builds are green again" onto "CI got faster"
+    second.drag_to(first.locator(".note-text"))
+
+    # THEN both see one group, named after the note it was dropped on, with 3 votes in all
+    for page in (owner, member):
+        group = _group(page, "GOOD")
+        expect(group).to_have_count(1, timeout=LIVE_MS)
+        expect(group.locator(".group-title")).to_have_text("CI got faster")
+        expect(group.locator(".note")).to_have_count(2)
+        expect(group.locator('[data-retro="group-votes"]')).to_have_text("3 votes in all")
+
+    # WHEN the member adds "Flaky tests fixed" to it with the keyboard alone
+    card = note(member, "GOOD", "Flaky tests fixed")
+    toggle = card.get_by_role("button", name="Group with…")
+    toggle.focus()
+    member.keyboard.press("Enter")
+    choice = card.get_by_role("button", name="Add to group “CI got faster”")
+    expect(choice).to_be_focused()
+    member.keyboard.press("Enter")
+
+    # THEN the group holds three notes and 4 votes, for both; the member's focus stayed on
+    # the card, now in the group
+    for page in (member, owner):
+        group = _group(page, "GOOD")
+        expect(group.locator(".note")).to_have_count(3, timeout=LIVE_MS)
+        expect(group.locator('[data-retro="group-votes"]')).to_have_text("4 votes in all")
+    expect(card.get_by_role("button", name="Take out of group")).to_be_focused()
+
+    # WHEN the member renames the group by keyboard
+    _group(member, "GOOD").get_by_role("button", name="Rename").click()
+    title = member.get_by_role("textbox", name="Group title")
+    expect(title).to_be_focused()
+    title.fill("Build health")
+    title.press("Enter")
+    expect(_group(owner, "GOOD").locator(".group-title")).to_have_text(
+        "Build health", timeout=LIVE_MS
+    )
+
+    # "Most votes first" ranks the group by its sum (4) above the lone note (3), though the
+    # lone note was written first and has more votes than any note of the group
+    items = column(owner, "GOOD").locator(".notes").first.locator(":scope > li")
+    expect(items.first).to_contain_text("Lunch together on Fridays")
+    owner.get_by_role("button", name="Most votes first").click()
+    expect(items.first).to_have_class("group")
+    expect(items.nth(1)).to_contain_text("Lunch together on Fridays")
+    assert_accessible(owner, "a column with a group")
+
+    # WHEN the owner takes a note back out (keyboard: the button on its card)
+    out = note(owner, "GOOD", "Builds are green again")
+    out.get_by_role("button", name="Take out of group").click()
+
+    # THEN the group keeps 2 notes and 2 votes for both; the note stands on its own
+    for page in (owner, member):
+        group = _group(page, "GOOD")
+        expect(group.locator(".note")).to_have_count(2, timeout=LIVE_MS)
+        expect(group.locator('[data-retro="group-votes"]')).to_have_text("2 votes in all")
+    expect(out.get_by_role("button", name="Group with…")).to_be_focused()
+
+
+def _action(page: Any, text: str) -> Any:
+    return note(page, "ACTION", text)
+
+
+def _start_version(page: Any, number: int) -> None:
+    page.get_by_role("button", name="Start new version").click()
+    dialog = page.get_by_role("dialog", name="Start a new version")
+    dialog.get_by_label("Name (optional)").fill(f"Sprint {number}")
+    dialog.get_by_role("button", name=f"Start version {number}").click()
+    expect(page.locator("#version-select")).to_contain_text(f"Version {number} — Sprint {number}")
+
+
+def test_actions_are_done_live_and_only_open_ones_are_carried_with_their_count_and_trend(
+    new_page: Any,
+) -> None:
+    # GIVEN three action items on a board, seen by its owner and a participant
+    owner = new_page()
+    url = create_board(owner, "Follow-through")
+    member = open_board(new_page, url)
+    for text in ("Fix the deploy script", "Book the offsite", "Write the runbook"):
+        add_note(owner, "ACTION", text)
+        expect(_action(member, text)).to_be_visible(timeout=LIVE_MS)
+
+    # WHEN the participant (not the author) ticks one off
+    _action(member, "Fix the deploy script").get_by_role("checkbox", name="Done").check()
+
+    # THEN the owner sees it done, live
+    expect(
+        _action(owner, "Fix the deploy script").get_by_role("checkbox", name="Done")
+    ).to_be_checked(timeout=LIVE_MS)
+    expect(_action(owner, "Fix the deploy script")).to_have_class(re.compile(r"\bnote--done\b"))
+
+    # ... and undone and done again, live both ways
+    box = _action(owner, "Write the runbook").get_by_role("checkbox", name="Done")
+    box.check()
+    theirs = _action(member, "Write the runbook").get_by_role("checkbox", name="Done")
+    expect(theirs).to_be_checked(timeout=LIVE_MS)
+    theirs.uncheck()
+    expect(box).not_to_be_checked(timeout=LIVE_MS)
+
+    # WHEN the participant names who takes "Book the offsite" on
+    offsite = _action(member, "Book the offsite")
+    offsite.get_by_role("button", name="Who takes it?").click()
+    who = offsite.get_by_role("textbox", name="Who takes it on")
+    who.fill("Sam")
+    who.press("Enter")
+    expect(_action(owner, "Book the offsite").locator('[data-retro="who"]')).to_have_text(
+        "Taken by Sam", timeout=LIVE_MS
+    )
+
+    # WHEN the owner starts version 2
+    _start_version(owner, 2)
+
+    # THEN both see only the two open actions, each carried once; "who" came along
+    for page in (owner, member):
+        actions = column(page, "ACTION").locator(".note")
+        expect(actions).to_have_count(2, timeout=LIVE_MS)
+        expect(_action(page, "Fix the deploy script")).to_have_count(0)
+        for text in ("Book the offsite", "Write the runbook"):
+            expect(_action(page, text).locator('[data-retro="carried"]')).to_contain_text(
+                f"carried 1{TIMES}"
+            )
+        expect(_action(page, "Book the offsite").locator('[data-retro="who"]')).to_have_text(
+            "Taken by Sam"
+        )
+
+    # WHEN the runbook gets done in version 2 and version 3 starts
+    _action(member, "Write the runbook").get_by_role("checkbox", name="Done").check()
+    expect(_action(owner, "Write the runbook").get_by_role("checkbox", name="Done")).to_be_checked(
+        timeout=LIVE_MS
+    )
+    _start_version(owner, 3)
+
+    # THEN only the offsite comes along, carried twice
+    for page in (owner, member):
+        expect(column(page, "ACTION").locator(".note")).to_have_count(1, timeout=LIVE_MS)
+        expect(_action(page, "Book the offsite").locator('[data-retro="carried"]')).to_contain_text(
+            f"carried 2{TIMES}"
+        )
+
+    # A frozen version keeps its done action, ticked and read-only
+    owner.locator("#version-select").select_option("1")
+    frozen = _action(owner, "Fix the deploy script").get_by_role("checkbox", name="Done")
+    expect(frozen).to_be_checked()
+    expect(frozen).to_be_disabled()
+    owner.locator("#version-select").select_option("3")
+    expect(column(owner, "ACTION").locator(".note")).to_have_count(1)
+
+    # WHEN the participant opens the trend view
+    member.get_by_role("button", name="Trend").click()
+
+    # THEN a chart and a table show every version, oldest first
+    panel = member.get_by_role("region", name="Trend across retros")
+    expect(panel.get_by_role("img")).to_have_count(1)
+    table = panel.get_by_role("table", name="Counts per version")
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    cells = {
+        "Version": 0,
+        "Actions": 3,
+        "Carried in": 6,
+        "Done": 7,
+        "Still open": 8,
+        "Oldest open action": 9,
+    }
+
+    def row(index: int) -> list[str]:
+        texts: list[str] = rows.nth(index).locator("th, td").all_inner_texts()
+        return [texts[i] for i in cells.values()]
+
+    assert row(0)[0].startswith("1")
+    assert row(0)[1:] == ["3", "0", "1", "2", "new"]
+    assert row(1)[1:] == ["2", "2", "1", "1", "1 retro"]
+    assert row(2)[1:] == ["1", "1", "0", "1", "2 retros"]
+    assert "(live)" in row(2)[0]
+    assert_accessible(member, "the trend view")

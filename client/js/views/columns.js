@@ -9,7 +9,9 @@ import { MAX_NOTE_TEXT } from "../limits.js";
 import { announce, showError } from "../notify.js";
 import { STAGES, canVote, canWrite } from "../stages.js";
 import { COLUMNS } from "../store.js";
+import { updateAction } from "./actions.js";
 import { dropTarget } from "./drag.js";
+import { createGroups, placeInOrder } from "./groups.js";
 import { COLUMN_NAMES } from "./move.js";
 import { createCard, focusMove, updateCard } from "./note.js";
 
@@ -72,6 +74,7 @@ export function createColumns(store) {
   const element = h("div", { class: "columns" }, ...columns.map((c) => c.element));
   /** @type {Map<string, Card>} cards by version and note id */
   const cards = new Map();
+  const groups = createGroups(store);
 
   // Discussion order: most votes first. A preference of this browser, not of the board.
   const sortToggle = h("button", {
@@ -102,6 +105,15 @@ export function createColumns(store) {
     const votesLeft = store.participation?.votesLeft ?? 0;
     const stage = store.live?.stage ?? "FREE";
     const voting = !readOnly && canVote(stage);
+    /** @type {import("./groups.js").View} */
+    const grouping = {
+      groups: readOnly ? new Map(older.groups.map((g) => [g.id, g])) : store.groups,
+      readOnly,
+      byVotes,
+      // The server refuses grouping while texts are hidden: nobody could read what they group.
+      canGroup: !readOnly && !store.live?.textsHidden,
+      showVotes: readOnly || stage !== "WRITE",
+    };
     /** @type {Set<string>} */
     const wanted = new Set();
     for (const { column, list, count, composer, closed, hidden } of columns) {
@@ -141,9 +153,10 @@ export function createColumns(store) {
           canDelete: !readOnly && (mine || (store.isOwner && texts[index] !== null)),
           moveTo: readOnly ? [] : movesTo(note),
         });
+        updateAction(card, note, { store, readOnly });
         return card;
       });
-      placeInOrder(list, ordered);
+      placeInOrder(list, groups.arrange(ordered, grouping));
       list.dataset.empty = inColumn.length === 0 ? "yes" : "";
     }
     for (const [key, card] of cards) {
@@ -152,27 +165,12 @@ export function createColumns(store) {
         cards.delete(key);
       }
     }
+    groups.sweep();
     if (focused?.isConnected && document.activeElement !== focused) {
       focused.focus({ preventScroll: true });
     }
   };
   return { element, render, sortToggle };
-}
-
-/**
- * Makes `list`'s children equal `ordered`, moving as few nodes as possible (focus survives).
- * @param {HTMLElement} list
- * @param {Element[]} ordered
- */
-function placeInOrder(list, ordered) {
-  const keep = new Set(ordered);
-  for (const child of [...list.children]) if (!keep.has(child)) child.remove();
-  /** @type {Element | null} */
-  let cursor = list.firstElementChild;
-  for (const card of ordered) {
-    if (card === cursor) cursor = cursor.nextElementSibling;
-    else list.insertBefore(card, cursor);
-  }
 }
 
 /**
