@@ -15,6 +15,7 @@ import { createColumns } from "./columns.js";
 import { connectionStatus } from "./connection.js";
 import { openNewVersion, openSettings } from "./dialogs.js";
 import { createMeeting } from "./stage.js";
+import { createTrend } from "./trend.js";
 import { versionSwitcher } from "./versions.js";
 
 /**
@@ -34,6 +35,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   const columns = createColumns(store);
   const versions = versionSwitcher(store, navigate);
   const connection = connectionStatus(realtime);
+  const trend = createTrend(store);
   // When a countdown runs out, the server may have moved the stage on: load what it shows.
   const meeting = createMeeting(store, { onTimerEnd: () => store.load().catch(showError) });
   hook(document, "topbar-end").append(connection.element);
@@ -86,7 +88,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
         versions.select,
         ui.newVersion,
       ),
-      h("div", { class: "toolbar-group" }, columns.sortToggle),
+      h("div", { class: "toolbar-group" }, columns.sortToggle, trend.button),
       h(
         "div",
         { class: "toolbar-group", role: "group", "aria-label": "Export this version" },
@@ -94,6 +96,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
         ...exportButtons,
       ),
     ),
+    trend.element,
     versions.banner,
     columns.element,
     meeting.live,
@@ -129,6 +132,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     if (what !== "notes" && what !== "participation") versions.render();
     if (what !== "notes") meeting.render();
     columns.render();
+    trend.render(what);
   };
 
   const renderStatus = () => {
@@ -184,6 +188,9 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       store.applyBoard(data.onBoardUpdated),
     ),
     realtime.subscribe(ops.ON_BOARD_DELETED, { id: boardId }, () => store.markDeleted()),
+    realtime.subscribe(ops.ON_GROUP_CHANGED, { boardId }, (data) => {
+      if (data.onGroupChanged) store.applyGroup(data.onGroupChanged);
+    }),
     realtime.subscribe(ops.ON_VERSION_STARTED, { boardId }, (data) => {
       const version = data.onVersionStarted;
       const name = version.title ? `: ${version.title}` : "";
