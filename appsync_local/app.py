@@ -2,7 +2,7 @@
 
 | path | what |
 |---|---|
-| `POST /graphql` | GraphQL over HTTP (AppSync's endpoint) |
+| `POST /graphql`, `GET /graphql?query=…` | GraphQL over HTTP (AppSync's endpoint) |
 | `/graphql`, `/graphql/realtime` (WebSocket) | `graphql-ws`: AppSync's realtime protocol |
 | the same (WebSocket) | `graphql-transport-ws`: GraphiQL's protocol |
 | `GET /config.json` | `{"graphqlUrl", "realtimeUrl"}` (and `"apiKey"` if any) for the client |
@@ -43,7 +43,14 @@ async def _websocket(websocket: WebSocket) -> None:
     elif realtime.SUBPROTOCOL in offered:
         await realtime.serve_appsync(websocket, state.engine, state.realtime)
     else:
-        await websocket.close(code=1002)  # before accept: the handshake is refused
+        # AppSync takes the socket, answers `connection_error` and closes it: `NoProtocolError`
+        # without a sub-protocol, `SubProtocolNotSupportedError` with another one (observed
+        # answers, docs/LOCAL.md).
+        await websocket.accept()
+        reason = "SubProtocolNotSupportedError" if offered else "NoProtocolError"
+        error = {"message": reason, "errorCode": 400}
+        await websocket.send_json({"type": "connection_error", "payload": {"errors": [error]}})
+        await websocket.close(code=1000)
 
 
 async def _config(request: Request) -> Response:
@@ -66,7 +73,8 @@ def create_app(
     graphiql_headers: Mapping[str, str] | None = None,
 ) -> Starlette:
     routes: list[Any] = [
-        Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        # Every method reaches the endpoint, so one AppSync doesn't serve gets AppSync's 405.
+        Route("/graphql", graphql_endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         WebSocketRoute("/graphql", _websocket),
         WebSocketRoute("/graphql/realtime", _websocket),
         Route("/config.json", _config, methods=["GET"]),
@@ -84,7 +92,7 @@ def create_app(
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
-                allow_methods=["POST", "OPTIONS"],
+                allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["*"],
                 expose_headers=["x-amzn-RequestId"],
             )

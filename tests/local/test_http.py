@@ -225,7 +225,7 @@ def test_refusals_before_execution(fake_server: LiveServer, fake: Any) -> None:
     body = json.dumps({"query": "{ defaultModeOnly }"}).encode()
     cases = [
         (
-            fake_server.request(None, {"x-api-key": API_KEY}, method="GET"),
+            fake_server.request(None, {"x-api-key": API_KEY}, method="PUT"),
             405,
             "MethodNotAllowedException",
         ),
