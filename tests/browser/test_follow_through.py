@@ -242,6 +242,8 @@ def test_actions_are_done_live_and_only_open_ones_are_carried_with_their_count_a
             "Taken by Sam"
         )
 
+    assert_accessible(member, "action items: done, who, carried")
+
     # WHEN the runbook gets done in version 2 and version 3 starts
     _action(member, "Write the runbook").get_by_role("checkbox", name="Done").check()
     expect(_action(owner, "Write the runbook").get_by_role("checkbox", name="Done")).to_be_checked(
@@ -261,6 +263,7 @@ def test_actions_are_done_live_and_only_open_ones_are_carried_with_their_count_a
     frozen = _action(owner, "Fix the deploy script").get_by_role("checkbox", name="Done")
     expect(frozen).to_be_checked()
     expect(frozen).to_be_disabled()
+    assert_accessible(owner, "a frozen version's action items")
     owner.locator("#version-select").select_option("3")
     expect(column(owner, "ACTION").locator(".note")).to_have_count(1)
 
@@ -292,3 +295,10 @@ def test_actions_are_done_live_and_only_open_ones_are_carried_with_their_count_a
     assert row(2)[1:] == ["1", "1", "0", "1", "2 retros"]
     assert "(live)" in row(2)[0]
     assert_accessible(member, "the trend view")
+
+    # WHEN the owner ticks the last open action off, THEN the open trend view follows
+    _action(owner, "Book the offsite").get_by_role("checkbox", name="Done").check()
+    live_row = rows.nth(2).locator("td")
+    expect(live_row.nth(cells["Done"] - 1)).to_have_text("1")
+    expect(live_row.nth(cells["Still open"] - 1)).to_have_text("0")
+    expect(live_row.nth(cells["Oldest open action"] - 1)).to_have_text("none open")
