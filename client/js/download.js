@@ -4,12 +4,13 @@
 const TYPES = {
   MARKDOWN: { extension: "md", mime: "text/markdown;charset=utf-8" },
   CSV: { extension: "csv", mime: "text/csv;charset=utf-8" },
+  JSON: { extension: "json", mime: "application/json;charset=utf-8" },
 };
 
 /**
  * @param {string} text     the file's content
  * @param {string} basename file name without extension
- * @param {"MARKDOWN"|"CSV"} format
+ * @param {"MARKDOWN"|"CSV"|"JSON"} format
  * @returns {string} the file name used
  */
 export function download(text, basename, format) {

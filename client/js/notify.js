@@ -1,6 +1,8 @@
 // @ts-check
 // Messages to people: toasts for what happened (a refused action shows the server's message),
-// and a screen-reader announcement channel for what changed elsewhere on the page.
+// and a screen-reader announcement channel for what changed elsewhere on the page. An error
+// that says the server could not be reached is dropped as soon as the live connection is back
+// (`dismissUnreachable`): a red "Can't reach the server" next to a green "Live" misleads.
 
 import { h, hook } from "./dom.js";
 
@@ -10,13 +12,14 @@ const SHOWN_MS = { info: 3500, error: 8000 };
  * Shows a message in the toast stack. Errors stay longer and are announced assertively.
  * @param {string} message
  * @param {"info"|"error"} [kind]
+ * @param {{unreachable?: boolean}} [options] unreachable: an error of the connection
  */
-export function toast(message, kind = "info") {
+export function toast(message, kind = "info", { unreachable = false } = {}) {
   const stack = hook(document, kind === "error" ? "alerts" : "toasts");
   const close = h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss" }, "×");
   const item = h(
     "div",
-    { class: `toast toast--${kind}` },
+    { class: `toast toast--${kind}`, dataset: unreachable ? { unreachable: "yes" } : {} },
     h("span", { textContent: message }),
     close,
   );
@@ -31,8 +34,16 @@ export function toast(message, kind = "info") {
  * @param {unknown} error anything thrown, or a `problem` event's detail ({message})
  */
 export function showError(error) {
-  const message = /** @type {{message?: unknown} | null | undefined} */ (error)?.message;
-  toast(typeof message === "string" && message ? message : "Something went wrong.", "error");
+  const { message, meaning } = /** @type {{message?: unknown, meaning?: unknown}} */ (
+    error ?? {}
+  );
+  const text = typeof message === "string" && message ? message : "Something went wrong.";
+  toast(text, "error", { unreachable: meaning === "unavailable" });
+}
+
+/** Drops the errors that said the server could not be reached: it can be, again. */
+export function dismissUnreachable() {
+  for (const item of document.querySelectorAll('.toast[data-unreachable="yes"]')) item.remove();
 }
 
 /**

@@ -48,8 +48,17 @@ def note(page: Any, name: str, text: str) -> Any:
     return column(page, name).locator(".note", has_text=text)
 
 
+def show_column(page: Any, name: str) -> None:
+    """On a phone the columns are tabs: taps the column's tab (nothing to do on a desktop)."""
+    tab = page.locator(f'[data-retro="tab-{name}"]')
+    if tab.is_visible():
+        tab.click()
+        expect(tab).to_have_attribute("aria-selected", "true")
+
+
 def add_note(page: Any, name: str, text: str) -> Any:
     """Types a note into a column's composer and presses Enter; returns its card."""
+    show_column(page, name)
     composer = page.locator(f'[data-retro="composer-{name}"]')
     composer.fill(text)
     composer.press("Enter")

@@ -9,7 +9,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import assert_accessible, require_axe
-from tests.browser.board_page import LIVE_MS, add_note, column, create_board, open_board
+from tests.browser.board_page import (
+    LIVE_MS,
+    add_note,
+    column,
+    create_board,
+    open_board,
+    show_column,
+)
 from tests.browser.conftest import PHONE
 from tests.browser.meeting_page import (
     go_to_stage,
@@ -96,6 +103,7 @@ def test_the_board_has_no_violations_in_any_stage(new_page: Any, artifacts: Path
     expect(timer(member)).to_be_hidden()
     owner.get_by_role("button", name="3 min", exact=True).click()
     expect(timer(member)).to_be_visible(timeout=LIVE_MS)
+    show_column(member, "GOOD")  # on the phone, the Good tab
     member.locator(".column--good .note").get_by_role("button", name="Vote for this note").click()
     expect(member.locator(".column--good .my-votes")).to_be_visible()
     assert_accessible(owner, "the board in Vote (owner)")

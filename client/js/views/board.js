@@ -1,26 +1,32 @@
 // @ts-check
-// The board page: header (title, link, votes left), the meeting (stage, timer, the owner's
-// controls), toolbar (versions, owner controls, export), the read-only banner for older
-// versions, and the three columns. It connects the store to the realtime subscriptions and
-// re-renders on every store change.
+// The board page: header (title, votes left), the meeting (stage, timer, the owner's
+// controls), toolbar (versions, owner controls, export, the board's link), the read-only
+// banner for older versions, and the three columns. It connects the store to the realtime
+// subscriptions and re-renders on every store change.
+//
+// On a phone the header stays small: the toolbar folds behind one "Versions, export, link"
+// button, and the columns are tabs (tabs.js), so the column being written in is on screen.
 
 import { now } from "../clock.js";
 import { download } from "../download.js";
 import { h, hook, slug } from "../dom.js";
+import { ApiError } from "../errors.js";
 import { announce, showError, toast } from "../notify.js";
 import * as ops from "../operations.js";
 import { forgetBoard, rememberBoard } from "../recent.js";
-import { BoardStore } from "../store.js";
+import { BoardStore, COLUMNS } from "../store.js";
+import { createArrivals } from "./arrivals.js";
 import { createColumns } from "./columns.js";
 import { connectionStatus } from "./connection.js";
 import { openNewVersion, openSettings } from "./dialogs.js";
 import { createMeeting } from "./stage.js";
+import { createTabs } from "./tabs.js";
 import { createTrend } from "./trend.js";
 import { versionSwitcher } from "./versions.js";
 
 /**
  * @typedef {import("../store.js").Change} Change
- * @typedef {"MARKDOWN" | "CSV"} ExportFormat
+ * @typedef {"MARKDOWN" | "CSV" | "JSON"} ExportFormat
  */
 
 /**
@@ -48,19 +54,44 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       h("span", { class: "icon", "aria-hidden": "true" }, "⚙"),
       "Board settings",
     ),
-    copy: h("button", { type: "button", class: "button" }, "Copy link"),
+    copy: h("button", { type: "button", class: "button button--small" }, "Copy link"),
     budget: h("p", { class: "budget", dataset: { retro: "votes-left" } }),
+    budgetNote: h("p", { class: "budget-note", dataset: { retro: "budget-note" }, hidden: true }),
+    // Shown on narrow screens only (CSS): the toolbar is folded behind it there.
+    tools: h(
+      "button",
+      {
+        type: "button",
+        class: "button button--small tools-toggle",
+        "aria-expanded": "false",
+        "aria-controls": "board-tools",
+      },
+      "Versions, export, link",
+    ),
 
     newVersion: h("button", { type: "button", class: "button", hidden: true }, "Start new version"),
   };
+  // The columns as tabs on a narrow screen: each column's section is a tab's panel.
+  const sections = /** @type {HTMLElement[]} */ ([...columns.element.children]);
+  const tabs = createTabs(
+    COLUMNS.map((column, index) => {
+      const element = sections[index];
+      element.id = `panel-${column.toLowerCase()}`;
+      const headingId = element.getAttribute("aria-labelledby") ?? "";
+      const name = element.querySelector("h2")?.textContent ?? column;
+      return { column, name, headingId, element };
+    }),
+    columns.element,
+  );
+  const arrivals = createArrivals(columns.element, store);
   /** @type {ExportFormat[]} */
-  const formats = ["MARKDOWN", "CSV"];
+  const formats = ["MARKDOWN", "CSV", "JSON"];
   const exportButtons = formats.map((format) =>
     h(
       "button",
       { type: "button", class: "button button--small", dataset: { format } },
       h("span", { class: "icon", "aria-hidden": "true" }, "↓"),
-      format === "CSV" ? "CSV" : "Markdown",
+      { MARKDOWN: "Markdown", CSV: "CSV", JSON: "JSON" }[format],
     ),
   );
   const content = h(
@@ -75,12 +106,13 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
         h("div", { class: "title-row" }, ui.title, ui.settings),
         h("p", { class: "hint" }, "Anonymous: nobody sees who wrote or voted for a note."),
       ),
-      h("div", { class: "head-actions" }, ui.budget, ui.copy),
+      h("div", { class: "head-actions" }, ui.budget, ui.tools),
+      ui.budgetNote,
     ),
     meeting.element,
     h(
       "div",
-      { class: "toolbar" },
+      { class: "toolbar", id: "board-tools", dataset: { retro: "toolbar" } },
       h(
         "div",
         { class: "toolbar-group" },
@@ -95,9 +127,11 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
         h("span", { class: "toolbar-label" }, "Export"),
         ...exportButtons,
       ),
+      h("div", { class: "toolbar-group" }, ui.copy),
     ),
     trend.element,
     versions.banner,
+    tabs.element,
     columns.element,
     meeting.live,
   );
@@ -117,22 +151,59 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     document.title = `${board.title} · Retro`;
     ui.settings.hidden = !store.isOwner;
     ui.newVersion.hidden = !store.isOwner || older !== null;
-    if (participation) {
-      const { votesLeft, voteBudget } = participation;
-      ui.budget.replaceChildren(
-        h(
-          "span",
-          { class: "budget-dots", "aria-hidden": "true" },
-          "●".repeat(votesLeft) + "○".repeat(Math.max(0, voteBudget - votesLeft)),
-        ),
-        h("span", { textContent: `${votesLeft} of ${voteBudget} votes left` }),
-      );
-    }
+    if (participation) renderBudget(participation);
     ui.budget.hidden = older !== null;
+    ui.budgetNote.hidden ||= older !== null;
     if (what !== "notes" && what !== "participation") versions.render();
     if (what !== "notes") meeting.render();
+    // A vote button that turns unavailable under the finger keeps the focus (see keepFocus).
+    const focused = document.activeElement;
     columns.render();
+    keepFocus(focused);
     trend.render(what);
+    const notes = older ? older.notes : [...store.notes.values()];
+    tabs.setCounts(new Map(COLUMNS.map((c) => [c, notes.filter((n) => n.column === c).length])));
+    arrivals.see();
+  };
+
+  /** @param {import("../operations.js").Participation} participation */
+  const renderBudget = ({ votesLeft, voteBudget, votesUsed }) => {
+    ui.budget.replaceChildren(
+      h(
+        "span",
+        { class: "budget-dots", "aria-hidden": "true" },
+        "●".repeat(votesLeft) + "○".repeat(Math.max(0, voteBudget - votesLeft)),
+      ),
+      h("span", { textContent: `${votesLeft} of ${voteBudget} votes left` }),
+    );
+    // The owner lowered the budget after this person voted: their votes stand, say why
+    // none are left.
+    const over = votesUsed - voteBudget;
+    ui.budgetNote.hidden = over < 0;
+    const votes = votesUsed === 1 ? "vote" : "votes";
+    ui.budgetNote.textContent =
+      over < 0
+        ? ""
+        : `You gave ${votesUsed} ${votes} before the owner set ${voteBudget} per person. ` +
+          `They still count. To vote again, take back ${over + 1}.`;
+  };
+
+  /**
+   * Chromium drops the focus to <body> when the focused button is disabled (the last vote
+   * spent, the last vote taken back): a keyboard or screen-reader user would be thrown to the
+   * top of the page. The focus moves to the nearest control of the same card instead.
+   * @param {Element | null} focused what had the focus before the render
+   */
+  const keepFocus = (focused) => {
+    if (!(focused instanceof HTMLButtonElement) || !focused.isConnected) return;
+    const lost = document.activeElement === document.body || document.activeElement === focused;
+    if (!focused.disabled || !lost) return;
+    const card = focused.closest("li.note");
+    const buttons = [...(card?.querySelectorAll("button") ?? [])];
+    const next = buttons.find((button) => !button.disabled && button.checkVisibility());
+    if (!next) return;
+    next.focus({ preventScroll: true });
+    if (focused.dataset.retro === "vote") announce("No votes left.");
   };
 
   const renderStatus = () => {
@@ -140,7 +211,25 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     content.hidden = true;
     message.hidden = false;
     const home = h("a", { href: "#/", class: "button button--primary" }, "Go to the start page");
-    if (store.status === "missing") {
+    if (store.status === "missing" && api.forgotten) {
+      // The server refused, for good, the user it knew in this tab: it lost its data (a local
+      // server restarted in memory), and this board with it. Say so, and what to do now.
+      forgetBoard(boardId);
+      document.title = "Board not on this server · Retro";
+      const fresh = h("a", { href: "#/", class: "button button--primary" }, "Start a new board");
+      message.replaceChildren(
+        h("h1", {}, "The server no longer knows this board"),
+        h(
+          "p",
+          {},
+          "It no longer knows this browser either: it was probably restarted without its " +
+            "data. You can go on as a new participant: start a new board, or open a link to " +
+            "one the server has.",
+        ),
+        home,
+        fresh,
+      );
+    } else if (store.status === "missing") {
       forgetBoard(boardId);
       document.title = "Board not found · Retro";
       message.replaceChildren(
@@ -218,6 +307,10 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   );
   ui.newVersion.addEventListener("click", () => openNewVersion(store));
   ui.copy.addEventListener("click", () => copyLink(boardId, ui.copy));
+  ui.tools.addEventListener("click", () => {
+    const open = ui.tools.getAttribute("aria-expanded") !== "true";
+    ui.tools.setAttribute("aria-expanded", String(open));
+  });
   for (const button of exportButtons) {
     button.addEventListener("click", async () => {
       const number = store.older?.number ?? store.live?.number;
@@ -236,10 +329,24 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     });
   }
 
+  /**
+   * Shows version `number`. A link to a version the board does not have shows the live one,
+   * and the address bar says so (replaced, not pushed: Back does not lead to the bad link).
+   * @param {number | null} number
+   */
+  const showVersion = (number) =>
+    store.showVersion(number).catch((error) => {
+      // The store says "no such version" with a plain Error; the API's refusals are ApiErrors.
+      if (!(error instanceof ApiError)) {
+        history.replaceState(history.state, "", `#/board/${encodeURIComponent(boardId)}`);
+        versions.render();
+      }
+      throw error;
+    });
   const firstLoad = () =>
     store
       .load()
-      .then(() => (route.number === null ? null : store.showVersion(route.number)))
+      .then(() => (route.number === null ? null : showVersion(route.number)))
       .catch((error) => (store.status === "loading" ? renderFailure(error) : showError(error)));
   /** @param {unknown} error */
   const renderFailure = (error) => {
@@ -265,7 +372,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
      */
     show(next) {
       if (next.name !== "board" || next.boardId !== boardId) return false;
-      store.showVersion(next.number).catch(showError);
+      showVersion(next.number).catch(showError);
       return true;
     },
     unmount() {
@@ -273,6 +380,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       realtime.removeEventListener("synced", onSynced);
       connection.destroy();
       meeting.destroy();
+      tabs.destroy();
     },
   };
 }

@@ -1,8 +1,10 @@
 // @ts-check
 // The live-connection indicator in the top bar: people should know when what they see may be
-// stale, and be able to retry without waiting for the backoff.
+// stale, and be able to retry without waiting for the backoff. Once live again, errors that
+// said the server could not be reached go away.
 
 import { h } from "../dom.js";
+import { dismissUnreachable } from "../notify.js";
 
 /** @typedef {import("../realtime.js").State} State */
 
@@ -45,6 +47,7 @@ export function connectionStatus(realtime) {
     const wait = retryInMs ? ` Next try in ${Math.ceil(retryInMs / 1000)} s.` : "";
     element.title = (DETAILS[state] ?? "") + wait;
     retry.hidden = state !== "reconnecting";
+    if (state === "live") dismissUnreachable();
   };
   /** @param {Event} event */
   const onStatus = (event) => {

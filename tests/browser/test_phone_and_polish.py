@@ -1,0 +1,382 @@
+"""The client on a phone and in a real meeting (issue 19): columns as tabs on a phone, thumb-sized
+targets (measured), focus after the last vote, carried actions in their order, a bad version
+link corrected in the address bar, the JSON export, a lowered vote budget explained, stale
+connection errors dropped once live and toasts clear of the title, the "new note" moment, the
+demo owner's link; screenshots for a reviewer (tests/artifacts/, git-ignored); axe-core at
+both sizes."""
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.accessibility import assert_accessible
+from tests.browser.board_page import (
+    LIVE_MS,
+    add_note,
+    column,
+    create_board,
+    note,
+    open_board,
+    show_column,
+    token_key,
+    votes_left,
+)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+THUMB = 44  # px: the smallest target a thumb hits reliably (WCAG 2.5.5, Apple, Material)
+
+# Every control a person can tap: links, buttons, fields, tabs. A checkbox inside its label is
+# tapped through the label, so the label is what is measured. Only what is rendered and not
+# inert (behind a modal dialog) counts; `scope` limits it to an element (e.g. a dialog).
+SMALL_TARGETS = """([scope, minimum]) => {
+    const root = scope ? document.querySelector(scope) : document;
+    const controls = root.querySelectorAll(
+        'a[href], button, input, select, textarea, summary, [role="tab"],'
+        + ' [tabindex]:not([tabindex="-1"])');
+    const measured = [...controls]
+        .filter((el) => el.checkVisibility() && !el.closest('[inert]'))
+        .map((el) => {
+            const label = el.matches('input[type=checkbox], input[type=radio]')
+                && el.closest('label');
+            const box = (label || el).getBoundingClientRect();
+            const name = el.getAttribute('aria-label') || el.textContent.trim() || el.id
+                || el.tagName;
+            return {name: name.slice(0, 40), width: box.width, height: box.height};
+        });
+    return {
+        count: measured.length,
+        small: measured.filter((m) => m.width < minimum || m.height < minimum),
+        smallest: Math.min(...measured.map((m) => Math.min(m.width, m.height))),
+    };
+}"""
+
+
+def _targets(page: Any, scope: str | None = None) -> dict[str, Any]:
+    measured: dict[str, Any] = page.evaluate(SMALL_TARGETS, [scope, THUMB])
+    return measured
+
+
+def _assert_thumb_sized(page: Any, where: str, scope: str | None = None) -> int:
+    measured = _targets(page, scope)
+    assert measured["count"] > 0
+    assert measured["small"] == [], f"targets under {THUMB} px on {where}: {measured['small']}"
+    assert measured["smallest"] >= THUMB
+    return int(measured["count"])
+
+
+def _box(locator: Any) -> dict[str, float]:
+    box: dict[str, float] = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def _in_first_screen(page: Any, locator: Any) -> None:
+    box = _box(locator)
+    height = page.viewport_size["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"{box} not within {height} px"
+
+
+def _scrolled(page: Any) -> float:
+    value: float = page.evaluate("window.scrollY")
+    return value
+
+
+def test_a_phone_participant_writes_in_actions_and_votes_without_scrolling(
+    new_page: Any, artifacts: Path
+) -> None:
+    # GIVEN a board full of Good and Bad notes, one action, and a participant on a phone
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "Phone retro", votes=3)
+    for index in range(6):
+        add_note(owner, "GOOD", f"Good thing number {index}: the longer the note, the taller")
+        add_note(owner, "BAD", f"Bad thing number {index}: it takes room on a narrow screen")
+    add_note(owner, "ACTION", "Book the room for the next retro")
+    phone = open_board(new_page, url, viewport=PHONE)
+
+    # THEN the columns are tabs, one column shown, each tab with its count
+    tabs = phone.get_by_role("tablist", name="Columns")
+    expect(tabs).to_be_visible()
+    expect(tabs.get_by_role("tab")).to_have_count(3)
+    actions_tab = tabs.get_by_role("tab", name=re.compile(r"^Actions"))
+    expect(actions_tab).to_contain_text("1")
+    expect(column(phone, "BAD")).to_be_hidden()
+
+    # WHEN they tap Actions: the Actions column is on the first screen, the others hidden
+    actions_tab.click()
+    expect(actions_tab).to_have_attribute("aria-selected", "true")
+    expect(column(phone, "GOOD")).to_be_hidden()
+    expect(column(phone, "BAD")).to_be_hidden()
+    composer = phone.locator('[data-retro="composer-ACTION"]')
+    _in_first_screen(phone, composer)
+    # ... they write an action and vote for the owner's, and never scroll
+    composer.fill("Try a silent brainstorm first")
+    composer.press("Enter")
+    expect(note(phone, "ACTION", "Try a silent brainstorm first")).to_be_visible()
+    vote = note(phone, "ACTION", "Book the room").get_by_role("button", name="Vote for this note")
+    _in_first_screen(phone, vote)
+    vote.click()
+    expect(votes_left(phone)).to_contain_text("2 of 3 votes left")
+    expect(note(owner, "ACTION", "Book the room").locator(".vote-count")).to_have_text(
+        "1", timeout=LIVE_MS
+    )
+    assert _scrolled(phone) == 0
+    # The vote buttons and every other target are thumb-sized (measured)
+    assert _box(vote)["width"] >= THUMB and _box(vote)["height"] >= THUMB
+    _assert_thumb_sized(phone, "the board on a phone")
+    phone.locator("h1").click()
+    phone.screenshot(path=artifacts / "board-phone-actions.png", full_page=True)
+    assert_accessible(phone, "the board on a phone, Actions tab")
+
+    # The tabs follow the arrow keys (ARIA tabs pattern)
+    actions_tab.focus()
+    phone.keyboard.press("ArrowRight")
+    good_tab = tabs.get_by_role("tab", name=re.compile(r"^Good"))
+    expect(good_tab).to_be_focused()
+    expect(good_tab).to_have_attribute("aria-selected", "true")
+    expect(column(phone, "GOOD")).to_be_visible()
+
+    # The rest is one tap away: versions, export and the link, folded on a phone
+    tools = phone.get_by_role("button", name="Versions, export, link")
+    expect(phone.get_by_role("button", name="Copy link")).to_be_hidden()
+    tools.click()
+    expect(tools).to_have_attribute("aria-expanded", "true")
+    expect(phone.get_by_role("button", name="Copy link")).to_be_visible()
+    expect(phone.get_by_label("Version", exact=True)).to_be_visible()
+    _assert_thumb_sized(phone, "the board on a phone, tools open")
+    assert_accessible(phone, "the board on a phone, tools open")
+
+    # On a laptop the same board shows its three columns side by side, no tabs
+    expect(owner.get_by_role("tablist")).to_have_count(0)
+    for name in ("GOOD", "BAD", "ACTION"):
+        expect(column(owner, name)).to_be_visible()
+    owner.locator("h1").click()
+    owner.screenshot(path=artifacts / "board-laptop.png", full_page=True)
+    assert_accessible(owner, "the board on a laptop")
+
+
+def test_every_target_of_the_owner_on_a_phone_is_thumb_sized(
+    new_page: Any, artifacts: Path
+) -> None:
+    # GIVEN the owner on a phone, with a note of their own (edit, delete, move) and a timer
+    owner = new_page(viewport=PHONE)
+    expect(owner.get_by_label("Board title")).to_be_visible()
+    _assert_thumb_sized(owner, "the start page on a phone")
+    url = create_board(owner, "Owner on a phone")
+    add_note(owner, "GOOD", "Mine to edit")
+    owner.get_by_role("button", name="Write", exact=True).click()
+    owner.get_by_role("button", name="5 min", exact=True).click()
+    expect(owner.get_by_role("timer")).to_be_visible()
+    owner.get_by_role("button", name="Versions, export, link").click()
+    counted = _assert_thumb_sized(owner, "the owner's board on a phone")
+    assert counted >= 20  # stage bar, timer, tabs, tools, the card's own controls
+    owner.locator("h1").click()
+    owner.screenshot(path=artifacts / "board-phone-owner-meeting.png", full_page=True)
+
+    # The dialogs too
+    owner.get_by_role("button", name="Board settings").click()
+    dialog = owner.get_by_role("dialog", name="Board settings")
+    expect(dialog).to_be_visible()
+    _assert_thumb_sized(owner, "the settings dialog on a phone", "dialog")
+    owner.screenshot(path=artifacts / "dialog-settings-phone.png")
+    assert_accessible(owner, "the settings dialog on a phone")
+    dialog.get_by_role("button", name="Cancel").click()
+    owner.get_by_role("button", name="Start new version").click()
+    dialog = owner.get_by_role("dialog", name="Start a new version")
+    _assert_thumb_sized(owner, "the new version dialog on a phone", "dialog")
+    owner.screenshot(path=artifacts / "dialog-new-version-phone.png")
+    dialog.get_by_role("button", name="Cancel").click()
+    assert url
+
+
+def test_focus_stays_in_the_card_after_the_last_vote(new_page: Any) -> None:
+    owner = new_page(viewport=LAPTOP)
+    create_board(owner, "One vote", votes=1)
+    card = add_note(owner, "GOOD", "The only note")
+    vote = card.get_by_role("button", name="Vote for this note")
+    unvote = card.get_by_role("button", name="Take back a vote")
+    # WHEN the last vote is spent with the keyboard
+    vote.focus()
+    owner.keyboard.press("Space")
+    expect(votes_left(owner)).to_contain_text("0 of 1 votes left")
+    expect(vote).to_be_disabled()
+    # THEN the focus is on the same card's "take back", not thrown to the top of the page
+    expect(unvote).to_be_focused()
+    expect(owner.locator('[data-retro="announcer"]')).to_have_text("No votes left.")
+    # ... and taking it back, the other way round
+    owner.keyboard.press("Space")
+    expect(votes_left(owner)).to_contain_text("1 of 1 votes left")
+    expect(unvote).to_be_disabled()
+    expect(vote).to_be_focused()
+
+
+def test_a_lowered_vote_budget_is_explained(new_page: Any, artifacts: Path) -> None:
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "Budget cut", votes=3)
+    add_note(owner, "GOOD", "Worth three votes")
+    member = open_board(new_page, url, viewport=LAPTOP)
+    for _ in range(3):
+        note(member, "GOOD", "Worth three").get_by_role("button", name="Vote for this note").click()
+    expect(votes_left(member)).to_contain_text("0 of 3 votes left")
+    owner.get_by_role("button", name="Board settings").click()
+    dialog = owner.get_by_role("dialog", name="Board settings")
+    dialog.get_by_label("Votes per person").fill("1")
+    owner.screenshot(path=artifacts / "dialog-settings-laptop.png")
+    dialog.get_by_role("button", name="Save").click()
+    expect(votes_left(member)).to_contain_text("0 of 1 votes left", timeout=LIVE_MS)
+    explained = member.locator('[data-retro="budget-note"]')
+    expect(explained).to_have_text(
+        "You gave 3 votes before the owner set 1 per person. They still count. "
+        "To vote again, take back 3."
+    )
+    assert_accessible(member, "a lowered budget, explained")
+
+
+def test_carried_actions_keep_their_order(new_page: Any) -> None:
+    owner = new_page(viewport=LAPTOP)
+    create_board(owner, "In order")
+    texts = [f"Action {letter}" for letter in "ABCDEFGH"]
+    for text in texts:
+        add_note(owner, "ACTION", text)
+    owner.get_by_role("button", name="Start new version").click()
+    dialog = owner.get_by_role("dialog", name="Start a new version")
+    dialog.get_by_role("button", name="Start version 2").click()
+    select = owner.get_by_label("Version", exact=True)
+    expect(select.locator("option:checked")).to_have_text("Version 2 (live)", timeout=LIVE_MS)
+    cards = column(owner, "ACTION").locator(".note-text")
+    expect(cards).to_have_text(texts)
+    owner.reload()
+    expect(column(owner, "ACTION").locator(".note-text")).to_have_text(texts)
+
+
+def test_a_link_to_a_missing_version_is_corrected_in_the_address_bar(
+    new_page: Any, artifacts: Path
+) -> None:
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "Versions, linked")
+    add_note(owner, "GOOD", "Version one's note")
+    owner.get_by_role("button", name="Start new version").click()
+    owner.get_by_role("dialog").get_by_role("button", name="Start version 2").click()
+    expect(column(owner, "GOOD").locator(".note")).to_have_count(0, timeout=LIVE_MS)
+
+    member = new_page(url[url.index("/#/") :] + "/v/9", viewport=LAPTOP)
+    expect(member.locator("h1.board-title")).to_have_text("Versions, linked")
+    expect(member.get_by_role("alert")).to_contain_text("no version 9")
+    expect(member).to_have_url(url)  # replaced: the address bar shows what is shown
+    expect(member.get_by_label("Version", exact=True).locator("option:checked")).to_have_text(
+        "Version 2 (live)"
+    )
+    # A frozen version's link works, and is what a reviewer sees of a frozen version
+    member.goto(url + "/v/1")
+    expect(member.get_by_role("note")).to_contain_text("Version 1 is frozen")
+    expect(note(member, "GOOD", "Version one's note")).to_be_visible()
+    member.locator("h1").click()
+    member.screenshot(path=artifacts / "frozen-version.png", full_page=True)
+    assert_accessible(member, "a frozen version")
+
+
+def test_the_json_export_downloads_and_the_markdown_dates_read_well(
+    new_page: Any, tmp_path: Path
+) -> None:
+    owner = new_page(viewport=LAPTOP)
+    create_board(owner, "Exported")
+    add_note(owner, "GOOD", "Worth keeping")
+    add_note(owner, "ACTION", "Do it")
+    group = owner.get_by_role("group", name="Export this version")
+    with owner.expect_download() as info:
+        group.get_by_role("button", name="JSON").click()
+    assert info.value.suggested_filename == "exported-v1.json"
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["board"]["title"] == "Exported"
+    assert [n["text"] for n in document["notes"]] == ["Worth keeping", "Do it"]
+    with owner.expect_download() as info:
+        group.get_by_role("button", name="Markdown").click()
+    info.value.save_as(tmp_path / "exported.md")
+    header = (tmp_path / "exported.md").read_text(encoding="utf-8").splitlines()[2]
+    assert re.fullmatch(r"Version 1 · started \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC", header)
+
+
+def test_unreachable_errors_go_once_live_and_toasts_leave_the_title_clear(
+    new_page: Any, artifacts: Path
+) -> None:
+    for viewport in (LAPTOP, PHONE):
+        page = new_page(viewport=viewport)
+        create_board(page, "Flaky connection")
+        card = add_note(page, "GOOD", "Vote for me offline")
+        status = page.locator('[data-retro="connection"]')
+        page.context.set_offline(True)
+        expect(status).to_have_attribute("data-state", "offline")
+        card.get_by_role("button", name="Vote for this note").click()
+        alert = page.locator(".toast--error", has_text="Can't reach the server")
+        expect(alert).to_be_visible(timeout=10_000)  # after the api's own retries
+        # The toast stands clear of the board's title
+        title, toast = _box(page.locator("h1.board-title")), _box(alert)
+        assert toast["y"] >= title["y"] + title["height"], (title, toast)
+        name = "laptop" if viewport is LAPTOP else "phone"
+        page.screenshot(path=artifacts / f"toast-offline-{name}.png")
+        # WHEN the connection is live again, THEN the stale error goes with it
+        page.context.set_offline(False)
+        expect(status).to_have_attribute("data-state", "live", timeout=LIVE_MS * 3)
+        expect(alert).to_have_count(0, timeout=LIVE_MS)
+
+
+def test_someone_elses_new_note_has_a_calm_moment(new_page: Any) -> None:
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "New notes")
+    member = open_board(new_page, url, viewport=LAPTOP)
+    still = open_board(new_page, url, viewport=LAPTOP)
+    still.emulate_media(reduced_motion="reduce")
+    add_note(member, "GOOD", "Arrives at the others")
+    arrived = note(owner, "GOOD", "Arrives at the others")
+    expect(arrived).to_have_class(re.compile(r"\bnote--arrived\b"), timeout=LIVE_MS)
+    assert arrived.evaluate("(el) => getComputedStyle(el).animationName") == "note-arrive"
+    quiet = note(still, "GOOD", "Arrives at the others")
+    expect(quiet).to_have_class(re.compile(r"\bnote--arrived\b"), timeout=LIVE_MS)
+    assert quiet.evaluate("(el) => getComputedStyle(el).animationName") == "none"
+    assert quiet.evaluate("(el) => getComputedStyle(el).boxShadow") != "none"
+    # ... the moment passes, and one's own note has none
+    expect(arrived).not_to_have_class(re.compile(r"\bnote--arrived\b"), timeout=6000)
+    mine = note(member, "GOOD", "Arrives at the others")
+    assert "note--arrived" not in (mine.get_attribute("class") or "")
+    assert_accessible(owner, "the board with a new note")
+
+
+def test_the_demo_owner_link_opens_the_board_as_its_owner_once(
+    new_page: Any, artifacts: Path
+) -> None:
+    # GIVEN a board and its owner's token (what `retro serve --demo` prints for its board)
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "Demo retro")
+    key = token_key(owner)
+    token = owner.evaluate("(key) => localStorage.getItem(key)", key)
+    board_path = url[url.index("/#/") :]
+    # WHEN someone opens the owner link in another browser on this machine
+    guest = new_page(f"{board_path}?owner={token}", viewport=LAPTOP)
+    # THEN they are the owner, and the token has left the address bar (not in history either)
+    expect(guest.get_by_role("button", name="Board settings")).to_be_visible()
+    expect(guest).to_have_url(url)
+    assert guest.evaluate("location.href") == url
+    assert guest.evaluate("(key) => localStorage.getItem(key)", key) == token
+    expect(guest.locator(".toast")).to_contain_text("You are the demo board's owner")
+    show_column(guest, "GOOD")
+    guest.screenshot(path=artifacts / "demo-owner.png")
+    # ... and the plain link is a participant's, as before
+    stranger = open_board(new_page, url, viewport=LAPTOP)
+    expect(stranger.get_by_role("button", name="Board settings")).to_have_count(0)
+
+
+def test_screenshots_of_the_start_page_at_both_sizes(new_page: Any, artifacts: Path) -> None:
+    for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+        page = new_page(viewport=viewport)
+        expect(page.get_by_label("Board title")).to_be_visible()
+        page.screenshot(path=artifacts / f"start-{name}.png", full_page=True)
+        assert_accessible(page, f"the start page ({name})")
+        assert (artifacts / f"start-{name}.png").stat().st_size > 10_000
