@@ -3,6 +3,10 @@
 Exports carry what the board shows and nothing more: no author, no voter. While a live
 version's stage hides texts or counts, it is not exported at all — a document without texts
 would still order its notes by votes — until the stage moves on.
+
+Actions show whether they are done (`[x]` / `[ ]` in Markdown), who takes them on and how many
+retros they have been carried through; groups are headings in their column (most votes first),
+their notes under them, the ungrouped notes after.
 """
 
 import csv
@@ -89,22 +93,71 @@ def _markdown(board: Board, version: BoardVersion, notes: list[Note]) -> str:
         chosen = [n for n in notes if n.column == column]
         if not chosen:
             lines.append("_No notes._")
-        for note in chosen:
-            text = " ".join(note.text.split())  # one line per note in Markdown
-            votes = f" ({note.votes} vote{'s' if note.votes != 1 else ''})" if note.votes else ""
-            lines.append(f"- {'[ ] ' if column is Column.ACTION else ''}{text}{votes}")
+        groups = _groups(chosen)
+        section: list[str] = []
+        for title, members in groups.values():
+            total = sum(n.votes for n in members)
+            section += [f"### {title} ({_votes(total)})", ""]
+            section += [*(_markdown_note(n) for n in members), ""]
+        loose = [n for n in chosen if n.group_id not in groups]
+        if groups and loose:
+            section += ["### Not grouped", ""]
+        section += [_markdown_note(n) for n in loose]
+        while section and section[-1] == "":
+            section.pop()
+        lines += section
     return "\n".join(lines) + "\n"
+
+
+def _votes(count: int) -> str:
+    return f"{count} vote{'s' if count != 1 else ''}"
+
+
+def _markdown_note(note: Note) -> str:
+    text = " ".join(note.text.split())  # one line per note in Markdown
+    votes = f" ({_votes(note.votes)})" if note.votes else ""
+    if note.column is not Column.ACTION:
+        return f"- {text}{votes}"
+    who = f" — {' '.join(note.who.split())}" if note.who else ""
+    carried = f" (carried {note.carried_count}\u00d7)" if note.carried_count else ""
+    return f"- [{'x' if note.done else ' '}] {text}{who}{votes}{carried}"
+
+
+def _groups(notes: list[Note]) -> dict[str, tuple[str, list[Note]]]:
+    """The groups among `notes` (of one column): id → (title, notes), most votes first."""
+    found: dict[str, tuple[str, list[Note]]] = {}
+    for note in notes:
+        if note.group_id is not None:
+            found.setdefault(note.group_id, (note.group_title or "", []))[1].append(note)
+    ranked = sorted(found.items(), key=lambda kv: (-sum(n.votes for n in kv[1][1]), kv[0]))
+    return dict(ranked)
 
 
 def _csv(notes: list[Note]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["column", "text", "votes", "createdAt"])
+    header = ["column", "text", "votes", "createdAt", "done", "who", "carriedCount", "group"]
+    writer.writerow(header)
     for note in notes:
-        # A leading = + - @ makes spreadsheets run the cell as a formula: quote it as text.
-        text = "'" + note.text if note.text[:1] in {"=", "+", "-", "@"} else note.text
-        writer.writerow([note.column.value, text, note.votes, iso(note.created_at)])
+        done = ("true" if note.done else "false") if note.column is Column.ACTION else ""
+        writer.writerow(
+            [
+                note.column.value,
+                _cell(note.text),
+                note.votes,
+                iso(note.created_at),
+                done,
+                _cell(note.who or ""),
+                note.carried_count,
+                _cell(note.group_title or ""),
+            ]
+        )
     return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """A leading = + - @ makes spreadsheets run the cell as a formula: quote it as text."""
+    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
 
 
 def _json(board: Board, version: BoardVersion, notes: list[Note]) -> str:
@@ -124,8 +177,21 @@ def _json(board: Board, version: BoardVersion, notes: list[Note]) -> str:
                 "text": n.text,
                 "votes": n.votes,
                 "createdAt": iso(n.created_at),
+                "done": n.done,
+                "who": n.who,
+                "carriedFrom": n.carried_from,
+                "carriedCount": n.carried_count,
+                "groupId": n.group_id,
             }
             for n in notes
+        ],
+        "groups": [
+            {"id": group_id, "column": members[0].column.value, "title": title}
+            | {"votes": sum(n.votes for n in members), "noteIds": [n.id for n in members]}
+            for column in Column
+            for group_id, (title, members) in _groups(
+                [n for n in notes if n.column is column]
+            ).items()
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
