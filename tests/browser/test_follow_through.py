@@ -46,6 +46,11 @@ def test_the_author_moves_a_note_to_another_column_by_keyboard_and_by_drag(new_p
     menu = mine.get_by_role("button", name="Move to Bad")
     expect(menu).to_be_focused()
     expect(mine.get_by_role("button", name="Move to Good")).to_have_count(0)  # not where it is
+    # (arrows walk the choices, as in a menu)
+    owner.keyboard.press("ArrowDown")
+    expect(mine.get_by_role("button", name="Move to Actions")).to_be_focused()
+    owner.keyboard.press("ArrowUp")
+    expect(menu).to_be_focused()
     # (Escape closes the menu and gives the focus back; nothing moves)
     owner.keyboard.press("Escape")
     expect(toggle).to_have_attribute("aria-expanded", "false")
@@ -174,6 +179,29 @@ def test_notes_are_grouped_by_drag_and_by_keyboard_and_the_group_shows_their_vot
         expect(group.locator(".note")).to_have_count(2, timeout=LIVE_MS)
         expect(group.locator('[data-retro="group-votes"]')).to_have_text("2 votes in all")
     expect(out.get_by_role("button", name="Group with…")).to_be_focused()
+
+    # WHEN the member groups two loose notes with the keyboard alone: "Group with…" on one,
+    # past the existing group to the other note (Tab), Enter
+    builds = note(member, "GOOD", "Builds are green again")
+    builds.get_by_role("button", name="Group with…").focus()
+    member.keyboard.press("Enter")
+    expect(builds.get_by_role("button", name="Add to group “Build health”")).to_be_focused()
+    member.keyboard.press("Tab")
+    expect(
+        builds.get_by_role("button", name="Group with “Lunch together on Fridays”")
+    ).to_be_focused()
+    member.keyboard.press("Enter")
+
+    # THEN a second group, named after the other note, holds 3 + 2 votes; with most votes
+    # first it now leads, the first group (2) after it
+    for page in (member, owner):
+        expect(_group(page, "GOOD")).to_have_count(2, timeout=LIVE_MS)
+        lunch = _group(page, "GOOD").filter(has_text="Lunch together on Fridays")
+        expect(lunch.locator(".group-title")).to_have_text("Lunch together on Fridays")
+        expect(lunch.locator('[data-retro="group-votes"]')).to_have_text("5 votes in all")
+    expect(items.first).to_contain_text("Lunch together on Fridays")
+    expect(items.nth(1).locator(".group-title")).to_have_text("Build health")
+    expect(column(owner, "GOOD").locator(".notes").first.locator(":scope > li")).to_have_count(2)
 
 
 def _action(page: Any, text: str) -> Any:

@@ -12,6 +12,7 @@ import { showError } from "../notify.js";
  * @typedef {import("../operations.js").Note} Note
  * @typedef {import("./note.js").Card} Card
  * @typedef {{store: import("../store.js").BoardStore, readOnly: boolean}} ActionContext
+ *   readOnly: a frozen version
  * @typedef {{row: HTMLElement, done: HTMLInputElement, who: HTMLElement,
  *   name: HTMLButtonElement, carried: HTMLElement, busy: boolean, editing: boolean}} ActionRow
  */
@@ -42,7 +43,10 @@ export function updateAction(card, note, context) {
   // A click on its way to the server keeps the box as the person set it.
   if (!row.busy) row.done.checked = note.done;
   row.done.disabled = context.readOnly;
-  row.name.hidden = context.readOnly || row.editing;
+  // While texts are hidden the server keeps "who" to itself too (it is text): naming someone
+  // then would seem to do nothing.
+  const whoHidden = !context.readOnly && Boolean(context.store.live?.textsHidden);
+  row.name.hidden = context.readOnly || row.editing || whoHidden;
   row.name.textContent = note.who ? "Change who" : "Who takes it?";
   row.who.hidden = !note.who || row.editing;
   row.who.textContent = note.who ? `Taken by ${note.who}` : "";

@@ -1,8 +1,8 @@
 // @ts-check
 // A small disclosure menu on a card ("Move to…", "Group with…"): a button that opens a short
 // list of buttons. A list of buttons rather than a <select>: a closed select changes on each
-// arrow key, which would act at every key press. Escape closes and gives the focus back;
-// tabbing or clicking away closes it.
+// arrow key, which would act at every key press. Arrows or Tab walk the choices; Escape closes
+// and gives the focus back; tabbing or clicking away closes it.
 
 import { h } from "../dom.js";
 
@@ -77,11 +77,22 @@ export function createMenu(label, hookName, described) {
   };
   toggle.addEventListener("click", () => show(Boolean(list.hidden)));
   element.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && !list.hidden) {
+    if (list.hidden) return;
+    if (event.key === "Escape") {
       event.preventDefault();
       event.stopPropagation();
       show(false, true);
+      return;
     }
+    // Arrows walk the choices as in a menu; Tab does too, as in any list of buttons.
+    const buttons = [...list.querySelectorAll("button")];
+    const at = buttons.indexOf(/** @type {HTMLButtonElement} */ (document.activeElement));
+    const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[
+      event.key
+    ];
+    if (next === undefined || buttons.length === 0) return;
+    event.preventDefault();
+    buttons[(next + buttons.length) % buttons.length].focus();
   });
   element.addEventListener("focusout", (event) => {
     const next = /** @type {Node | null} */ (event.relatedTarget);
