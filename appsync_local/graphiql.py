@@ -3,9 +3,9 @@
 The page loads React, GraphiQL and the `graphql-ws` client from `node_modules` (through the
 `/graphiql/assets/<name>` routes below, which serve only the files listed in `ASSETS`). Queries
 and mutations go to `/graphql` with the headers of GraphiQL's header editor (pre-filled with the
-server's `graphiql_headers`, by default the API key); subscriptions go over
-graphql-transport-ws with those same headers as the connection payload, so AppSync's
-authorization applies to them too.
+server's `graphiql_headers` — by default the API key — and kept in GraphiQL's storage across
+reloads); subscriptions go over graphql-transport-ws with those same headers as the connection
+payload, so AppSync's authorization applies to them too.
 """
 
 import json
@@ -30,9 +30,16 @@ _MISSING = (
     "package.json), then restart `retro serve`."
 )
 
-_DEFAULT_QUERY = """# Retro's local AppSync. The API key is in the headers below; most fields
-# need a user token instead: run createUser, then set the header
-# "Authorization" to the token it returns.
+# The first document a new GraphiQL shows. Its lines stay short (under 50 characters): at
+# 1280 px the editor is about half the window, and its toolbar covers the right-hand end.
+_DEFAULT_QUERY = """# Local AppSync. The credential in Headers,
+# below, may only run createUser. Any other
+# field answers "Not Authorized" until you:
+#   1. run CreateUser (the ▶ button),
+#   2. copy the token it answers,
+#   3. set in Headers, below:
+#      "Authorization": "<the token>"
+# Headers are kept when you reload this page.
 mutation CreateUser {
   createUser(name: "Explorer") {
     token
@@ -95,12 +102,45 @@ _PAGE = """<!doctype html>
     }}).then((response) => response.json());
   }}
 
+  // Headers persist in GraphiQL's own storage (a pasted token survives a reload). The API
+  // key is the server's and may have changed since (a server started in memory makes a new
+  // one): a kept x-api-key takes the server's value now. Every other header is the person's
+  // (a pasted Authorization stays, even where the server pre-fills another).
+  const freshKey = (config.defaultHeaders || {{}})["x-api-key"];
+  function withKey(text) {{
+    try {{
+      const headers = JSON.parse(text);
+      if (!freshKey || !headers || typeof headers !== "object") return text;
+      if (!("x-api-key" in headers) || headers["x-api-key"] === freshKey) return text;
+      headers["x-api-key"] = freshKey;
+      return JSON.stringify(headers, null, 2);
+    }} catch (error) {{
+      return text; // half-typed headers: left as they are
+    }}
+  }}
+  // GraphiQL finds its open tab again by the last headers it stored ("graphiql:headers"),
+  // but drops that key once loaded: from the second reload on, the tab was not found and a
+  // new one opened with the default headers. The open tab's headers are put back first.
+  try {{
+    const kept = localStorage.getItem("graphiql:headers");
+    if (kept) localStorage.setItem("graphiql:headers", withKey(kept));
+    const tabs = JSON.parse(localStorage.getItem("graphiql:tabState") || "null");
+    if (tabs && Array.isArray(tabs.tabs)) {{
+      for (const tab of tabs.tabs) if (tab.headers) tab.headers = withKey(tab.headers);
+      localStorage.setItem("graphiql:tabState", JSON.stringify(tabs));
+      const open = tabs.tabs[tabs.activeTabIndex];
+      if (open && open.headers) localStorage.setItem("graphiql:headers", open.headers);
+    }}
+  }} catch (error) {{
+    // storage unreadable: GraphiQL starts from its defaults
+  }}
+
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {{
       fetcher,
       defaultQuery: config.defaultQuery,
       defaultHeaders: JSON.stringify(config.defaultHeaders, null, 2),
-      shouldPersistHeaders: false,
+      shouldPersistHeaders: true,
       defaultEditorToolsVisibility: "headers",
     }}),
   );

@@ -76,3 +76,94 @@ def test_graphiql_offline_query_and_subscription(
     else:
         raise AssertionError("the subscription result never reached GraphiQL")
     assert outside == []
+
+
+HEADERS_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
+
+
+def _headers(page: Any) -> str:
+    text: str = page.evaluate(
+        f"() => document.querySelector({HEADERS_EDITOR!r}).CodeMirror.getValue()"
+    )
+    return text
+
+
+def test_graphiql_explains_the_token_in_view_and_keeps_pasted_headers(
+    fake_server: LiveServer,
+) -> None:
+    with launched_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{fake_server.url}/graphiql")
+        page.wait_for_selector(".graphiql-query-editor .CodeMirror", timeout=20000)
+        # The first document says what to do before anything but createUser answers...
+        document = page.evaluate(
+            "() => document.querySelector('.graphiql-query-editor .CodeMirror')"
+            ".CodeMirror.getValue()"
+        )
+        assert "createUser" in document and '"Not Authorized"' in document
+        assert '"Authorization": "<the token>"' in document
+        # ... and every line of it is in view, none under the editor's toolbar, at 1280 px.
+        clipped = page.evaluate(
+            """() => {
+                const toolbar = document.querySelector('.graphiql-toolbar');
+                const left = toolbar.getBoundingClientRect().left;
+                const lines = [...document.querySelectorAll(
+                    '.graphiql-query-editor .CodeMirror-line > span')];
+                return {count: lines.length, clipped: lines
+                    .filter((line) => line.getBoundingClientRect().right > left)
+                    .map((line) => line.textContent)};
+            }"""
+        )
+        assert clipped["count"] >= 10 and clipped["clipped"] == []
+        # A token pasted into the headers is still there after a reload (GraphiQL's storage).
+        assert "x-api-key" in _headers(page)
+        key = fake_server.api_key
+        headers = f'{{\n  "x-api-key": "{key}",\n  "Authorization": "user.secret"\n}}'
+        page.evaluate(
+            f"(text) => document.querySelector({HEADERS_EDITOR!r}).CodeMirror.setValue(text)",
+            headers,
+        )
+        page.wait_for_timeout(600)  # GraphiQL stores the headers after a short debounce
+        page.reload()
+        page.wait_for_selector(HEADERS_EDITOR, timeout=20000)
+        kept = _headers(page)
+        assert '"Authorization": "user.secret"' in kept and fake_server.api_key in kept
+        page.reload()  # ... and after the next (GraphiQL alone forgot them there)
+        page.wait_for_selector(HEADERS_EDITOR, timeout=20000)
+        assert '"Authorization": "user.secret"' in _headers(page)
+        # A kept API key that is not this server's (it restarted in memory) is replaced.
+        page.evaluate(
+            """(key) => {
+                for (const name of ['graphiql:headers', 'graphiql:tabState']) {
+                    const text = localStorage.getItem(name);
+                    if (text) localStorage.setItem(name, text.split(key).join('stale-key'));
+                }
+            }""",
+            fake_server.api_key,
+        )
+        page.reload()
+        page.wait_for_selector(HEADERS_EDITOR, timeout=20000)
+        kept = _headers(page)
+        assert "stale-key" not in kept and fake_server.api_key in kept
+        assert '"Authorization": "user.secret"' in kept
+
+
+def test_retros_graphiql_keeps_a_pasted_token_over_its_own_default(live_server: LiveServer) -> None:
+    """Retro's GraphiQL pre-fills Authorization (the public credential): a user token pasted in
+    its place is the person's, and a reload keeps it."""
+    with launched_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{live_server.url}/graphiql")
+        page.wait_for_selector(HEADERS_EDITOR, timeout=20000)
+        default = _headers(page)
+        assert '"Authorization"' in default
+        pasted = '{\n  "Authorization": "user.secret"\n}'
+        page.evaluate(
+            f"(text) => document.querySelector({HEADERS_EDITOR!r}).CodeMirror.setValue(text)",
+            pasted,
+        )
+        page.wait_for_timeout(600)  # GraphiQL stores the headers after a short debounce
+        for _ in range(2):
+            page.reload()
+            page.wait_for_selector(HEADERS_EDITOR, timeout=20000)
+            assert _headers(page) == pasted
