@@ -17,6 +17,7 @@ from tests.browser.board_page import (
     note,
     open_board,
 )
+from tests.browser.meeting_page import go_to_stage, set_meeting_settings
 
 pytestmark = pytest.mark.browser
 
@@ -330,3 +331,52 @@ def test_actions_are_done_live_and_only_open_ones_are_carried_with_their_count_a
     expect(live_row.nth(cells["Done"] - 1)).to_have_text("1")
     expect(live_row.nth(cells["Still open"] - 1)).to_have_text("0")
     expect(live_row.nth(cells["Oldest open action"] - 1)).to_have_text("none open")
+
+
+def test_the_stage_decides_what_may_be_moved_and_grouped_and_hides_group_titles(
+    new_page: Any,
+) -> None:
+    # GIVEN a board that hides notes while writing, with a group of two notes and a loose one
+    owner = new_page()
+    url = create_board(owner, "Stages and groups")
+    member = open_board(new_page, url)
+    set_meeting_settings(owner, hide_while_writing=True, secret_ballot=False)
+    first = add_note(owner, "GOOD", "Retro notes were useful")
+    second = add_note(owner, "GOOD", "Useful notes again")
+    add_note(owner, "GOOD", "A loose one")
+    second.drag_to(first.locator(".note-text"))
+    expect(_group(member, "GOOD").locator(".group-title")).to_have_text(
+        "Retro notes were useful", timeout=LIVE_MS
+    )
+
+    # WHEN the facilitator moves to Write: the texts are hidden from the others
+    go_to_stage(owner, "Write")
+
+    # THEN the participant sees the group, its title hidden too, its cards face down
+    expect(_group(member, "GOOD").locator(".group-title")).to_have_text(
+        "Group (title hidden)", timeout=LIVE_MS
+    )
+    expect(_group(member, "GOOD").locator(".note--face-down")).to_have_count(2)
+    # ... and nobody is offered grouping (the server refuses it while texts are hidden), while
+    # the author may still move a note (every column is open for writing)
+    # (a group's title is text like any other: hidden from its maker too, whose notes show)
+    expect(_group(owner, "GOOD").locator(".group-title")).to_have_text("Group (title hidden)")
+    expect(note(owner, "GOOD", "Useful notes again")).to_be_visible()
+    loose = note(owner, "GOOD", "A loose one")
+    expect(column(owner, "GOOD").get_by_role("button", name="Group with…")).to_have_count(0)
+    expect(column(owner, "GOOD").get_by_role("button", name="Take out of group")).to_have_count(0)
+    expect(loose.get_by_role("button", name="Move to…")).to_be_visible()
+
+    # WHEN the facilitator moves to Vote: the texts are revealed, Good is closed for writing
+    go_to_stage(owner, "Vote")
+
+    # THEN the title is back for everyone, grouping is open again, moving out of Good is not
+    expect(_group(member, "GOOD").locator(".group-title")).to_have_text(
+        "Retro notes were useful", timeout=LIVE_MS
+    )
+    expect(
+        note(member, "GOOD", "A loose one").get_by_role("button", name="Group with…")
+    ).to_be_visible()
+    expect(loose.get_by_role("button", name="Group with…")).to_be_visible()
+    expect(loose.get_by_role("button", name="Move to…")).to_be_hidden()
+    assert_accessible(member, "a group in the Vote stage")
