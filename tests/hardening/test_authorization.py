@@ -34,7 +34,16 @@ from resolvers.authorizer import ANONYMOUS_TOKEN
 from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
 
-from .conftest import ROOT, User, World, board_state, new_user, new_world, raw_request
+from .conftest import (
+    ROOT,
+    User,
+    World,
+    add_note,
+    board_state,
+    new_user,
+    new_world,
+    raw_request,
+)
 
 OK, R401, UNAUTHORIZED, FORBIDDEN, CONFLICT = "ok", "401", "unauthorized", "forbidden", "conflict"
 CALLERS = ("none", "anonymous", "stranger", "participant", "owner")
@@ -45,6 +54,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "Query.board":                 (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Query.me":                    (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Query.participation":         (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Query.trend":                 (R401, UNAUTHORIZED, OK,        OK,        OK),
     "User.boards":                 (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Board.version":               (R401, UNAUTHORIZED, OK,        OK,        OK),
     "BoardVersion.export":         (R401, UNAUTHORIZED, OK,        OK,        OK),
@@ -62,6 +72,11 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "Mutation.startTimer":         (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
     "Mutation.extendTimer":        (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
     "Mutation.stopTimer":          (R401, UNAUTHORIZED, FORBIDDEN, FORBIDDEN, OK),
+    # the follow-through: a team's agreement, so anyone with the link
+    "Mutation.updateAction":       (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Mutation.groupNotes":         (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Mutation.renameGroup":        (R401, UNAUTHORIZED, OK,        OK,        OK),
+    "Mutation.ungroupNote":        (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onNoteAdded":    (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onNoteUpdated":  (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onNoteDeleted":  (R401, UNAUTHORIZED, OK,        OK,        OK),
@@ -69,6 +84,7 @@ MATRIX: dict[str, tuple[str, str, str, str, str]] = {
     "Subscription.onBoardDeleted": (R401, UNAUTHORIZED, OK,        OK,        OK),
     "Subscription.onVersionStarted": (R401, UNAUTHORIZED, OK,      OK,        OK),
     "Subscription.onVersionChanged": (R401, UNAUTHORIZED, OK,      OK,        OK),
+    "Subscription.onGroupChanged": (R401, UNAUTHORIZED, OK,        OK,        OK),
 }
 # fmt: on
 
@@ -82,6 +98,30 @@ class Probe:
     variables: Callable[[World], dict[str, Any]] = lambda w: {"b": w.board, "n": w.note}
     # the anonymous credential cannot reach a nested field through `me`/`board`: another way in
     anonymous_document: str | None = None
+    # what the world needs first (an action to tick off, a group to rename), made by its owner
+    prepare: Callable[[LiveServer, World], World] | None = None
+
+
+def _with_action(server: LiveServer, world: World) -> World:
+    """The world with its note an ACTION (the participant's, as the GOOD one was)."""
+    action = add_note(server, world.participant.token, world.board, "an action", "ACTION")
+    return World(world.owner, world.participant, world.stranger, world.board, action)
+
+
+def _with_group(server: LiveServer, world: World) -> World:
+    """The world with its note in a group (`g`), grouped by the owner."""
+    data = server.data(
+        'mutation($b: ID!, $n: ID!) { groupNotes(input: {boardId: $b, noteIds: [$n], title: "G"})'
+        " { id } }",
+        {"b": world.board, "n": world.note},
+        token=world.owner.token,
+    )
+    world.extra["g"] = data["groupNotes"]["id"]
+    return world
+
+
+def _variables(world: World) -> dict[str, Any]:
+    return {"b": world.board, "n": world.note, **world.extra}
 
 
 BOARD_ARGS = "query($b: ID!)"
@@ -141,6 +181,34 @@ PROBES: dict[str, Probe] = {
     "Mutation.unvote": Probe(
         "mutation($b: ID!, $n: ID!) { unvote(boardId: $b, noteId: $n) { id votes } }", ("unvote",)
     ),
+    "Query.trend": Probe(
+        f"{BOARD_ARGS} {{ trend(boardId: $b) {{ boardId versions {{ number actionsOpen }} }} }}",
+        ("trend",),
+    ),
+    "Mutation.updateAction": Probe(
+        "mutation($b: ID!, $n: ID!) { updateAction(input: {boardId: $b, id: $n, done: true, "
+        'who: "Ana"}) { id done who } }',
+        ("updateAction",),
+        prepare=_with_action,
+    ),
+    "Mutation.groupNotes": Probe(
+        "mutation($b: ID!, $n: ID!) { groupNotes(input: {boardId: $b, noteIds: [$n], "
+        'title: "Probe"}) { id noteIds } }',
+        ("groupNotes",),
+    ),
+    "Mutation.renameGroup": Probe(
+        'mutation($b: ID!, $g: ID!) { renameGroup(input: {boardId: $b, id: $g, title: "R"}) '
+        "{ id title } }",
+        ("renameGroup",),
+        _variables,
+        prepare=_with_group,
+    ),
+    "Mutation.ungroupNote": Probe(
+        "mutation($b: ID!, $n: ID!) { ungroupNote(input: {boardId: $b, noteId: $n}) { id "
+        "noteIds } }",
+        ("ungroupNote",),
+        prepare=_with_group,
+    ),
     "Mutation.setStage": Probe(
         "mutation($b: ID!) { setStage(input: {boardId: $b, stage: WRITE}) { id stage } }",
         ("setStage",),
@@ -196,6 +264,14 @@ KEYED: dict[str, str] = {
     "id timer { running } } }",
     "Mutation.deleteBoard": "mutation($b: ID!, $k: String) { deleteBoard(id: $b, "
     "clientRequestId: $k) { id } }",
+    "Mutation.updateAction": "mutation($b: ID!, $n: ID!, $k: String) { updateAction(input: "
+    "{boardId: $b, id: $n, done: true, clientRequestId: $k}) { id done } }",
+    "Mutation.groupNotes": "mutation($b: ID!, $n: ID!, $k: String) { groupNotes(input: "
+    '{boardId: $b, noteIds: [$n], title: "K", clientRequestId: $k}) { id noteIds } }',
+    "Mutation.renameGroup": "mutation($b: ID!, $g: ID!, $k: String) { renameGroup(input: "
+    '{boardId: $b, id: $g, title: "K", clientRequestId: $k}) { id title } }',
+    "Mutation.ungroupNote": "mutation($b: ID!, $n: ID!, $k: String) { ungroupNote(input: "
+    "{boardId: $b, noteId: $n, clientRequestId: $k}) { id noteIds } }",
 }
 
 ERROR_OUTCOMES = {
@@ -310,6 +386,8 @@ def test_http_field(
         if mutation
         else shared_world
     )
+    if probe.prepare is not None:
+        world = probe.prepare(live_server, world)
     owner = users["owner"].token
     before = board_state(live_server, owner, world.board)
     assert outcome_over_http(live_server, probe, caller, users, world) == expected
@@ -400,11 +478,13 @@ def test_http_field_with_a_key(
     """As `test_http_field`, with a clientRequestId; an allowed call sent again is answered the
     same and changes nothing more (a refused one stays refused)."""
     world = new_world(live_server, users["owner"], users["participant"], users["stranger"])
+    if (prepare := PROBES[field].prepare) is not None:
+        world = prepare(live_server, world)
     owner = users["owner"].token
     probe = Probe(
         KEYED[field],
         PROBES[field].path,
-        lambda w: {"b": w.board, "n": w.note, "k": f"probe-{w.note}"},
+        lambda w: {**_variables(w), "k": f"probe-{w.note}"},
     )
     before = board_state(live_server, owner, world.board)
     assert outcome_over_http(live_server, probe, caller, users, world) == expected
