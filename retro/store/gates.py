@@ -32,6 +32,7 @@ __all__ = [
     "meeting_rev",
     "meeting_unchanged",
     "version_check",
+    "with_room_for_a_note",
 ]
 
 BOARD_MIRROR = "cv_"  # the prefix of the live version's attributes on the board item
@@ -122,4 +123,14 @@ def meeting_unchanged(rev: int) -> Condition:
         else "attribute_exists(pid) AND attribute_not_exists(frozen_at) AND #rev = :rev",
         names={"#rev": _NAMES["#rev"]},
         values={":rev": rev},
+    )
+
+
+def with_room_for_a_note(condition: Condition, limit: int) -> Condition:
+    """`condition` on a version item, and fewer than `limit` notes counted on it (a version
+    counted before `t_notes` existed has no count: it is let in)."""
+    return Condition(
+        f"({condition.expression}) AND (attribute_not_exists(#t_notes) OR #t_notes < :t_limit)",
+        names={**condition.names, "#t_notes": "t_notes"},
+        values={**condition.values, ":t_limit": limit},
     )

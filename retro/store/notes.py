@@ -1,6 +1,7 @@
 """The notes part of `Store`: a version's notes, and writes to notes of a live version only."""
 
 from collections.abc import Collection
+from dataclasses import replace
 
 from retro.errors import ConflictError, NotFoundError, RetroError, UnavailableError
 from retro.models import Column, Note, Stage
@@ -9,7 +10,8 @@ from retro.store.actions import Action, Delete, Put, Update
 from retro.store.base import StoreBase, Written, frozen
 from retro.store.changes import Idempotency, NoteChanges
 from retro.store.failures import TransactionFailed
-from retro.store.gates import VersionClosed
+from retro.store.gates import VersionClosed, with_room_for_a_note
+from retro.store.pagereads import MAX_NOTES_PER_VERSION
 from retro.store.records import Vote, ballot_step, note_changes, note_item, to_note, to_vote
 from retro.store.tallies import changed, delta, note_state_is, version_step
 
@@ -50,16 +52,29 @@ class NotesStore(StoreBase):
         once: Idempotency | None = None,
         stages: Collection[Stage] | None = None,
     ) -> Written:
-        """Add a note to a live version (in one of `stages`, if given: else VersionClosed);
-        on a replay, the earlier note's id."""
+        """Add a note to a live version (in one of `stages`, if given: else VersionClosed)
+        that holds fewer than MAX_NOTES_PER_VERSION notes (else ConflictError naming the
+        limit); on a replay, the earlier note's id."""
+        step = version_step(note, stages, delta(None, note))
+        assert step.condition is not None  # version_step always conditions it
+        room = with_room_for_a_note(step.condition, MAX_NOTES_PER_VERSION)
+        closed = frozen(note.version_id) if stages is None else VersionClosed(note.version_id)
+
+        def refused(_: TransactionFailed) -> RetroError:
+            version = self.table.get(keys.version(note.board_id, note.version_id), consistent=True)
+            if version is not None and int(version.get("t_notes", 0)) >= MAX_NOTES_PER_VERSION:
+                return ConflictError(
+                    f"version {note.version_id} holds {MAX_NOTES_PER_VERSION} notes, the most "
+                    f"a version may hold (MAX_NOTES_PER_VERSION = {MAX_NOTES_PER_VERSION}, so "
+                    "that its page stays one response in two rounds): start a new version"
+                )
+            return closed
+
         return self.write_once(
             note.id,
-            [
-                Put(note_item(note), keys.not_exists()),
-                version_step(note, stages, delta(None, note)),
-            ],
+            [Put(note_item(note), keys.not_exists()), replace(step, condition=room)],
             once,
-            refused=frozen(note.version_id) if stages is None else VersionClosed(note.version_id),
+            refused,
         )
 
     def update_note(

@@ -68,6 +68,8 @@ class Probe:
 def note_count(item: Item) -> int | None:
     """The notes a version item counts: the sum of its per-column counts; None on an item
     older than them."""
+    if "t_notes" in item:
+        return int(item["t_notes"])
     counted = [item[name] for name in _COLUMN_COUNTS if name in item]
     return sum(int(n) for n in counted) if counted else None
 

@@ -12,8 +12,9 @@ The difference is computed from the note as read, so the note's write is conditi
 note's counted state being still that (`note_state_is`): a concurrent move or tick is refused
 rather than counted twice.
 
-Stored on the version item as `t_good`, `t_bad`, `t_action`, `t_votes`, `t_carried`, `t_done`
-and `t_open_<age>` (open ACTION notes by how many retros they have been carried through).
+Stored on the version item as `t_good`, `t_bad`, `t_action`, `t_notes` (the three together),
+`t_votes`, `t_carried`, `t_done` and `t_open_<age>` (open ACTION notes by how many retros they
+have been carried through).
 """
 
 from collections import Counter
@@ -44,7 +45,9 @@ OPEN_PREFIX = "t_open_"
 
 def tally(note: Note) -> Counter[str]:
     """What one note contributes to its version's counts."""
-    contributes: Counter[str] = Counter({f"t_{note.column.value.lower()}": 1})
+    # t_notes: all its columns' notes in one attribute, which a condition can compare (the
+    # add-note transaction keeps a version within MAX_NOTES_PER_VERSION: retro.store.notes)
+    contributes: Counter[str] = Counter({f"t_{note.column.value.lower()}": 1, "t_notes": 1})
     contributes["t_votes"] = note.votes
     if note.column is Column.ACTION:
         if note.carried_count > 0:
