@@ -14,9 +14,11 @@ import { showError } from "../notify.js";
  */
 
 const SVG = "http://www.w3.org/2000/svg";
-const WIDTH = 640;
-const HEIGHT = 200;
+const WIDTH = 480;
+const HEIGHT = 180;
 const PAD = { top: 16, right: 12, bottom: 28, left: 32 };
+/** The room a version's label ("v12") takes on the axis. */
+const LABEL_WIDTH = 30;
 /** A burst of changes (votes streaming in) asks for the trend once. */
 const SETTLE_MS = 600;
 
@@ -112,7 +114,9 @@ function drawChart(versions) {
   const plotWidth = WIDTH - PAD.left - PAD.right;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
   const slot = plotWidth / Math.max(versions.length, 1);
-  const barWidth = Math.max(4, Math.min(40, slot * 0.6));
+  const barWidth = Math.max(2, Math.min(40, slot * 0.6));
+  // A long history labels every n-th version only, so that the labels never overlap.
+  const labelEvery = Math.ceil(LABEL_WIDTH / slot);
   /** @param {number} value */
   const y = (value) => PAD.top + plotHeight - (value / top) * plotHeight;
   const done = versions.reduce((sum, v) => sum + v.actionsDone, 0);
@@ -163,6 +167,9 @@ function drawChart(versions) {
         width: barWidth,
         height: doneTop - openTop,
       }),
+    );
+    if (index % labelEvery !== 0) return;
+    chart.append(
       svg(
         "text",
         { class: "trend-axis", x: x + barWidth / 2, y: HEIGHT - 10, "text-anchor": "middle" },
