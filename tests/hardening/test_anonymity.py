@@ -2,8 +2,9 @@
 
 Three people hold a retro over the local AppSync — the owner and two participants — with notes,
 votes, edits, a refused edit, a deleted note, a note the owner removes (moderation), the
-meeting's stage and timer, a rename, a new version, exports in every format and finally the
-board's deletion, while each of them listens to all seven subscriptions of the board over
+meeting's stage and timer, an action ticked off and named, notes grouped, a group renamed and a
+note taken out of it, the trend, a rename, a new version, exports in every format and finally the
+board's deletion, while each of them listens to all eight subscriptions of the board over
 AppSync's realtime protocol. Every HTTP answer (headers and body) and every
 realtime frame is recorded with its receiver; afterwards each is scanned for the user id, the
 token, the token's secret part and the SHA-256 of either (what the table stores) of every
@@ -23,11 +24,16 @@ from tests.conftest import LiveServer
 
 from .conftest import User, raw_request
 
-NOTE = "id boardId versionId column text votes createdAt updatedAt"
+NOTE = (
+    "id boardId versionId column text votes createdAt updatedAt"
+    " done who carriedFrom carriedCount groupId"
+)
+GROUP = "id boardId versionId column title votes noteIds"
 MEETING = """stage textsHidden votesHidden
   timer { endsAt remainingMs durationSeconds advances running }"""
 BOARD = f"""id title createdAt updatedAt settings {{ voteBudget hideWhileWriting secretBallot }}
-  currentVersion {{ id boardId number title createdAt frozenAt {MEETING} notes {{ {NOTE} }} }}
+  currentVersion {{ id boardId number title createdAt frozenAt {MEETING} notes {{ {NOTE} }}
+    groups {{ {GROUP} }} }}
   versions(limit: 20) {{ items {{ id number frozenAt notes {{ {NOTE} }} }} nextToken }}"""
 PAGE = f"""query($b: ID!) {{
   board(id: $b) {{ {BOARD}
@@ -36,6 +42,8 @@ PAGE = f"""query($b: ID!) {{
   participation(boardId: $b) {{ boardId versionId isOwner voteBudget votesUsed votesLeft
     myVotes {{ noteId count }} myNoteIds myNotes {{ id column text }} }}
   me {{ id name createdAt boards(limit: 100) {{ items {{ id title }} nextToken }} }}
+  trend(boardId: $b) {{ boardId versions {{ versionId number title goodNotes badNotes actionNotes
+    votesCast actionsOpened actionsCarried actionsDone actionsOpen oldestOpenActionAge }} }}
 }}"""
 SUBSCRIPTIONS = {
     "onNoteAdded": f"subscription($b: ID!) {{ onNoteAdded(boardId: $b) {{ {NOTE} }} }}",
@@ -47,6 +55,7 @@ SUBSCRIPTIONS = {
       id boardId number title notes { id text votes } } }""",
     "onVersionChanged": f"""subscription($b: ID!) {{ onVersionChanged(boardId: $b) {{
       id boardId number {MEETING} notes {{ {NOTE} }} }} }}""",
+    "onGroupChanged": f"subscription($b: ID!) {{ onGroupChanged(boardId: $b) {{ {GROUP} }} }}",
 }
 # Which subscription each mutation fires (AppSync's @aws_subscribe in the schema).
 FIRES = {
@@ -62,6 +71,10 @@ FIRES = {
     "startTimer": "onVersionChanged",
     "extendTimer": "onVersionChanged",
     "stopTimer": "onVersionChanged",
+    "updateAction": "onNoteUpdated",
+    "groupNotes": "onGroupChanged",
+    "renameGroup": "onGroupChanged",
+    "ungroupNote": "onGroupChanged",
 }
 
 
@@ -208,6 +221,36 @@ def test_nobody_receives_anything_identifying_anybody_else(live_server: LiveServ
             "bea", "ForbiddenError", edit, b=board, n=notes["cy"][1], t="mine now"
         )
         await meeting.refused("owner", "ConflictError", unvote, b=board, n=notes["owner"][0])
+        # the follow-through: anyone ticks an action off and names who; anyone groups notes
+        await meeting.call(
+            "bea",
+            f"""mutation($b: ID!, $n: ID!) {{ updateAction(input: {{boardId: $b, id: $n,
+              done: true, who: "Dee"}}) {{ {NOTE} }} }}""",
+            b=board,
+            n=notes["cy"][1],
+        )
+        grouped = await meeting.call(
+            "cy",
+            f"""mutation($b: ID!, $n: [ID!]!) {{ groupNotes(input: {{boardId: $b, noteIds: $n,
+              title: "Delivery"}}) {{ {GROUP} }} }}""",
+            b=board,
+            n=[notes["bea"][0], notes["owner"][0]],
+        )
+        group = grouped["groupNotes"]["id"]
+        await meeting.call(
+            "bea",
+            f"""mutation($b: ID!, $g: ID!) {{ renameGroup(input: {{boardId: $b, id: $g,
+              title: "Shipping"}}) {{ {GROUP} }} }}""",
+            b=board,
+            g=group,
+        )
+        await meeting.call(
+            "owner",
+            f"""mutation($b: ID!, $n: ID!) {{ ungroupNote(input: {{boardId: $b, noteId: $n}}) {{
+              {GROUP} }} }}""",
+            b=board,
+            n=notes["owner"][0],
+        )
         delete = f"mutation($b: ID!, $n: ID!) {{ deleteNote(boardId: $b, id: $n) {{ {NOTE} }} }}"
         await meeting.refused("cy", "ForbiddenError", delete, b=board, n=notes["bea"][1])
         await meeting.call("bea", delete, b=board, n=notes["bea"][1])
@@ -267,7 +310,7 @@ def test_nobody_receives_anything_identifying_anybody_else(live_server: LiveServ
     events = asyncio.run(asyncio.wait_for(scenario(), 120))
     # every listener got every event (so the scan below covered them all)
     assert events == [meeting.expected_events] * 3, (events, meeting.expected_events)
-    assert meeting.expected_events == 27
+    assert meeting.expected_events == 31
 
     scanned = 0
     for receiver, texts in meeting.received.items():
