@@ -7,7 +7,8 @@ Every transport hands the engine a query text. Before anything runs, `Preparer.p
    resolvers' `selectionSetGraphQL` prints — and refuses more than `max_fields`. Each fragment
    is measured once, so sixteen fragments that each spread the one before twice are refused at
    their size (65,536 fields) without being expanded;
-3. validates it with the API's rules (Strawberry's, the depth limit, introspection).
+3. validates it with the API's rules (graphql-core's, introspection), and words what it finds
+   as AppSync does (`validation`: graphql-java's "Validation error of type ...").
 AppSync documents no token or field limit: both are the local server's (docs/LOCAL.md).
 
 The work runs in worker threads, so no client waits while another's document is read: a small
@@ -45,6 +46,8 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.base import BaseSchema
 from strawberry.schema.schema import validate_document
+
+from appsync_local.validation import appsync_errors, syntax_message, tagged
 
 __all__ = [
     "SMALL_TEXT",
@@ -157,7 +160,7 @@ class Preparer:
         heavy_concurrency: int = 2,
     ) -> None:
         self.schema = schema
-        self.rules = tuple(rules)
+        self.rules = tuple(tagged(rule) for rule in rules)
         self.max_tokens = max_tokens
         self.max_fields = max_fields
         self.suggestions = suggestions
@@ -207,6 +210,10 @@ class Preparer:
                     f"The document has more than {self.max_tokens} tokens "
                     "(the local server's limit)."
                 )
+            else:
+                error = GraphQLError(
+                    syntax_message(error), source=error.source, positions=error.positions
+                )
             return Prepared(None, errors=(error,))
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -238,7 +245,8 @@ class Preparer:
         if not self.suggestions:
             for error in errors:
                 BaseSchema.remove_field_suggestion(error)
-        return tuple(errors)
+        query_type = self.schema.query_type.name if self.schema.query_type else "Query"
+        return appsync_errors(errors, document, query_type)
 
 
 class PreparedDocument(SchemaExtension):

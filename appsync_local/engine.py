@@ -21,6 +21,7 @@ from typing import Any
 from graphql import (
     ASTValidationRule,
     FragmentDefinitionNode,
+    GraphQLError,
     NoSchemaIntrospectionCustomRule,
     OperationType,
     SelectionSetNode,
@@ -47,6 +48,7 @@ from appsync_local.invoke import Invoker
 from appsync_local.nonnull import NonNullGuard
 from appsync_local.pubsub import Broker
 from appsync_local.sdl import ApiDefinition
+from appsync_local.validation import document_error, variable_message
 
 __all__ = [
     "Engine",
@@ -100,6 +102,17 @@ def _unalias(
     if "__typename" in value:
         out.setdefault("__typename", value["__typename"])
     return out
+
+
+def _refuses_the_document(error: GraphQLError) -> bool:
+    """A variable that does not coerce (graphql-core's own error, on no field), as opposed to
+    a field's error."""
+    original = error.original_error
+    return (
+        error.path is None
+        and not error.extensions
+        and (original is None or isinstance(original, GraphQLError))
+    )
 
 
 @dataclass(frozen=True)
@@ -219,25 +232,27 @@ class Engine:
             deadline=asyncio.get_running_loop().time() + self.limits.request_seconds,
         )
 
-    @staticmethod
-    def response(result: ExecutionResult) -> dict[str, Any]:
-        """An execution result as AppSync answers it: `data`, and `errors` if there are any."""
-        default = "ValidationError" if isinstance(result, PreExecutionError) else None
+    def response(self, result: ExecutionResult) -> dict[str, Any]:
+        """An execution result as AppSync answers it: `data`, and `errors` if there are any.
+        Variables that do not coerce refuse the document, in AppSync's words (`validation`)."""
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
-            body["errors"] = [format_error(e, default) for e in result.errors]
+            body["errors"] = [
+                document_error(variable_message(e, self.schema._schema))
+                if _refuses_the_document(e)
+                else format_error(e)
+                for e in result.errors
+            ]
         return body
 
     @staticmethod
     def _refusal(prepared: Prepared) -> dict[str, Any] | None:
-        """AppSync's answer to a document that may not run, before anything runs."""
+        """AppSync's answer to a document that may not run, before anything runs: `data` null
+        and errors without an errorType (`validation.document_error`)."""
         if prepared.problem is not None:
-            return {"data": None, "errors": [appsync_error(prepared.problem, "ValidationError")]}
+            return {"data": None, "errors": [document_error(prepared.problem)]}
         if prepared.errors:
-            return {
-                "data": None,
-                "errors": [format_error(e, "ValidationError") for e in prepared.errors],
-            }
+            return {"data": None, "errors": [document_error(e.message, e) for e in prepared.errors]}
         return None
 
     async def execute(
@@ -305,7 +320,10 @@ class Engine:
         prepared = prepared or await self.prepare(query, operation_name)
         refusal = self._refusal(prepared)
         if refusal is not None:
-            return SubscriptionRefused(errors=refusal["errors"])
+            # on the realtime channel, AppSync's validation errors carry their message only
+            return SubscriptionRefused(
+                errors=[{"message": e["message"]} for e in refusal["errors"]]
+            )
         context = self.context(caller, headers, variables, prepared)
         context.subscribed = asyncio.get_running_loop().create_future()
         stream = await self.schema.subscribe(
@@ -324,7 +342,10 @@ class Engine:
             except StopAsyncIteration:
                 result = ExecutionResult(data=None, errors=None)
             await stream.aclose()
-            errors = self.response(result).get("errors") or [
+            errors = self.response(result).get("errors")
+            if errors and all(_refuses_the_document(e) for e in result.errors or ()):
+                errors = [{"message": e["message"]} for e in errors]  # realtime: message only
+            errors = errors or [
                 {
                     "errorType": "InternalFailure",
                     "message": "The subscription ended before it started.",

@@ -40,8 +40,7 @@ SCHEMA = load_api((ROOT / "schema" / "schema.graphql").read_text(encoding="utf-8
 SANE_STATUSES = {200, 400, 401, 405, 413, 415}
 # errorTypes a client may see: Retro's taxonomy, AppSync's own, and graphql's validation.
 KNOWN_ERROR_TYPES = {
-    None,  # graphql-core's variable coercion errors carry none, as in AppSync
-    "ValidationError",
+    None,  # AppSync's refusals of a document (validation, variables) carry none
     "BadInputError",
     "NotFoundError",
     "ForbiddenError",

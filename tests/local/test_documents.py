@@ -91,11 +91,9 @@ def test_documents_over_the_token_limit_are_refused_unrun(bounded: LiveServer, f
     many_operations = " ".join(f"query q{i} {{ __typename }}" for i in range(1_000))
     for document in (echo(MAX_TOKENS - 8), many_operations):
         error = only_error(bounded.post(document).body)
+        # refused as AppSync refuses a document: no errorType
         assert error == {
             "path": None,
-            "data": None,
-            "errorType": "ValidationError",
-            "errorInfo": None,
             "locations": None,
             "message": f"The document has more than {MAX_TOKENS} tokens "
             "(the local server's limit).",
@@ -109,7 +107,7 @@ def test_operations_over_the_field_limit_are_refused_unrun(bounded: LiveServer, 
     runs = len(fake.EVENTS)
     for document in (doubling(6), doubling(16), doubling(40)):
         error = only_error(bounded.post(document).body)
-        assert error["errorType"] == "ValidationError"
+        assert "errorType" not in error
         assert error["message"] == (
             f"The operation selects more than {MAX_FIELDS} fields with its fragments expanded "
             "(the local server's limit)."

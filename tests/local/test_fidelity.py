@@ -174,3 +174,79 @@ def test_a_start_before_connection_ack_is_ignored(timed_server: LiveServer, fake
             await frames.nothing(0.5)  # no data for "early"
 
     asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+# -- 3. validation errors ----------------------------------------------------------------------
+def test_documents_and_variables_are_refused_in_appsyncs_words(
+    fake_server: LiveServer, fake: Any
+) -> None:
+    """A document that does not validate, or variables that do not coerce: HTTP 200, `data`
+    null, errors of `path`, `locations` and `message` only — no errorType — in graphql-java's
+    words, as AppSync answers (the first case is the AppSync team's own example,
+    graphql/graphql-over-http#81; the others: aws-amplify/learn#417,
+    aws/aws-appsync-community#273 and #406, awslabs/aws-mobile-appsync-sdk-js#83)."""
+
+    def refusal(query: str, variables: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        response = fake_server.post(query, variables)
+        assert response.status == 200
+        assert response.body["data"] is None
+        return response.body["errors"]  # type: ignore[no-any-return]
+
+    def at(line: int, column: int) -> list[dict[str, Any]]:
+        return [{"line": line, "column": column, "sourceName": None}]
+
+    before = fake_server.invocations()
+    assert refusal("{badfield}") == [
+        {
+            "path": None,
+            "locations": at(1, 2),
+            "message": "Validation error of type FieldUndefined: "
+            "Field 'badfield' in type 'Query' is undefined @ 'badfield'",
+        }
+    ]
+    assert refusal('{ shelf(id: "s1") { nope } }') == [
+        {
+            "path": None,
+            "locations": at(1, 21),
+            "message": "Validation error of type FieldUndefined: "
+            "Field 'nope' in type 'Shelf' is undefined @ 'shelf/nope'",
+        }
+    ]
+    assert refusal("query($t: Stamp) { echo(text: $t) }")[0] == {
+        "path": None,
+        "locations": at(1, 11),
+        "message": "Validation error of type UnknownType: Unknown type Stamp",
+    }
+    assert refusal('mutation { addItem(input: {label: "x"}) { id } }') == [
+        {
+            "path": None,
+            "locations": at(1, 27),
+            "message": "Validation error of type WrongType: argument 'input' with value "
+            "'ObjectValue{objectFields=[ObjectField{name='label', value=StringValue{value='x'}}]}'"
+            " is missing required fields '[shelfId]' @ 'addItem'",
+        }
+    ]
+    assert refusal('{ shelf(id: "s1") }')[0]["message"] == (
+        "Validation error of type SubSelectionRequired: "
+        "Sub selection required for type Shelf of field shelf @ 'shelf'"
+    )
+    assert refusal("{ shelf { id } }")[0]["message"] == (
+        "Validation error of type MissingFieldArgument: Missing field argument id @ 'shelf'"
+    )
+    # variables that do not coerce
+    add = "mutation($i: ItemInput!) { addItem(input: $i) { id } }"
+    assert refusal("query($id: ID!) { shelf(id: $id) { id } }", {}) == [
+        {
+            "path": None,
+            "locations": None,
+            "message": "Variable 'id' has coerced Null value for NonNull type 'ID!'",
+        }
+    ]
+    assert refusal(add, {"i": {"shelfId": "s1"}})[0]["message"] == (
+        "Variable 'i' has coerced Null value for NonNull type 'String!'"
+    )
+    assert refusal(add, {"i": {"shelfId": "s1", "label": "x", "size": 1}})[0]["message"] == (
+        "The variables input contains a field that is not defined for input object type "
+        "'ItemInput' "
+    )
+    assert fake_server.invocations() == before  # nothing ran
