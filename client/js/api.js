@@ -16,8 +16,9 @@ import { CREATE_USER } from "./operations.js";
 
 /**
  * GraphQL over fetch, AppSync-shaped. Dispatches `identity` when a new user was created
- * (detail.replaced: an unknown token was replaced), so the realtime connection can
- * re-authenticate with the new token.
+ * (detail.replaced: an unknown token was replaced; detail.forgotten: that token had worked, so
+ * the server no longer knows this browser — a local server restarted without its data), so the
+ * realtime connection can re-authenticate with the new token and the page can say so.
  */
 export class Api extends EventTarget {
   /** @type {import("./config.js").Config} */
@@ -28,6 +29,8 @@ export class Api extends EventTarget {
   #workedKey;
   /** @type {Promise<string> | null} one user creation at a time, shared by concurrent calls */
   #creating = null;
+  /** the server stopped knowing a user it had accepted, in this page's life */
+  #forgotten = false;
 
   /** @param {import("./config.js").Config} config */
   constructor(config) {
@@ -40,6 +43,14 @@ export class Api extends EventTarget {
   /** @returns {string | null} the caller's token, if a user exists yet */
   get token() {
     return localStorage.getItem(this.#storageKey);
+  }
+
+  /**
+   * @returns {boolean} whether, since this page loaded, the server refused for good a token it
+   *   had accepted: it no longer knows this browser's user (nor, likely, its boards)
+   */
+  get forgotten() {
+    return this.#forgotten;
   }
 
   /** @returns {Promise<string>} the caller's token, creating a user on first use */
@@ -78,6 +89,11 @@ export class Api extends EventTarget {
         continue;
       }
       if (isUnauthorized(result)) {
+        if (this.token !== null && this.token !== token) {
+          // Another request replaced the identity meanwhile: this one goes again as the new user.
+          token = this.token;
+          continue;
+        }
         if (this.#worked(token) && refused < REFUSED_PAUSES_MS.length) {
           await pause(REFUSED_PAUSES_MS[refused++]);
           continue;
@@ -85,8 +101,9 @@ export class Api extends EventTarget {
         if (!replaced) {
           // The token is unknown (e.g. the local server restarted on a fresh database).
           replaced = true;
+          const forgotten = this.#worked(token);
           localStorage.removeItem(this.#storageKey);
-          token = await this.#createUser();
+          token = await this.#createUser({ replacing: true, forgotten });
           continue;
         }
       }
@@ -117,9 +134,14 @@ export class Api extends EventTarget {
     if (!this.#worked(token)) localStorage.setItem(this.#workedKey, userOf(token));
   }
 
-  /** @returns {Promise<string>} the new user's token */
-  async #createUser() {
-    const replaced = this.token !== null;
+  /**
+   * @param {{replacing?: boolean, forgotten?: boolean}} [why] a refused token is being replaced;
+   *   it had worked before
+   * @returns {Promise<string>} the new user's token
+   */
+  async #createUser({ replacing = false, forgotten = false } = {}) {
+    const replaced = replacing || this.token !== null;
+    if (forgotten) this.#forgotten = true;
     this.#creating ??= (async () => {
       const headers = { Authorization: ANONYMOUS_TOKEN };
       // No clientRequestId exists for createUser: a second attempt may make a second user,
@@ -134,7 +156,7 @@ export class Api extends EventTarget {
         throw new ApiError(message, result.errors?.[0]?.errorType ?? "");
       }
       localStorage.setItem(this.#storageKey, token);
-      this.dispatchEvent(new CustomEvent("identity", { detail: { replaced } }));
+      this.dispatchEvent(new CustomEvent("identity", { detail: { replaced, forgotten } }));
       return token;
     })().finally(() => {
       this.#creating = null;

@@ -50,7 +50,16 @@ async function main() {
   const realtime = new Realtime(config, () => api.ensureToken());
   // A new identity (the old token was unknown) needs a new realtime connection too.
   api.addEventListener("identity", (event) => {
-    if (/** @type {CustomEvent<{replaced: boolean}>} */ (event).detail.replaced) realtime.restart();
+    const { detail } = /** @type {CustomEvent<{replaced: boolean, forgotten: boolean}>} */ (event);
+    if (detail.replaced) realtime.restart();
+    // The server refused for good a user it had accepted: it lost its data (a local server
+    // restarted in memory). Say so once, instead of leaving the page to fail quietly.
+    if (detail.forgotten) {
+      toast(
+        "The server no longer knows this browser (restarted without its data?): " +
+          "you are a new participant now.",
+      );
+    }
   });
   // A refused connection is usually a stale token: a cheap request renews it if so.
   realtime.addEventListener("problem", () => api.request(WHO_AM_I).catch(() => {}));
