@@ -204,6 +204,21 @@ def test_notes_are_grouped_by_drag_and_by_keyboard_and_the_group_shows_their_vot
     expect(items.nth(1).locator(".group-title")).to_have_text("Build health")
     expect(column(owner, "GOOD").locator(".notes").first.locator(":scope > li")).to_have_count(2)
 
+    # Groups are of their version: a new version starts without them, the frozen one keeps
+    # them with their sums, read-only
+    _start_version(owner, 2)
+    expect(column(member, "GOOD").locator(".note")).to_have_count(0, timeout=LIVE_MS)
+    expect(_group(member, "GOOD")).to_have_count(0)
+    owner.locator("#version-select").select_option("1")
+    frozen = _group(owner, "GOOD")
+    expect(frozen).to_have_count(2)
+    expect(frozen.locator('[data-retro="group-votes"]')).to_have_text(
+        ["5 votes in all", "2 votes in all"]
+    )
+    expect(frozen.get_by_role("button", name="Rename")).to_have_count(0)
+    expect(column(owner, "GOOD").get_by_role("button", name="Group with…")).to_have_count(0)
+    expect(column(owner, "GOOD").get_by_role("button", name="Take out of group")).to_have_count(0)
+
 
 def _action(page: Any, text: str) -> Any:
     return note(page, "ACTION", text)
