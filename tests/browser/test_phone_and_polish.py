@@ -134,12 +134,17 @@ def test_a_phone_participant_writes_in_actions_and_votes_without_scrolling(
     phone.screenshot(path=artifacts / "board-phone-actions.png", full_page=True)
     assert_accessible(phone, "the board on a phone, Actions tab")
 
+    # Someone else's note in a column not on screen: its tab wears a dot until chosen
+    good_tab = tabs.get_by_role("tab", name=re.compile(r"^Good"))
+    add_note(owner, "GOOD", "Arrived while you were in Actions")
+    expect(good_tab).to_have_attribute("data-fresh", "yes", timeout=LIVE_MS)
+    expect(good_tab).to_contain_text("7")
     # The tabs follow the arrow keys (ARIA tabs pattern)
     actions_tab.focus()
     phone.keyboard.press("ArrowRight")
-    good_tab = tabs.get_by_role("tab", name=re.compile(r"^Good"))
     expect(good_tab).to_be_focused()
     expect(good_tab).to_have_attribute("aria-selected", "true")
+    expect(good_tab).not_to_have_attribute("data-fresh", "yes")
     expect(column(phone, "GOOD")).to_be_visible()
 
     # The rest is one tap away: versions, export and the link, folded on a phone

@@ -52,7 +52,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       "button",
       { type: "button", class: "button button--small", hidden: true },
       h("span", { class: "icon", "aria-hidden": "true" }, "⚙"),
-      "Board settings",
+      // On a phone only the gear shows (the name stays for screen readers): the title's row.
+      h("span", { class: "settings-label" }, "Board settings"),
     ),
     copy: h("button", { type: "button", class: "button button--small" }, "Copy link"),
     budget: h("p", { class: "budget", dataset: { retro: "votes-left" } }),
@@ -83,7 +84,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     }),
     columns.element,
   );
-  const arrivals = createArrivals(columns.element, store);
+  const arrivals = createArrivals(columns.element, store, tabs.markFresh);
   /** @type {ExportFormat[]} */
   const formats = ["MARKDOWN", "CSV", "JSON"];
   const exportButtons = formats.map((format) =>
@@ -211,25 +212,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     content.hidden = true;
     message.hidden = false;
     const home = h("a", { href: "#/", class: "button button--primary" }, "Go to the start page");
-    if (store.status === "missing" && api.forgotten) {
-      // The server refused, for good, the user it knew in this tab: it lost its data (a local
-      // server restarted in memory), and this board with it. Say so, and what to do now.
-      forgetBoard(boardId);
-      document.title = "Board not on this server · Retro";
-      const fresh = h("a", { href: "#/", class: "button button--primary" }, "Start a new board");
-      message.replaceChildren(
-        h("h1", {}, "The server no longer knows this board"),
-        h(
-          "p",
-          {},
-          "It no longer knows this browser either: it was probably restarted without its " +
-            "data. You can go on as a new participant: start a new board, or open a link to " +
-            "one the server has.",
-        ),
-        home,
-        fresh,
-      );
-    } else if (store.status === "missing") {
+    if (store.status === "missing") {
       forgetBoard(boardId);
       document.title = "Board not found · Retro";
       message.replaceChildren(

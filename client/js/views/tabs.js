@@ -3,7 +3,8 @@
 // away, so a phone participant writing in Actions never scrolls past every Good and Bad note.
 // On a wide screen the tab bar is hidden and the columns stand side by side as before; the
 // tab roles exist only while the tabs show (ARIA's tabs pattern: arrows, Home and End move
-// between tabs). The chosen tab is kept for the browser tab's session.
+// between tabs). The chosen tab is kept for the browser tab's session. A tab whose column got
+// someone else's note while another was shown wears a dot until it is chosen (`markFresh`).
 
 import { h } from "../dom.js";
 
@@ -20,7 +21,8 @@ const KEY = "retro.tab";
  * @param {Panel[]} panels the columns, in order
  * @param {HTMLElement} container the element holding the columns (gets data-tab)
  * @returns {{element: HTMLElement, setCounts: (counts: Map<Column, number>) => void,
- *   select: (column: Column) => void, destroy: () => void}}
+ *   select: (column: Column) => void, markFresh: (column: Column) => void,
+ *   destroy: () => void}}
  */
 export function createTabs(panels, container) {
   const tabs = panels.map(({ column, name, element }) => {
@@ -51,6 +53,7 @@ export function createTabs(panels, container) {
       const chosen = tab.dataset.column === column;
       tab.setAttribute("aria-selected", String(chosen));
       tab.tabIndex = chosen ? 0 : -1;
+      if (chosen) delete tab.dataset.fresh;
       if (chosen && focus) tab.focus();
     }
   };
@@ -106,10 +109,17 @@ export function createTabs(panels, container) {
     }
   };
 
+  /** @param {Column} column */
+  const markFresh = (column) => {
+    const tab = tabs.find((t) => t.dataset.column === column);
+    if (tab && tab.getAttribute("aria-selected") !== "true") tab.dataset.fresh = "yes";
+  };
+
   const saved = sessionStorage.getItem(KEY);
   const first = panels.find((panel) => panel.column === saved) ?? panels[0];
   select(first.column);
   apply();
   media.addEventListener("change", apply);
-  return { element, setCounts, select, destroy: () => media.removeEventListener("change", apply) };
+  const destroy = () => media.removeEventListener("change", apply);
+  return { element, setCounts, select, markFresh, destroy };
 }
