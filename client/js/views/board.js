@@ -212,7 +212,25 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     content.hidden = true;
     message.hidden = false;
     const home = h("a", { href: "#/", class: "button button--primary" }, "Go to the start page");
-    if (store.status === "missing") {
+    if (store.status === "missing" && api.forgotten) {
+      // The server refused, for good, the user it knew in this tab: it lost its data (a local
+      // server restarted in memory), and this board with it. Say so, and what to do now.
+      forgetBoard(boardId);
+      document.title = "Board not on this server · Retro";
+      const fresh = h("a", { href: "#/", class: "button button--primary" }, "Start a new board");
+      message.replaceChildren(
+        h("h1", {}, "The server no longer knows this board"),
+        h(
+          "p",
+          {},
+          "It no longer knows this browser either: it was probably restarted without its " +
+            "data. You can go on as a new participant: start a new board, or open a link to " +
+            "one the server has.",
+        ),
+        home,
+        fresh,
+      );
+    } else if (store.status === "missing") {
       forgetBoard(boardId);
       document.title = "Board not found · Retro";
       message.replaceChildren(
