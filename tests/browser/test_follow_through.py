@@ -395,3 +395,42 @@ def test_the_stage_decides_what_may_be_moved_and_grouped_and_hides_group_titles(
     expect(loose.get_by_role("button", name="Group with…")).to_be_visible()
     expect(loose.get_by_role("button", name="Move to…")).to_be_hidden()
     assert_accessible(member, "a group in the Vote stage")
+
+
+def test_the_follow_through_views_are_accessible_in_dark_mode_too(new_page: Any) -> None:
+    # GIVEN a board with a group, a done action, a carried one with who takes it, the trend open
+    owner = new_page()
+    create_board(owner, "Dark follow-through")
+    first = add_note(owner, "BAD", "Deploys are slow")
+    second = add_note(owner, "BAD", "Deploys fail on Fridays")
+    second.drag_to(first.locator(".note-text"))
+    expect(_group(owner, "BAD")).to_have_count(1)
+    add_note(owner, "ACTION", "Cache the dependencies")
+    add_note(owner, "ACTION", "No deploys on Fridays")
+    _action(owner, "No deploys on Fridays").get_by_role("checkbox", name="Done").check()
+    expect(_action(owner, "No deploys on Fridays")).to_have_class(re.compile(r"\bnote--done\b"))
+    cache = _action(owner, "Cache the dependencies")
+    cache.get_by_role("button", name="Who takes it?").click()
+    cache.get_by_role("textbox", name="Who takes it on").fill("Kim")
+    cache.get_by_role("textbox", name="Who takes it on").press("Enter")
+    expect(cache.locator('[data-retro="who"]')).to_have_text("Taken by Kim")
+    _start_version(owner, 2)
+    expect(cache.locator('[data-retro="carried"]')).to_contain_text(f"carried 1{TIMES}")
+    add_note(owner, "ACTION", "Done in this one")
+    _action(owner, "Done in this one").get_by_role("checkbox", name="Done").check()
+    owner.get_by_role("button", name="Trend").click()
+    expect(owner.get_by_role("table", name="Counts per version").locator("tbody tr")).to_have_count(
+        2
+    )
+
+    # WHEN the device prefers dark colours, THEN axe finds nothing, as in light
+    assert_accessible(owner, "the follow-through views in light mode")
+    owner.emulate_media(color_scheme="dark")
+    assert_accessible(owner, "the follow-through views in dark mode")
+
+    # Who is cleared with an empty name
+    cache.get_by_role("button", name="Change who").click()
+    cache.get_by_role("textbox", name="Who takes it on").fill("")
+    cache.get_by_role("textbox", name="Who takes it on").press("Enter")
+    expect(cache.locator('[data-retro="who"]')).to_be_hidden()
+    expect(cache.get_by_role("button", name="Who takes it?")).to_be_focused()
