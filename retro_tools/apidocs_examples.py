@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["BOARD_ID", "EXAMPLES", "NOTE_ID", "Example"]
+__all__ = ["BOARD_ID", "EXAMPLES", "GROUP_ID", "NOTE_ID", "Example"]
 
 BOARD_ID = "01m8fhagm700s6ct70phnfk6r90b7wn4cjrd"
 NOTE_ID = "01m8fhagm745sr9r1d9q5wjh0k1b7m2a9xzt"
+GROUP_ID = "01m8fhagm7r4c2x8q6mzkf3hv0d7p9s1wye5"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Example:
 
 
 _NOTE_FIELDS = "id boardId versionId column text votes createdAt updatedAt"
+_GROUP_FIELDS = "id boardId versionId column title votes noteIds"
 # What a client re-renders a meeting from; every mutation that fires onVersionChanged selects it.
 _MEETING_FIELDS = """id
     boardId
@@ -103,6 +105,33 @@ query Participation($boardId: ID!) {
         "What the caller may do on the live version. Ask for it again after your own votes "
         "and notes; no subscription carries it. `myNotes` has your own texts while the board "
         "hides them.",
+    ),
+    "Query.trend": Example(
+        ("trend",),
+        """
+query Trend($boardId: ID!) {
+  trend(boardId: $boardId) {
+    boardId
+    versions {
+      number
+      title
+      frozenAt
+      goodNotes
+      badNotes
+      actionNotes
+      votesCast
+      actionsOpened
+      actionsCarried
+      actionsDone
+      actionsOpen
+      oldestOpenActionAge
+    }
+  }
+}
+""",
+        {"boardId": BOARD_ID},
+        "One request for the whole history, oldest version first: the counts are kept as "
+        "notes and votes change, never recounted. `oldestOpenActionAge` is in retros.",
     ),
     # -- nested fields with arguments ------------------------------------------------------------
     "User.boards": Example(
@@ -326,6 +355,56 @@ mutation Unvote($boardId: ID!, $noteId: ID!) {{
 """,
         {"boardId": BOARD_ID, "noteId": NOTE_ID},
     ),
+    "Mutation.updateAction": Example(
+        ("updateAction",),
+        f"""
+mutation UpdateAction($input: UpdateActionInput!) {{
+  updateAction(input: $input) {{ {_NOTE_FIELDS} done who carriedFrom carriedCount }}
+}}
+""",
+        {
+            "input": {
+                "boardId": BOARD_ID,
+                "id": NOTE_ID,
+                "done": True,
+                "who": "Sam",
+                "clientRequestId": "falcon-done-1",
+            }
+        },
+        "Anyone on the board may tick an action off (`done: false` opens it again) and name "
+        'who takes it on (`who: ""` clears the name). A new version carries only open actions.',
+    ),
+    "Mutation.groupNotes": Example(
+        ("groupNotes",),
+        f"""
+mutation GroupNotes($input: GroupNotesInput!) {{
+  groupNotes(input: $input) {{ {_GROUP_FIELDS} }}
+}}
+""",
+        {"input": {"boardId": BOARD_ID, "noteIds": [NOTE_ID], "title": "Documentation"}},
+        "A new group (give `title`), or more notes for one (give `groupId`). Notes of one "
+        "column, each in no other group.",
+    ),
+    "Mutation.renameGroup": Example(
+        ("renameGroup",),
+        f"""
+mutation RenameGroup($input: RenameGroupInput!) {{
+  renameGroup(input: $input) {{ {_GROUP_FIELDS} }}
+}}
+""",
+        {"input": {"boardId": BOARD_ID, "id": GROUP_ID, "title": "Docs and examples"}},
+    ),
+    "Mutation.ungroupNote": Example(
+        ("ungroupNote",),
+        f"""
+mutation UngroupNote($input: UngroupNoteInput!) {{
+  ungroupNote(input: $input) {{ {_GROUP_FIELDS} }}
+}}
+""",
+        {"input": {"boardId": BOARD_ID, "noteId": NOTE_ID}},
+        "The answer is the group without the note; `noteIds: []` when it was the last (the "
+        "group is gone).",
+    ),
     "Mutation.setStage": Example(
         ("setStage",),
         f"""
@@ -444,5 +523,15 @@ subscription VersionChanged($boardId: ID!) {{
         {"boardId": BOARD_ID},
         "The stage or the timer changed. Re-read the board: a stage change may have revealed "
         "texts or counts.",
+    ),
+    "Subscription.onGroupChanged": Example(
+        ("onGroupChanged",),
+        f"""
+subscription GroupChanged($boardId: ID!) {{
+  onGroupChanged(boardId: $boardId) {{ {_GROUP_FIELDS} }}
+}}
+""",
+        {"boardId": BOARD_ID},
+        "Notes in `noteIds` are in the group; notes that were in it and are not listed left it.",
     ),
 }

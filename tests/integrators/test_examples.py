@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 import websockets
 
-from retro_tools.apidocs_examples import BOARD_ID, EXAMPLES, NOTE_ID
+from retro_tools.apidocs_examples import BOARD_ID, EXAMPLES, GROUP_ID, NOTE_ID
 from tests.conftest import ROOT, LiveServer
 
 EXAMPLES_DIR = ROOT / "examples"
@@ -239,15 +239,18 @@ def test_export_prints_the_live_and_a_frozen_version(live_server: LiveServer, ow
     assert live.returncode == 0 and frozen.returncode == 0, live.stderr + frozen.stderr
     assert live.stdout == exported(live_server, owner, board_id, 2, "MARKDOWN")
     assert "Pairing helped" not in live.stdout  # only ACTION notes carry over
-    assert "- [ ] Automate the release notes\n" in live.stdout
-    assert frozen.stdout == done.stdout  # version 1, now frozen, exports as it was
+    assert "- [ ] Automate the release notes (carried 1\u00d7)\n" in live.stdout
+    # version 1, now frozen, exports as it was — its header now says when it was frozen
+    before, after = done.stdout.splitlines(), frozen.stdout.splitlines()
+    assert after[:2] + after[3:] == before[:2] + before[3:]
+    assert after[2].startswith(before[2] + ", frozen ")
 
     as_csv = run_example(
         live_server, "export_version.py", board_id, "--version", "1", "--format", "csv", token=owner
     )
     assert as_csv.returncode == 0, as_csv.stderr
     assert as_csv.stdout == exported(live_server, owner, board_id, 1, "CSV")
-    assert as_csv.stdout.startswith("column,text,votes,createdAt\n")
+    assert as_csv.stdout.startswith("column,text,votes,createdAt,done,who,carriedCount,group\n")
 
 
 @pytest.mark.parametrize(
@@ -490,6 +493,11 @@ MUTATIONS = [
     "Mutation.updateNote",
     "Mutation.vote",
     "Mutation.unvote",
+    # the follow-through, on the example's ACTION note before it is deleted
+    "Mutation.updateAction",
+    "Mutation.groupNotes",
+    "Mutation.renameGroup",
+    "Mutation.ungroupNote",
     "Mutation.deleteNote",
     # the meeting: the timer first, so the stage change answers with one (stopped) to select
     "Mutation.startTimer",
@@ -562,9 +570,11 @@ def test_every_reference_example_runs_and_subscribers_get_every_field_they_selec
                     live_server.data, example.document, variables, token=owner
                 )
                 assert data[example.path[0]] is not None, key
+                if key == "Mutation.groupNotes":  # the group the next examples name
+                    ids[GROUP_ID] = data["groupNotes"]["id"]
 
             received: Counter[str] = Counter()
-            while sum(received.values()) < 12:
+            while sum(received.values()) < 16:
                 message = await receive()
                 assert message["type"] == "data", message
                 field = EXAMPLES[message["id"]].path[0]
@@ -577,7 +587,8 @@ def test_every_reference_example_runs_and_subscribers_get_every_field_they_selec
     assert received == {
         "Subscription.onBoardUpdated": 1,
         "Subscription.onNoteAdded": 1,
-        "Subscription.onNoteUpdated": 3,  # updateNote, vote, unvote
+        "Subscription.onNoteUpdated": 4,  # updateNote, vote, unvote, updateAction
+        "Subscription.onGroupChanged": 3,  # groupNotes, renameGroup, ungroupNote
         "Subscription.onNoteDeleted": 1,
         "Subscription.onVersionStarted": 1,
         "Subscription.onVersionChanged": 4,  # startTimer, extendTimer, stopTimer, setStage
@@ -746,3 +757,68 @@ def test_guided_retro_lets_the_timer_move_the_stage_on(live_server: LiveServer, 
     assert re.fullmatch(r"waiting \d+ s for the timer \(counted from its answer\)", lines[11])
     assert lines[12] == "stage VOTE (the timer moved it on): every text is readable, to everyone"
     assert lines[-6] == "stage DISCUSS: the counts are revealed"
+
+
+# -- board_trend.py -------------------------------------------------------------------------------
+UPDATE_ACTION = """mutation($b: ID!, $n: ID!, $d: Boolean, $w: String) {
+  updateAction(input: {boardId: $b, id: $n, done: $d, who: $w}) { id boardId done who }
+}"""
+
+
+def test_board_trend_prints_every_version_and_the_open_actions_with_their_age(
+    live_server: LiveServer, owner: str
+) -> None:
+    board_id = new_board(
+        live_server,
+        owner,
+        "Trend retro",
+        ("GOOD", "Pairing helped"),
+        ("BAD", "Slow builds"),
+        ("ACTION", "Automate the release notes"),
+        ("ACTION", "Fix the flaky test"),
+    )
+    page = live_server.data(
+        "query($b: ID!) { board(id: $b) { currentVersion { notes { id text } } } }",
+        {"b": board_id},
+        token=owner,
+    )
+    ids = {n["text"]: n["id"] for n in page["board"]["currentVersion"]["notes"]}
+    live_server.data(VOTE, {"b": board_id, "n": ids["Pairing helped"]}, token=owner)
+    live_server.data(
+        UPDATE_ACTION, {"b": board_id, "n": ids["Fix the flaky test"], "d": True}, token=owner
+    )
+    live_server.data(
+        UPDATE_ACTION,
+        {"b": board_id, "n": ids["Automate the release notes"], "w": "Sam"},
+        token=owner,
+    )
+    for number in (1, 2):
+        live_server.data(
+            "mutation($b: ID!, $f: Int) { startNewVersion(input: {boardId: $b, fromVersion: $f})"
+            " { id } }",
+            {"b": board_id, "f": number},
+            token=owner,
+        )
+    live_server.data(
+        ADD_NOTE % "id",
+        {"i": {"boardId": board_id, "column": "ACTION", "text": "Write it down"}},
+        token=owner,
+    )
+
+    participant = live_server.create_user("Participant")[0]
+    done = run_example(live_server, "board_trend.py", board_id, token=participant)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "Trend retro: 3 versions",
+        "version  good  bad  actions  votes  opened  carried  done  open  oldest open",
+        "      1     1    1        2      1       2        0     1     1  0 retros",
+        "      2     0    0        1      0       0        1     0     1  1 retro",
+        "      3     0    0        2      0       1        1     0     2  2 retros",
+        "",
+        "Open actions (version 3):",
+        "- Automate the release notes (Sam) — open for 2 retros",
+        "- Write it down — open since this retro",
+    ]
+    missing = run_example(live_server, "board_trend.py", "0" * 36, token=participant)
+    assert missing.returncode != 0
+    assert "NotFoundError" in missing.stderr
