@@ -100,7 +100,7 @@ class Meeting:
         self.expected_events = 0  # data frames every listener must get
 
     async def http(self, name: str | None, query: str, variables: dict[str, Any]) -> Any:
-        """A request as `name` (None: with the API key); its answer is recorded for `name`."""
+        """A request as `name` (None: anonymously); its answer is recorded for `name`."""
         headers = {"content-type": "application/json"}
         if name in self.users:
             headers["authorization"] = self.users[name].token

@@ -180,7 +180,7 @@ def test_a_small_request_is_answered_while_an_abusive_one_is_read(
         future = pool.submit(abusive)
         try:
             assert reading.wait(30)
-            assert server.data("{ __typename }") == {"__typename": "Query"}  # the API key
+            assert server.data("{ __typename }") == {"__typename": "Query"}  # anonymously
             order.append("small")
         finally:
             release.set()

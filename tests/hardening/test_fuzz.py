@@ -4,10 +4,10 @@ hypothesis-graphql generates queries and mutations from the very schema the serv
 (`PRELUDE` + `schema/schema.graphql`, as `appsync_local.sdl` builds it) — valid ones and, in
 negative mode, invalid ones — with ids drawn from real boards, notes and versions so that
 generated calls reach the services instead of stopping at "not a valid id". They go over HTTP
-with a user's token, a stranger's token or the API key only. Subscriptions are generated the
-same way (from a schema whose query type is the Subscription type) and sent over AppSync's
-realtime protocol. Raw bodies — bytes, random JSON, wrong types, deep nesting, huge strings,
-unicode edge cases — go at the HTTP endpoint.
+with a user's token, a stranger's token or the anonymous credential only. Subscriptions are
+generated the same way (from a schema whose query type is the Subscription type) and sent over
+AppSync's realtime protocol. Raw bodies — bytes, random JSON, wrong types, deep nesting, huge
+strings, unicode edge cases — go at the HTTP endpoint.
 
 Every answer must be one AppSync could give: a sane status, JSON, no stack trace, no exception
 class name, no AWS or mock words, no `InternalFailure` (a masked crash is still a crash). The
@@ -159,7 +159,7 @@ def _generated(world: dict[str, Any], mode: Mode) -> st.SearchStrategy[str]:
 
 
 def test_generated_operations_over_http(live_server: LiveServer, world: dict[str, Any]) -> None:
-    """Valid queries and mutations (positive mode), as a user, a stranger or the API key."""
+    """Valid queries and mutations (positive mode), as a user, a stranger or anonymously."""
 
     @settings(COMMON, max_examples=400)
     @given(
@@ -171,7 +171,7 @@ def test_generated_operations_over_http(live_server: LiveServer, world: dict[str
         COUNTS["positive"] += 1
         check(response, sent)
         if who == "key":
-            # Only createUser is open to the API key: nothing else may come back with data.
+            # Only createUser is open to `anonymous`: nothing else may come back with data.
             data = response.json().get("data") or {}
             assert {k for k, v in data.items() if v is not None} <= {"createUser"}, data
 
