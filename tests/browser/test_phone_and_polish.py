@@ -214,6 +214,7 @@ def test_focus_stays_in_the_card_after_the_last_vote(new_page: Any) -> None:
     # THEN the focus is on the same card's "take back", not thrown to the top of the page
     expect(unvote).to_be_focused()
     expect(owner.locator('[data-retro="announcer"]')).to_have_text("No votes left.")
+    expect(owner.locator('[data-retro="budget-note"]')).to_be_hidden()  # all spent: no puzzle
     # ... and taking it back, the other way round
     owner.keyboard.press("Space")
     expect(votes_left(owner)).to_contain_text("1 of 1 votes left")

@@ -180,10 +180,10 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     // The owner lowered the budget after this person voted: their votes stand, say why
     // none are left.
     const over = votesUsed - voteBudget;
-    ui.budgetNote.hidden = over < 0;
+    ui.budgetNote.hidden = over <= 0;
     const votes = votesUsed === 1 ? "vote" : "votes";
     ui.budgetNote.textContent =
-      over < 0
+      over <= 0
         ? ""
         : `You gave ${votesUsed} ${votes} before the owner set ${voteBudget} per person. ` +
           `They still count. To vote again, take back ${over + 1}.`;
