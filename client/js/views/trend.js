@@ -28,10 +28,12 @@ const SETTLE_MS = 600;
  */
 export function createTrend(store) {
   const headingId = "trend-heading";
-  const element = h(
-    "section",
-    { class: "trend", id: "trend-panel", "aria-labelledby": headingId, hidden: true },
-  );
+  const element = h("section", {
+    class: "trend",
+    id: "trend-panel",
+    "aria-labelledby": headingId,
+    hidden: true,
+  });
   const button = h("button", {
     type: "button",
     class: "button button--small",
