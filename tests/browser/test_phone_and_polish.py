@@ -244,7 +244,7 @@ def test_a_lowered_vote_budget_is_explained(new_page: Any, artifacts: Path) -> N
     assert_accessible(member, "a lowered budget, explained")
 
 
-def test_carried_actions_keep_their_order(new_page: Any) -> None:
+def test_carried_actions_keep_their_order(new_page: Any, artifacts: Path) -> None:
     owner = new_page(viewport=LAPTOP)
     create_board(owner, "In order")
     texts = [f"Action {letter}" for letter in "ABCDEFGH"]
@@ -252,6 +252,8 @@ def test_carried_actions_keep_their_order(new_page: Any) -> None:
         add_note(owner, "ACTION", text)
     owner.get_by_role("button", name="Start new version").click()
     dialog = owner.get_by_role("dialog", name="Start a new version")
+    owner.screenshot(path=artifacts / "dialog-new-version-laptop.png")
+    assert_accessible(owner, "the new version dialog")
     dialog.get_by_role("button", name="Start version 2").click()
     select = owner.get_by_label("Version", exact=True)
     expect(select.locator("option:checked")).to_have_text("Version 2 (live)", timeout=LIVE_MS)
