@@ -15,6 +15,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInputType,
+    GraphQLList,
     GraphQLNonNull,
     build_schema,
 )
@@ -80,6 +81,8 @@ def _value(kind: GraphQLInputType) -> object:
             for name, f in kind.fields.items()
             if isinstance(f.type, GraphQLNonNull)
         }
+    if isinstance(kind, GraphQLList):
+        return [_value(kind.of_type)]
     if isinstance(kind, GraphQLEnumType):
         return next(iter(kind.values))
     return {"ID": "0" * 36, "String": "x", "Int": 60, "Boolean": False}.get(kind.name, "x")
