@@ -434,3 +434,29 @@ def test_the_follow_through_views_are_accessible_in_dark_mode_too(new_page: Any)
     cache.get_by_role("textbox", name="Who takes it on").press("Enter")
     expect(cache.locator('[data-retro="who"]')).to_be_hidden()
     expect(cache.get_by_role("button", name="Who takes it?")).to_be_focused()
+
+
+def test_a_note_moved_to_another_column_leaves_its_group_for_everyone(new_page: Any) -> None:
+    # GIVEN a group of three Good notes, seen by a participant
+    owner = new_page()
+    url = create_board(owner, "Moving out of a group")
+    member = open_board(new_page, url)
+    first = add_note(owner, "GOOD", "Pairing helped")
+    second = add_note(owner, "GOOD", "Pairing on bugs")
+    third = add_note(owner, "GOOD", "Actually a problem")
+    second.drag_to(first.locator(".note-text"))
+    expect(_group(owner, "GOOD").locator(".note")).to_have_count(2)
+    third.drag_to(first.locator(".note-text"))  # onto a grouped card: into its group
+    expect(_group(member, "GOOD").locator(".note")).to_have_count(3, timeout=LIVE_MS)
+
+    # WHEN its author moves one of them to Bad
+    note(owner, "GOOD", "Actually a problem").get_by_role("button", name="Move to…").click()
+    owner.get_by_role("button", name="Move to Bad").click()
+
+    # THEN for both the group keeps two notes and the moved one stands alone in Bad
+    for page in (owner, member):
+        expect(_group(page, "GOOD").locator(".note")).to_have_count(2, timeout=LIVE_MS)
+        moved = note(page, "BAD", "Actually a problem")
+        expect(moved).to_have_count(1)
+        expect(_group(page, "BAD")).to_have_count(0)
+        expect(moved.get_by_role("button", name="Take out of group")).to_be_hidden()
