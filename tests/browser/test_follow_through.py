@@ -1,6 +1,7 @@
 """Follow-through (issue 14) in two browsers: a note moved between columns by its author (by
 keyboard and by drag), action items marked done live and carried with their count, groups with
-the sum of their votes, and the trend across versions as a chart and a table."""
+the sum of their votes, and the trend across versions as a chart and a table; and the store
+applying group frames on its own."""
 
 import re
 from typing import Any
@@ -460,3 +461,67 @@ def test_a_note_moved_to_another_column_leaves_its_group_for_everyone(new_page: 
         expect(moved).to_have_count(1)
         expect(_group(page, "BAD")).to_have_count(0)
         expect(moved.get_by_role("button", name="Take out of group")).to_be_hidden()
+
+
+# The client's store on its own, with a fake API answering one board page of three Good notes.
+GROUP_STORE = """async () => {
+    const { BoardStore } = await import('/js/store.js');
+    const note = (id) => ({
+        id, boardId: 'b1', versionId: 'v1', column: 'GOOD', text: id, votes: 0,
+        createdAt: 't0', updatedAt: 't0', done: false, who: null, carriedFrom: null,
+        carriedCount: 0, groupId: null,
+    });
+    const page = {
+        board: {
+            id: 'b1', title: 'Fake', createdAt: 't0', updatedAt: 't0',
+            settings: {voteBudget: 5, hideWhileWriting: false, secretBallot: false},
+            currentVersion: {
+                id: 'v1', boardId: 'b1', number: 1, title: null, createdAt: 't0',
+                frozenAt: null, stage: 'FREE', textsHidden: false, votesHidden: false,
+                timer: null, notes: [note('n1'), note('n2'), note('n3')], groups: [],
+            },
+            versions: {items: [{id: 'v1', boardId: 'b1', number: 1, title: null,
+                                createdAt: 't0', frozenAt: null}], nextToken: null},
+        },
+        participation: {
+            boardId: 'b1', versionId: 'v1', isOwner: false, voteBudget: 5, votesUsed: 0,
+            votesLeft: 5, myVotes: [], myNoteIds: [], myNotes: [],
+        },
+    };
+    const api = {requests: 0, request: async () => { api.requests += 1; return page; }};
+    const store = new BoardStore(api, 'b1');
+    await store.load();
+    const group = (noteIds, more = {}) => ({
+        id: 'g1', boardId: 'b1', versionId: 'v1', column: 'GOOD', title: 'T', votes: 0,
+        noteIds, ...more,
+    });
+    const state = () => ({
+        members: [...store.notes.values()].map((n) => n.groupId),
+        groups: [...store.groups.keys()],
+        requests: api.requests,
+    });
+    return {store, group, state};
+}"""
+
+
+def test_the_store_applies_group_frames_as_the_contract_says(new_page: Any) -> None:
+    page = new_page()
+    steps = page.evaluate(
+        f"""async () => {{
+            const {{store, group, state}} = await ({GROUP_STORE})();
+            const seen = [];
+            store.applyGroup(group(['n1', 'n2']));  // made
+            seen.push(state());
+            store.applyGroup(group(['n2', 'n3'], {{title: 'Renamed'}}));  // n1 left, n3 came
+            seen.push([state(), store.groups.get('g1').title]);
+            store.applyGroup(group(['n1'], {{boardId: 'b2'}}));  // another board's: ignored
+            seen.push(state());
+            store.applyGroup(group([]));  // its last note left: gone
+            seen.push(state());
+            return seen;
+        }}"""
+    )
+    assert steps[0] == {"members": ["g1", "g1", None], "groups": ["g1"], "requests": 1}
+    assert steps[1] == [{"members": [None, "g1", "g1"], "groups": ["g1"], "requests": 1}, "Renamed"]
+    assert steps[2] == steps[1][0]
+    assert steps[3] == {"members": [None, None, None], "groups": [], "requests": 1}
