@@ -181,11 +181,17 @@ def _hidden(stage: Stage) -> ConflictError:
 
 
 def _answer(store: Store, board: Board | None, group_id: str, board_id: str = "") -> NoteGroup:
-    """The group as anyone may see it now (empty: its last note left, it is gone)."""
+    """The group as anyone may see it now (empty: its last note left, it is gone).
+
+    What it hides is the stage read after its notes, not the one `board` showed before the
+    write: had the owner opened a secret ballot meanwhile, votes cast since would be in the
+    notes, and this answer goes to every `onGroupChanged` subscriber."""
     board = board or require_board(store, board_id)
     live = board.current_version.id
     members = [n for n in store.notes(live, consistent=True) if n.group_id == group_id]
-    meeting = stages.meeting_of(board.settings, board.current_version, now())
+    seen = store.meeting(board.id, live)
+    version = seen.version if seen is not None else board.current_version
+    meeting = stages.meeting_of(board.settings, version, now())
     if members:
         return groups_of([stages.public(n, meeting) for n in members])[0]
     group = store.get_group(live, group_id)

@@ -28,6 +28,8 @@ from typing import Any
 import pytest
 import websockets
 
+from retro import services
+from retro.services import groups
 from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
 
@@ -533,3 +535,30 @@ def test_a_bad_trend_board_id_is_named_and_an_unknown_board_has_no_trend(
     assert error["errorType"] == "BadInputError" and error["message"].startswith("boardId: ")
     unknown = ids["b"][:-4] + ("0000" if not ids["b"].endswith("0000") else "1111")
     assert live_server.data(TREND, {"b": unknown}, token=token) == {"trend": None}
+
+
+def test_a_group_answer_hides_votes_cast_after_the_stage_moved_to_a_secret_ballot(
+    live_server: LiveServer, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group write read the board in FREE; just after it is written the owner moves the stage
+    to VOTE under a secret ballot and a vote lands. The answer — sent to every `onGroupChanged`
+    subscriber — must not carry that vote in the group's sum: what it hides is the stage after
+    its notes were read, not the stage the board showed before the write."""
+    owner, ana, bo = people["owner"], people["ana"], people["bo"]
+    board = new_board(live_server, owner, hide=False, ballot=True)
+    solo = add_note(live_server, ana.token, board, secret("solo"))
+    made = {"boardId": board, "noteIds": [solo], "title": "Solo"}
+    group = live_server.data(GROUP_NOTES, {"i": made}, token=ana.token)["groupNotes"]["id"]
+    written = groups._gated
+
+    def then_the_ballot_opens(store: Any, *args: Any) -> None:
+        written(store, *args)
+        services.set_stage(store, owner.id, board, "VOTE")
+        services.vote(store, bo.id, board, solo)
+
+    monkeypatch.setattr(groups, "_gated", then_the_ballot_opens)
+    renamed = {"boardId": board, "id": group, "title": "Solo, renamed"}
+    answer = live_server.data(RENAME, {"i": renamed}, token=ana.token)["renameGroup"]
+    assert (answer["title"], answer["votes"]) == ("Solo, renamed", None)
+    page = live_server.data(PAGE, {"b": board}, token=ana.token)["board"]["currentVersion"]
+    assert (page["votesHidden"], [g["votes"] for g in page["groups"]]) == (True, [None])
