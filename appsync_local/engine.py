@@ -14,6 +14,7 @@ and it:
 """
 
 import asyncio
+import json
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +47,7 @@ from appsync_local.errors import appsync_error, format_error
 from appsync_local.events import collect_fields
 from appsync_local.invoke import Invoker
 from appsync_local.nonnull import NonNullGuard
-from appsync_local.pubsub import Broker
+from appsync_local.pubsub import Broker, SharedPayload, deliveries
 from appsync_local.sdl import ApiDefinition
 from appsync_local.validation import document_error, variable_message
 
@@ -113,6 +114,10 @@ def _refuses_the_document(error: GraphQLError) -> bool:
         and not error.extensions
         and (original is None or isinstance(original, GraphQLError))
     )
+
+
+class _Ended(Exception):
+    """A subscription's stream ended (an async generator may not raise StopAsyncIteration)."""
 
 
 @dataclass(frozen=True)
@@ -353,18 +358,34 @@ class Engine:
             ]
             return SubscriptionRefused(errors=errors)
 
+        # Subscribers of one selection (document, variables, what the caller may read) get one
+        # execution and one encoding per event between them (`pubsub.deliveries`).
+        subscriber = context.subscribed.result()
+        variables_key = json.dumps(variables, sort_keys=True, default=str)
+        key = (query, operation_name, variables_key, caller.mode, *sorted(caller.denied_fields))
+        pending: list[asyncio.Future[Any]] = [first]
+
+        async def execute_next() -> SharedPayload:
+            step = pending.pop() if pending else asyncio.ensure_future(anext(stream))
+            pending.append(step)
+            try:
+                result = await step
+            except StopAsyncIteration:
+                raise _Ended from None
+            pending.clear()
+            return SharedPayload(self.response(result))
+
         async def payloads() -> AsyncGenerator[dict[str, Any], None]:
             try:
-                try:
-                    yield self.response(await first)
-                except StopAsyncIteration:
-                    return
-                async for result in stream:
-                    yield self.response(result)
+                async for payload in deliveries(self.broker, subscriber, key, execute_next):
+                    yield payload
+            except _Ended:
+                return
             finally:
-                if not first.done():
-                    first.cancel()
-                    await asyncio.gather(first, return_exceptions=True)
+                for step in pending:
+                    if not step.done():
+                        step.cancel()
+                        await asyncio.gather(step, return_exceptions=True)
                 await stream.aclose()
 
         return SubscriptionStarted(payloads=payloads())

@@ -10,15 +10,22 @@ of that field whose arguments match:
 
 Queues are bounded: a subscriber that stops reading loses its oldest events (logged), it does
 not grow the server's memory.
+
+Once per event: subscribers that share a selection (the same document, operation, variables and
+auth mode — so the same arguments and the same filter) would each execute that selection on the
+event and encode the same payload. Each event is offered as an `Event` that remembers, per
+selection key, the payload the first of them made (`deliveries`); the others take it, encoded
+once (`SharedPayload`). `Broker.executions` counts the selections executed.
 """
 
 import asyncio
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Broker", "Subscriber", "matches"]
+__all__ = ["Broker", "Event", "SharedPayload", "Subscriber", "deliveries", "matches"]
 
 log = logging.getLogger("appsync_local")
 
@@ -33,21 +40,45 @@ def matches(arguments: Mapping[str, Any], result: Mapping[str, Any]) -> bool:
     return True
 
 
+class SharedPayload(dict[str, Any]):
+    """A payload several subscribers receive: its JSON is made once, for all of them."""
+
+    _encoded: str | None = None
+
+    def encoded(self) -> str:
+        if self._encoded is None:
+            self._encoded = json.dumps(self, separators=(",", ":"))
+        return self._encoded
+
+
+@dataclass(eq=False)
+class Event:
+    """A published result, and the payload made of it for each selection key so far."""
+
+    result: Mapping[str, Any]
+    made: "dict[Hashable, asyncio.Future[Any]]" = field(default_factory=dict)
+
+
 @dataclass(eq=False)
 class Subscriber:
     field_name: str
     arguments: Mapping[str, Any]
+    # what the subscription's own stream reads: fed one event at a time by `deliveries`, when
+    # this subscriber is the first of its selection to need the event's payload
     queue: "asyncio.Queue[Mapping[str, Any]]" = field(
         default_factory=lambda: asyncio.Queue(maxsize=_QUEUE_LIMIT)
     )
+    inbox: "asyncio.Queue[Event]" = field(
+        default_factory=lambda: asyncio.Queue(maxsize=_QUEUE_LIMIT)
+    )
 
-    def offer(self, result: Mapping[str, Any]) -> None:
-        if self.queue.full():
-            self.queue.get_nowait()
+    def offer(self, event: Event) -> None:
+        if self.inbox.full():
+            self.inbox.get_nowait()
             log.warning(
                 "subscriber of %s is not reading: dropped its oldest event", self.field_name
             )
-        self.queue.put_nowait(result)
+        self.inbox.put_nowait(event)
 
 
 class Broker:
@@ -57,6 +88,7 @@ class Broker:
             for mutation in mutations:
                 self._fields_by_mutation.setdefault(mutation, []).append(subscription)
         self._subscribers: dict[str, set[Subscriber]] = {}
+        self.executions = 0  # selections executed on published events (`deliveries`)
 
     def fired_by(self, mutation: str) -> list[str]:
         return self._fields_by_mutation.get(mutation, [])
@@ -75,9 +107,49 @@ class Broker:
     def publish(self, mutation: str, result: Mapping[str, Any]) -> int:
         """Deliver a completed mutation's result; returns how many subscribers received it."""
         delivered = 0
+        event = Event(result)
         for field_name in self.fired_by(mutation):
             for subscriber in list(self._subscribers.get(field_name, ())):
                 if matches(subscriber.arguments, result):
-                    subscriber.offer(result)
+                    subscriber.offer(event)
                     delivered += 1
         return delivered
+
+
+async def deliveries(
+    broker: Broker,
+    subscriber: Subscriber,
+    key: Hashable,
+    execute_next: Callable[[], Awaitable[SharedPayload]],
+) -> AsyncIterator[SharedPayload]:
+    """The payload of each event `subscriber` is offered, made once per selection `key`.
+
+    The first subscriber of a key to need an event's payload puts the event on its own queue
+    and runs `execute_next` (its stream executes the selection on it); the others wait for that
+    payload. If the one making it goes away or fails meanwhile, the next one makes it.
+    """
+    while True:
+        event = await subscriber.inbox.get()
+        while True:
+            made = event.made.get(key)
+            if made is None:
+                made = event.made[key] = asyncio.get_running_loop().create_future()
+                try:
+                    subscriber.queue.put_nowait(event.result)
+                    payload = await execute_next()
+                except BaseException:
+                    del event.made[key]
+                    made.cancel()  # whoever waits makes it (or fails) on its own
+                    raise
+                broker.executions += 1
+                made.set_result(payload)
+                break
+            try:
+                payload = await asyncio.shield(made)
+                break
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise
+                # the one making it went away: make it here (the loop finds no future now)
+        yield payload

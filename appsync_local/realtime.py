@@ -44,6 +44,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from appsync_local import realtime_messages as messages
 from appsync_local.engine import Engine, SubscriptionHandle, SubscriptionRefused
 from appsync_local.errors import UNAUTHORIZED_MESSAGE, RequestError, internal_error_message
+from appsync_local.pubsub import SharedPayload
 
 __all__ = ["SUBPROTOCOL", "RealtimeSettings", "auth_headers", "send_payloads", "serve_appsync"]
 
@@ -120,6 +121,8 @@ def auth_headers(websocket: WebSocket) -> dict[str, str] | None:
 
 
 def _data_frame(op_id: str, payload: dict[str, Any]) -> str:
+    if isinstance(payload, SharedPayload):  # the same bytes as below, its JSON made once
+        return f'{{"type":"data","id":{json.dumps(op_id)},"payload":{payload.encoded()}}}'
     return messages.encode(messages.data(op_id, payload))
 
 
