@@ -69,6 +69,12 @@ class RequestContext:
     # When the request's time is up (event-loop time; AppSync gives a request 30 s in all, not
     # each resolver 30 s): every invocation waits at most until then. None = no limit.
     deadline: float | None = None
+    # The request's time (for a subscription: each event's, `restart_clock`).
+    time_limit: float | None = None
+
+    def restart_clock(self) -> None:
+        if self.time_limit is not None:
+            self.deadline = asyncio.get_running_loop().time() + self.time_limit
 
     def time_left(self) -> float | None:
         """Seconds the request's resolvers still have; `ExecutionTimeout` once none are left."""
@@ -94,15 +100,18 @@ class RequestContext:
 class _Stream:
     """The events of one subscriber; closing it (even before the first read) unsubscribes."""
 
-    def __init__(self, broker: Broker, subscriber: Subscriber) -> None:
+    def __init__(self, broker: Broker, subscriber: Subscriber, context: RequestContext) -> None:
         self._broker = broker
         self._subscriber = subscriber
+        self._context = context
 
     def __aiter__(self) -> "_Stream":
         return self
 
     async def __anext__(self) -> Mapping[str, Any]:
-        return await self._subscriber.queue.get()
+        event = await self._subscriber.queue.get()
+        self._context.restart_clock()  # each event's fields have the time of a request
+        return event
 
     async def aclose(self) -> None:
         self._broker.unsubscribe(self._subscriber)
@@ -220,6 +229,6 @@ class Binder:
             subscriber = self.broker.subscribe(spec.field_name, arguments)
             if context.subscribed is not None and not context.subscribed.done():
                 context.subscribed.set_result(subscriber)
-            return _Stream(self.broker, subscriber)
+            return _Stream(self.broker, subscriber, context)
 
         return subscribe

@@ -235,6 +235,7 @@ class Engine:
             query_depth_limit=self.limits.query_depth,
             prepared=prepared,
             deadline=asyncio.get_running_loop().time() + self.limits.request_seconds,
+            time_limit=self.limits.request_seconds,
         )
 
     def response(self, result: ExecutionResult) -> dict[str, Any]:
