@@ -45,7 +45,8 @@ def board_spec(selection: Selection, boards: int = 1) -> BoardSpec:
 
 def _version_spec(selection: Selection) -> VersionSpec:
     notes = selection.one("notes")
+    groups = selection.one("groups") is not None
     if notes is None:
         # a version's groups are made of its notes (each carries its group): load them
-        return VersionSpec(NotesSpec()) if selection.one("groups") else VersionSpec()
-    return VersionSpec(NotesSpec.of(notes.arguments.get("column")))
+        return VersionSpec(NotesSpec(), groups=True) if groups else VersionSpec()
+    return VersionSpec(NotesSpec.of(notes.arguments.get("column")), groups=groups)

@@ -21,7 +21,6 @@ from retro.models import (
     User,
     VersionRef,
 )
-from retro.services.groups import groups_of
 from retro.services.pages import BoardPage, VersionPage
 from retro.services.stages import MeetingState, TimerState
 from retro.times import iso
@@ -134,7 +133,8 @@ def version(page: VersionPage) -> View:
     view = _version(page.version, page.board_id, page.meeting)
     if page.notes is not None:
         view["notes"] = [note(n) for n in page.notes]
-        view["groups"] = [group(g) for g in groups_of(page.notes)]
+    if page.groups is not None:
+        view["groups"] = [group(g) for g in page.groups]
     return view
 
 

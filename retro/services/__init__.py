@@ -21,7 +21,8 @@ from retro.services.boards import (
     update_board,
 )
 from retro.services.exports import export_version, export_version_of
-from retro.services.groups import group_notes, groups_of, rename_group, ungroup_note
+from retro.services.grouping import groups_of
+from retro.services.groups import group_notes, rename_group, ungroup_note
 from retro.services.meeting import extend_timer, set_stage, start_timer, stop_timer
 from retro.services.notes import add_note, delete_note, notes_of, update_note
 from retro.services.pages import load_boards, load_versions

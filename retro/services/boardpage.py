@@ -72,11 +72,13 @@ def load_board_page(store: Store, board_id: str, spec: BoardSpec) -> BoardPage |
     versions = None
     if listing is not None:
         items = [
-            version_page(board.id, v, board.settings, n, at)
+            version_page(board.id, v, board.settings, n, at, listing.items.groups)
             for v, n in zip(listed_versions, listed_notes, strict=True)
         ]
         versions = VersionsPage(items, listed[0][1])
-    current = version_page(board.id, board.current_version, board.settings, current_notes, at)
+    current = version_page(
+        board.id, board.current_version, board.settings, current_notes, at, spec.current.groups
+    )
     return BoardPage(board, current, versions)
 
 

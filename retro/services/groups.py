@@ -16,9 +16,10 @@ from collections.abc import Callable, Collection, Sequence
 
 from retro.errors import ConflictError, NotFoundError, ValidationError
 from retro.ids import new_id
-from retro.models import Board, Note, NoteGroup, PublicNote, Stage
+from retro.models import Board, Note, NoteGroup, Stage
 from retro.services import checks, stages
 from retro.services.boards import require_board
+from retro.services.grouping import groups_of
 from retro.services.meeting import gated
 from retro.services.notes import find_live_note
 from retro.services.once import idempotency, or_replay
@@ -31,31 +32,6 @@ __all__ = ["MAX_NOTES", "group_notes", "groups_of", "rename_group", "ungroup_not
 MAX_NOTES = 20  # notes one groupNotes call may gather
 
 Writer = Callable[[Collection[Stage]], object]  # a group's write, with the stage to pin
-
-
-def groups_of(notes: Sequence[PublicNote]) -> list[NoteGroup]:
-    """The groups among `notes` (public: as the stage shows them), most votes first, then the
-    oldest first (ids begin with their time)."""
-    members: dict[str, list[PublicNote]] = {}
-    for note in notes:
-        if note.group_id is not None:
-            members.setdefault(note.group_id, []).append(note)
-    groups = [_shown(group_id, found) for group_id, found in members.items()]
-    return sorted(groups, key=lambda g: (-(g.votes or 0), g.id))
-
-
-def _shown(group_id: str, notes: list[PublicNote]) -> NoteGroup:
-    first = notes[0]
-    counts = [n.votes for n in notes]
-    return NoteGroup(
-        id=group_id,
-        board_id=first.board_id,
-        version_id=first.version_id,
-        column=first.column,
-        title=first.group_title,
-        votes=None if None in counts else sum(c or 0 for c in counts),
-        note_ids=[n.id for n in notes],
-    )
 
 
 def group_notes(

@@ -28,8 +28,18 @@ from datetime import datetime
 from typing import Any
 
 from retro.errors import ValidationError
-from retro.models import Board, BoardSettings, BoardVersion, Column, Note, PublicNote, VersionRef
+from retro.models import (
+    Board,
+    BoardSettings,
+    BoardVersion,
+    Column,
+    Note,
+    NoteGroup,
+    PublicNote,
+    VersionRef,
+)
 from retro.services import checks
+from retro.services.grouping import groups_of
 from retro.services.stages import MeetingState, meeting_of, public
 from retro.store import Store
 from retro.times import now
@@ -71,9 +81,11 @@ class NotesSpec:
 
 @dataclass(frozen=True)
 class VersionSpec:
-    """What to load under a version: its notes, or nothing."""
+    """What to load under a version: its notes, or nothing; `groups`: show the groups among
+    those notes (each note carries its group: they cost no read of their own)."""
 
     notes: NotesSpec | None = None
+    groups: bool = False
 
     @property
     def reads(self) -> int:
@@ -135,6 +147,7 @@ class VersionPage:
     version: BoardVersion | VersionRef
     meeting: MeetingState
     notes: list[PublicNote] | None = None
+    groups: list[NoteGroup] | None = None  # None: not asked for
 
 
 @dataclass(frozen=True)
@@ -169,7 +182,11 @@ def load_boards(store: Store, boards: Sequence[Board], spec: BoardSpec) -> list[
     at = now()
     return [
         BoardPage(
-            board, version_page(board.id, board.current_version, board.settings, found, at), listed
+            board,
+            version_page(
+                board.id, board.current_version, board.settings, found, at, spec.current.groups
+            ),
+            listed,
         )
         for board, found, listed in zip(boards, current_notes, pages, strict=True)
     ]
@@ -195,7 +212,8 @@ def load_versions(
     )
     at = now()
     return [
-        version_page(v.board_id, v, settings, n, at) for v, n in zip(versions, found, strict=True)
+        version_page(v.board_id, v, settings, n, at, spec.groups)
+        for v, n in zip(versions, found, strict=True)
     ]
 
 
@@ -213,10 +231,12 @@ def version_page(
     settings: BoardSettings,
     notes: list[Note] | None,
     at: datetime,
+    groups: bool = False,
 ) -> VersionPage:
     meeting = meeting_of(settings, version, at)
     shown = [public(n, meeting) for n in notes] if notes is not None else None
-    return VersionPage(board_id, version, meeting, shown)
+    grouped = groups_of(shown) if groups and shown is not None else None
+    return VersionPage(board_id, version, meeting, shown, grouped)
 
 
 def _notes_load(store: Store, version_id: str, spec: NotesSpec) -> Callable[[], list[Note]]:
