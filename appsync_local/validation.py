@@ -47,6 +47,8 @@ from graphql import (
     visit,
 )
 
+from appsync_local.validation_words import REWRITES, RULE_TYPES
+
 __all__ = [
     "appsync_errors",
     "appsync_message",
@@ -59,15 +61,31 @@ __all__ = [
 _RULE = "validationRule"  # the extension that names the rule behind an error
 
 
+class _Tagging:
+    """A rule's view of the validation context: what it reports carries the rule's name (rules
+    report through their context, not always through `report_error`)."""
+
+    def __init__(self, context: Any, rule: str) -> None:
+        self._context = context
+        self._rule = rule
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {**(error.extensions or {}), _RULE: self._rule}
+        self._context.report_error(error)
+
+
 def tagged(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
     """`rule`, its errors carrying its name (read by `appsync_message`)."""
     name = rule.__name__
 
-    def report_error(self: ASTValidationRule, error: GraphQLError) -> None:
-        error.extensions = {**(error.extensions or {}), _RULE: name}
-        self.context.report_error(error)
+    def __init__(self: ASTValidationRule, context: Any) -> None:
+        tagging: Any = _Tagging(context, name)  # stands in for the context (duck-typed)
+        rule.__init__(self, tagging)
 
-    return type(name, (rule,), {"report_error": report_error})
+    return type(name, (rule,), {"__init__": __init__})
 
 
 def document_error(message: str, error: GraphQLError | None = None) -> dict[str, Any]:
@@ -130,151 +148,6 @@ def java_value(node: Node) -> str:
     return str(node)
 
 
-# graphql-core's wording (3.3) → graphql-java's (ValidationErrorType, description).
-_NAME = r"'([^']*)'"
-_REWRITES: Mapping[str, Sequence[tuple[str, str, str]]] = {
-    "FieldsOnCorrectTypeRule": [
-        (
-            rf"Cannot query field {_NAME} on type {_NAME}",
-            "FieldUndefined",
-            "Field '{0}' in type '{1}' is undefined",
-        ),
-    ],
-    "NoSchemaIntrospectionCustomRule": [  # AppSync: the introspection fields do not exist
-        (
-            rf"contained the field {_NAME}",
-            "FieldUndefined",
-            "Field '{0}' in type '{type}' is undefined",
-        ),
-    ],
-    "KnownArgumentNamesRule": [
-        (rf"Unknown argument {_NAME} on field", "UnknownArgument", "Unknown field argument {0}"),
-        (
-            rf"Unknown argument {_NAME} on directive",
-            "UnknownDirective",
-            "Unknown directive argument {0}",
-        ),
-    ],
-    "ProvidedRequiredArgumentsRule": [
-        (
-            r"Argument '@[^(]*\((\w+):\)'",
-            "MissingDirectiveArgument",
-            "Missing directive argument {0}",
-        ),
-        (r"Argument '[^(]*\((\w+):\)'", "MissingFieldArgument", "Missing field argument {0}"),
-    ],
-    "ScalarLeafsRule": [
-        (
-            rf"Field {_NAME} of type {_NAME} must have a selection",
-            "SubSelectionRequired",
-            "Sub selection required for type {1} of field {0}",
-        ),
-        (
-            rf"Field {_NAME} must not have a selection since type {_NAME}",
-            "SubSelectionNotAllowed",
-            "Sub selection not allowed on leaf type {1} of field {0}",
-        ),
-    ],
-    "KnownTypeNamesRule": [(rf"Unknown type {_NAME}", "UnknownType", "Unknown type {0}")],
-    "NoUndefinedVariablesRule": [
-        (r"Variable '\$(\w+)' is not defined", "UndefinedVariable", "Undefined variable {0}"),
-    ],
-    "NoUnusedVariablesRule": [
-        (r"Variable '\$(\w+)' is never used", "UnusedVariable", "Unused variable {0}"),
-    ],
-    "NoUnusedFragmentsRule": [
-        (rf"Fragment {_NAME} is never used", "UnusedFragment", "Unused fragment {0}"),
-    ],
-    "KnownFragmentNamesRule": [
-        (rf"Unknown fragment {_NAME}", "UndefinedFragment", "Undefined fragment {0}"),
-    ],
-    "KnownDirectivesRule": [
-        (r"Unknown directive '@(\w+)'", "UnknownDirective", "Unknown directive {0}"),
-        (
-            r"Directive '@(\w+)' may not be used",
-            "MisplacedDirective",
-            "Directive {0} not allowed here",
-        ),
-    ],
-    "VariablesInAllowedPositionRule": [
-        (
-            rf"Variable '\$\w+' of type {_NAME} used in position expecting type {_NAME}",
-            "VariableTypeMismatch",
-            "Variable type '{0}' doesn't match expected type '{1}'",
-        ),
-    ],
-    "VariablesAreInputTypesRule": [
-        (
-            r"Variable '\$(\w+)' cannot be non-input",
-            "NonInputTypeOnVariable",
-            "Wrong type for a variable",
-        ),
-    ],
-    "UniqueArgumentNamesRule": [
-        (
-            rf"only one argument named {_NAME}",
-            "DuplicateArgumentNames",
-            "There can be only one argument named '{0}'",
-        ),
-    ],
-    "UniqueOperationNamesRule": [
-        (
-            rf"only one operation named {_NAME}",
-            "DuplicateOperationName",
-            "There can be only one operation named '{0}'",
-        ),
-    ],
-    "UniqueFragmentNamesRule": [
-        (
-            rf"only one fragment named {_NAME}",
-            "DuplicateFragmentName",
-            "There can be only one fragment named '{0}'",
-        ),
-    ],
-    "UniqueVariableNamesRule": [
-        (
-            r"only one variable named '\$(\w+)'",
-            "DuplicateVariableName",
-            "There can be only one variable named '{0}'",
-        ),
-    ],
-    "LoneAnonymousOperationRule": [
-        (
-            r"anonymous operation",
-            "LoneAnonymousOperationViolation",
-            "Anonymous operation with other operations.",
-        ),
-    ],
-    "NoFragmentCyclesRule": [(r"Cannot spread", "FragmentCycle", "Fragment cycles not allowed")],
-    "PossibleFragmentSpreadsRule": [
-        (r"^(Fragment .*)\.$", "InvalidFragmentType", "{0}"),
-    ],
-    "FragmentsOnCompositeTypesRule": [
-        (
-            r"^Fragment '",
-            "FragmentTypeConditionInvalid",
-            "Fragment type condition is invalid, must be on Object/Interface/Union",
-        ),
-        (
-            r"^Fragment cannot",
-            "InlineFragmentTypeConditionInvalid",
-            "Inline fragment type condition is invalid, must be on Object/Interface/Union",
-        ),
-    ],
-    "OverlappingFieldsCanBeMergedRule": [(r"^Fields (.*)\.$", "FieldsConflict", "{0}")],
-    "SingleFieldSubscriptionsRule": [
-        (r"^(.*)\.$", "SubscriptionMultipleRootFields", "{0}"),
-    ],
-    "ExecutableDefinitionsRule": [(r"^(.*)\.$", "NonExecutableDefinition", "{0}")],
-}
-_RULE_TYPES = {  # rules without a rewrite: graphql-java's type, graphql-core's description
-    "ValuesOfCorrectTypeRule": "WrongType",
-    "UniqueDirectivesPerLocationRule": "DuplicateDirectiveName",
-    "UniqueInputFieldNamesRule": "WrongType",
-    "KnownOperationTypesRule": "UnknownOperation",
-}
-
-
 def _wrong_value(error: GraphQLError, where: tuple[tuple[str, ...], ArgumentNode | None]) -> str:
     """graphql-java's WrongType description for a literal argument that does not fit."""
     argument = where[1]
@@ -287,25 +160,36 @@ def _wrong_value(error: GraphQLError, where: tuple[tuple[str, ...], ArgumentNode
         return f"argument '{name}' with value '{value}' is missing required fields '[{missing[1]}]'"
     if "not to be None" in error.message:
         return f"argument '{name}' with value '{value}' must not be null"
-    expected = re.search(r"(?:type|in) '(\w+)'", error.message)
-    type_name = expected[1] if expected else "?"
-    unknown = re.search(r"Field '(\w+)' is not defined by type '(\w+)'", error.message)
+    expected = re.search(r"(?:type|in) '(\w+)'|^(\w+) cannot represent", error.message)
+    type_name = (expected[1] or expected[2]) if expected else "?"
+    unknown = re.search(r"type '(\w+)' not to include unknown field '(\w+)'", error.message)
     if unknown:
         return (
             f"argument '{name}' with value '{value}' contains a field not in "
-            f"'{unknown[2]}': '{unknown[1]}'"
+            f"'{unknown[1]}': '{unknown[2]}'"
         )
     return f"argument '{name}' with value '{value}' is not a valid '{type_name}'"
 
 
-def appsync_message(error: GraphQLError, document: DocumentNode, query_type: str = "Query") -> str:
-    """A validation error of graphql-core in graphql-java's words, as AppSync words it."""
+_Places = Mapping[int, tuple[tuple[str, ...], ArgumentNode | None]]
+
+
+def places(document: DocumentNode) -> _Places:
+    """For each node of `document` (by id): the fields down to it, the argument it is in."""
+    finder = _Where()
+    visit(document, finder)
+    return finder.found
+
+
+def appsync_message(error: GraphQLError, where_in: _Places, query_type: str = "Query") -> str:
+    """A validation error of graphql-core in graphql-java's words, as AppSync words it;
+    `where_in`: the document's `places`."""
     rule = (error.extensions or {}).get(_RULE)
     nodes = error.nodes or []
-    where = _locate(document, nodes[0]) if nodes else ((), None)
-    kind = _RULE_TYPES.get(str(rule), "")
+    where = where_in.get(id(nodes[0]), ((), None)) if nodes else ((), None)
+    kind = RULE_TYPES.get(str(rule), "")
     description = error.message.rstrip(".")
-    for pattern, error_type, template in _REWRITES.get(str(rule), ()):
+    for pattern, error_type, template in REWRITES.get(str(rule), ()):
         found = re.search(pattern, error.message)
         if found:
             kind = error_type
@@ -332,18 +216,12 @@ def appsync_errors(
         if (e.extensions or {}).get(_RULE) != "NoSchemaIntrospectionCustomRule"
         or re.search(r"field '__(schema|type)'", e.message)
     ]
-    return tuple(
-        GraphQLError(
-            appsync_message(e, document, query_type), nodes=e.nodes, extensions=e.extensions
-        )
-        for e in kept
-    )
-
-
-def _locate(document: DocumentNode, node: Node) -> tuple[tuple[str, ...], ArgumentNode | None]:
-    finder = _Where()
-    visit(document, finder)
-    return finder.found.get(id(node), ((), None))
+    out: dict[str, GraphQLError] = {}  # one per message (a list's bad items are one problem)
+    where_in = places(document) if kept else {}
+    for e in kept:
+        message = appsync_message(e, where_in, query_type)
+        out.setdefault(message, GraphQLError(message, nodes=e.nodes, extensions=e.extensions))
+    return tuple(out.values())
 
 
 def syntax_message(error: GraphQLError) -> str:

@@ -230,6 +230,9 @@ def test_documents_and_variables_are_refused_in_appsyncs_words(
         "Validation error of type SubSelectionRequired: "
         "Sub selection required for type Shelf of field shelf @ 'shelf'"
     )
+    assert refusal('{ shelf(id: "s1", x: 2) { id } }')[0]["message"] == (
+        "Validation error of type UnknownArgument: Unknown field argument x @ 'shelf'"
+    )
     assert refusal("{ shelf { id } }")[0]["message"] == (
         "Validation error of type MissingFieldArgument: Missing field argument id @ 'shelf'"
     )
