@@ -57,14 +57,25 @@ def export_version_of(store: Store, board_id: str, version_id: str, number: int,
     version = version_by_number(store, board.id, number)
     if version is None or version.id != version_id:
         raise NotFoundError("version", version_id)
+    _refuse_hidden(board, version)
+    notes = notes_of(store, version.id)
+    if not version.is_frozen:
+        # Checked again after the notes were read: had the stage gone back to hiding
+        # meanwhile, they may hold texts or counts written since.
+        seen = store.meeting(board.id, version.id)
+        _refuse_hidden(board, seen.version if seen is not None else version)
+    return export_version(board, version, notes, fmt)
+
+
+def _refuse_hidden(board: Board, version: BoardVersion) -> None:
+    """A ConflictError naming the stage if `version` hides texts or counts now."""
     meeting = meeting_of(board.settings, version, now())
     if meeting.texts_hidden or meeting.votes_hidden:
         hidden = "texts" if meeting.texts_hidden else "vote counts"
         raise ConflictError(
-            f"version {number} cannot be exported while its {hidden} are hidden; the board is "
-            f"in {meeting.stage.value}: export it once the stage has moved on"
+            f"version {version.number} cannot be exported while its {hidden} are hidden; the "
+            f"board is in {meeting.stage.value}: export it once the stage has moved on"
         )
-    return export_version(board, version, notes_of(store, version.id), fmt)
 
 
 def _format(fmt: str) -> ExportFormat:

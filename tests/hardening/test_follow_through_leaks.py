@@ -29,7 +29,7 @@ import pytest
 import websockets
 
 from retro import services
-from retro.services import groups
+from retro.services import exports, groups
 from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
 
@@ -562,3 +562,36 @@ def test_a_group_answer_hides_votes_cast_after_the_stage_moved_to_a_secret_ballo
     assert (answer["title"], answer["votes"]) == ("Solo, renamed", None)
     page = live_server.data(PAGE, {"b": board}, token=ana.token)["board"]["currentVersion"]
     assert (page["votesHidden"], [g["votes"] for g in page["groups"]]) == (True, [None])
+
+
+def test_an_export_refuses_texts_written_after_the_stage_went_back_to_hiding(
+    live_server: LiveServer, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export of the live version checked its stage (FREE) and is about to read the notes;
+    meanwhile the owner moves the stage to WRITE (texts hidden) and an author rewrites a note
+    and names who takes an action. The export must not carry them: it is refused, naming the
+    stage, as one asked in WRITE is."""
+    owner, ana = people["owner"], people["ana"]
+    board = new_board(live_server, owner, hide=True, ballot=False)
+    note = add_note(live_server, ana.token, board, secret("before"))
+    action = add_note(live_server, ana.token, board, secret("act"), "ACTION")
+    rewritten, who = secret("rewritten while hidden"), secret("who while hidden")
+    read = exports.notes_of
+
+    def then_texts_hide(store: Any, version_id: str) -> Any:
+        services.set_stage(store, owner.id, board, "WRITE")
+        services.update_note(store, ana.id, board, note, rewritten)
+        services.update_action(store, ana.id, board, action, who=who)
+        return read(store, version_id)
+
+    monkeypatch.setattr(exports, "notes_of", then_texts_hide)
+    for fmt in ("MARKDOWN", "CSV", "JSON"):
+        query = (
+            f"query($b: ID!) {{ board(id: $b) {{ currentVersion {{ export(format: {fmt}) }} }} }}"
+        )
+        response = live_server.post(query, {"b": board}, token=ana.token)
+        text = json.dumps(response.body, ensure_ascii=False)
+        assert rewritten not in text and who not in text, text
+        (error,) = response.body["errors"]
+        assert error["errorType"] == "ConflictError", error
+        assert "the board is in WRITE" in error["message"], error
