@@ -50,8 +50,9 @@ def test_reads_are_priced_from_the_selection(store, people, board, requests):
     assert [n["id"] for n in page["currentVersion"]["notes"]] == [
         n["id"] for n in page["versions"]["items"][0]["notes"]
     ]
-    # what it cost is what it found: index, board, then live notes ∥ versions, then 1 version
-    assert len(requests.calls) == 5
+    # what it cost is what it found: (index ∥ newest version ∥ versions), then (board ∥ live
+    # notes ∥ the 1 listed version's notes)
+    assert len(requests.calls) == 6
     for over in (
         f"{{ currentVersion {{ {NOTES} }} versions(limit: 24) {{ items {{ {NOTES} }} }} }}",
         f"{{ versions(limit: 100) {{ items {{ {NOTES} }} }} }}",
@@ -71,7 +72,8 @@ def test_aliases_of_a_nested_field_are_one_load_and_priced_once(store, people, b
         owner, board.id, "{ " + " ".join(f"v{i}: {versions}" for i in range(50)) + " }"
     )
     assert fifty["versions"] == once["versions"]
-    assert len(requests.calls) == 4  # index, board, versions, the one version's notes
+    # (index ∥ newest version ∥ versions), then (board ∥ the one version's notes)
+    assert len(requests.calls) == 5
 
 
 def test_a_users_boards_are_priced_for_a_full_page(store, people, board, requests):
