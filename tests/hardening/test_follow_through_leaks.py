@@ -595,3 +595,23 @@ def test_an_export_refuses_texts_written_after_the_stage_went_back_to_hiding(
         (error,) = response.body["errors"]
         assert error["errorType"] == "ConflictError", error
         assert "the board is in WRITE" in error["message"], error
+
+
+def test_the_edges_of_the_ranges_are_accepted(
+    live_server: LiveServer, people: dict[str, User]
+) -> None:
+    """The largest `who`, title and group a call may make are taken; `who` is trimmed, and an
+    empty one takes the name away."""
+    owner = people["owner"]
+    board = new_board(live_server, owner, hide=False, ballot=False)
+    action = add_note(live_server, owner.token, board, "act", "ACTION")
+    named = {"boardId": board, "id": action, "who": f"  {'w' * 80}  "}
+    answer = live_server.data(UPDATE_ACTION, {"i": named}, token=owner.token)["updateAction"]
+    assert answer["who"] == "w" * 80
+    cleared = {"boardId": board, "id": action, "who": ""}
+    answer = live_server.data(UPDATE_ACTION, {"i": cleared}, token=owner.token)["updateAction"]
+    assert answer["who"] is None
+    notes = [add_note(live_server, owner.token, board, f"good {i}") for i in range(20)]
+    made = {"boardId": board, "noteIds": notes, "title": "t" * 200}
+    group = live_server.data(GROUP_NOTES, {"i": made}, token=owner.token)["groupNotes"]
+    assert (group["title"], group["noteIds"], group["votes"]) == ("t" * 200, notes, 0)
