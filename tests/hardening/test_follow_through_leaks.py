@@ -615,3 +615,35 @@ def test_the_edges_of_the_ranges_are_accepted(
     made = {"boardId": board, "noteIds": notes, "title": "t" * 200}
     group = live_server.data(GROUP_NOTES, {"i": made}, token=owner.token)["groupNotes"]
     assert (group["title"], group["noteIds"], group["votes"]) == ("t" * 200, notes, 0)
+
+
+def test_another_boards_follow_through_reaches_no_listener_of_this_one(
+    live_server: LiveServer, people: dict[str, User]
+) -> None:
+    """Groups made, renamed and left and actions ticked on board B send nothing to someone
+    listening to board A; A's own group write arrives, once."""
+    owner, ana, cy = people["owner"], people["ana"], people["cy"]
+    a = new_board(live_server, owner, hide=False, ballot=False)
+    b = new_board(live_server, owner, hide=False, ballot=False)
+    a_note = add_note(live_server, ana.token, a, "on A")
+    b_notes = [add_note(live_server, ana.token, b, secret("on B")) for _ in range(2)]
+    b_action = add_note(live_server, ana.token, b, secret("B's action"), "ACTION")
+
+    def on_b(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        return live_server.data(query, {"i": variables}, token=ana.token)  # type: ignore[no-any-return]
+
+    async def scenario(on: Listener) -> None:
+        made = {"boardId": b, "noteIds": b_notes, "title": secret("B's group")}
+        group = (await asyncio.to_thread(on_b, GROUP_NOTES, made))["groupNotes"]["id"]
+        renamed = {"boardId": b, "id": group, "title": secret("B renamed")}
+        await asyncio.to_thread(on_b, RENAME, renamed)
+        await asyncio.to_thread(on_b, UNGROUP, {"boardId": b, "noteId": b_notes[0]})
+        ticked = {"boardId": b, "id": b_action, "done": True, "who": "Bo"}
+        await asyncio.to_thread(on_b, UPDATE_ACTION, ticked)
+        mine = {"boardId": a, "noteIds": [a_note], "title": "A's group"}
+        await on.data(ana.token, GROUP_NOTES, i=mine)
+
+    on = run_listening(live_server, a, cy, scenario)
+    data = [frame for _, frame in on.frames if frame["type"] == "data"]
+    assert len(data) == 1, data
+    assert data[0]["payload"]["data"]["onGroupChanged"]["boardId"] == a
