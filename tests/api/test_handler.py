@@ -49,8 +49,15 @@ def test_board_page_comes_nested_from_one_invocation_in_2_rounds(
     owner, token = people["owner"]
     for i in range(12):
         services.add_note(store, owner, board.id, ["GOOD", "BAD", "ACTION"][i % 3], f"n{i}")
+    event = load_event("Query.board", boardId=board.id, userId=owner, token=token)
+    # the handler answers what is selected (resolvers/project.py): select every version field
+    event["info"]["selectionSetGraphQL"] = event["info"]["selectionSetGraphQL"].replace(
+        "items {\n      number\n    }\n  }",
+        "items { id boardId number title createdAt frozenAt stage textsHidden votesHidden "
+        "timer { endsAt } }\n    nextToken\n  }",
+    )
     requests.clear()
-    page = read.handler(load_event("Query.board", boardId=board.id, userId=owner, token=token))
+    page = read.handler(event)
     assert page["title"] == "Sprint 41"
     assert page["currentVersion"]["number"] == 1
     assert [n["text"] for n in page["currentVersion"]["notes"]] == [f"n{i}" for i in range(12)]
@@ -213,7 +220,8 @@ def test_me_and_my_boards(store, people, board):
         {"limit": 5},
         user=owner,
         source=me,
-        selection="{ items { id title currentVersion { number } } nextToken }",
+        selection="{ items { id title createdAt updatedAt currentVersion { number } "
+        "settings { voteBudget hideWhileWriting secretBallot } } nextToken }",
     )
     assert boards == {
         "items": [
@@ -246,7 +254,8 @@ def test_every_mutation_succeeds_for_the_right_caller(store, people):
         "Mutation.createBoard",
         {"input": {"title": "Retro", "settings": {"voteBudget": 2}}},
         user=owner,
-        selection="{ id title settings { voteBudget } currentVersion { number notes { id } } }",
+        selection="{ id title settings { voteBudget hideWhileWriting secretBallot } "
+        "currentVersion { number notes { id } } }",
     )
     assert created["settings"] == {
         "voteBudget": 2,
@@ -297,7 +306,7 @@ def test_every_mutation_succeeds_for_the_right_caller(store, people):
         "Mutation.startNewVersion",
         {"input": {"boardId": board_id, "title": "S2"}},
         user=owner,
-        selection="{ id number title notes { text } }",
+        selection="{ id number title notes { id text } }",
     )
     assert (version["number"], version["title"], [n["text"] for n in version["notes"]]) == (
         2,
@@ -462,6 +471,11 @@ def test_batch_answers_in_order_with_per_item_errors(store, people, board):
     event = load_event(
         "Board.version.batch", boardId=board.id, otherBoardId=other.id, userId=owner, token=token
     )
+    for item in event:  # every version field: the handler answers what is selected
+        item["info"]["selectionSetGraphQL"] = (
+            "{ id boardId number title createdAt frozenAt stage timer { endsAt } textsHidden "
+            "votesHidden notes { text } }"
+        )
     answers = read.handler(event)
     assert len(answers) == 4
     assert answers[0] == {
