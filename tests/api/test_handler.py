@@ -43,9 +43,7 @@ def test_authorizer_refuses_unknown_and_malformed_tokens(store, people):
     assert authorizer.handler({"nothing": 1}) == {"isAuthorized": False}
 
 
-def test_board_page_comes_nested_from_one_invocation_in_2_rounds(
-    store, people, board, requests
-):
+def test_board_page_comes_nested_from_one_invocation_in_2_rounds(store, people, board, requests):
     owner, token = people["owner"]
     for i in range(12):
         services.add_note(store, owner, board.id, ["GOOD", "BAD", "ACTION"][i % 3], f"n{i}")
