@@ -37,6 +37,10 @@ def machine() -> str:
     )
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(BENCHMARKS))
@@ -47,11 +51,18 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     started = time.monotonic()
     for name in names:
-        print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+        before = _load()
+        print(f"[bench] {name} ... (load {before})", file=sys.stderr, flush=True)
         begun = time.monotonic()
         module = importlib.import_module(f"bench.{name}")
         rows += module.run()
-        print(f"[bench] {name}: {time.monotonic() - begun:.0f} s", file=sys.stderr, flush=True)
+        after = _load()
+        spent = time.monotonic() - begun
+        print(f"[bench] {name}: {spent:.0f} s (load {after})", file=sys.stderr, flush=True)
+        # the machine may be shared: each benchmark's figures say how busy it was
+        rows.append(
+            Row(name, "-", "load average (1, 5, 15 min) before / after", f"{before} / {after}")
+        )
     print_table(rows)
     missed = [r for r in rows if r.ok is False]
     print(

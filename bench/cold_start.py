@@ -96,7 +96,7 @@ def import_times(
 # -- the zips ------------------------------------------------------------------------------------
 def build_zips() -> dict[str, int] | None:
     """Run the packaging command (if it exists) and return each zip's size in bytes."""
-    if not (ROOT / "retro" / "packaging.py").exists():
+    if not (ROOT / "retro_tools" / "packaging.py").exists():
         return None
     subprocess.run(
         [sys.executable, "-m", "retro_tools.packaging"],

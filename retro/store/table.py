@@ -55,12 +55,18 @@ TABLE_DEFINITION: dict[str, Any] = {
     "BillingMode": "PAY_PER_REQUEST",
 }
 
-# AppSync gives a request 30 s; a stuck call must fail well before that, and retries are few.
-_CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=5,
-)
+
+def _client_config(settings: Settings) -> Config:
+    """AppSync gives a request 30 s; a stuck call must fail well before that, and retries are
+    few (the settings' defaults; the local server waits longer on a busy machine)."""
+    return Config(
+        retries={"mode": "standard", "max_attempts": settings.dynamodb_max_attempts},
+        connect_timeout=2,
+        read_timeout=settings.dynamodb_read_timeout,
+        max_pool_connections=16,  # the store's parallel reads (retro.store.parallel) and more
+    )
+
+
 _THROTTLED = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -82,7 +88,7 @@ class Table:
                 endpoint_url=str(settings.dynamodb_endpoint)
                 if settings.dynamodb_endpoint
                 else None,
-                config=_CLIENT_CONFIG,
+                config=_client_config(settings),
             )
         self.client = client
         client.meta.events.register("after-call.dynamodb", after_call)

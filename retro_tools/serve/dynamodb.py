@@ -24,7 +24,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DynamoDBError", "EmbeddedDynamoDB", "ensure_table", "point_handlers_at"]
+__all__ = [
+    "EMBEDDED_READ_TIMEOUT",
+    "DynamoDBError",
+    "EmbeddedDynamoDB",
+    "ensure_table",
+    "point_handlers_at",
+]
+
+EMBEDDED_READ_TIMEOUT = 20  # seconds; botocore's standard retries still try 3 times
 
 _DUMMY_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -106,6 +114,10 @@ def point_handlers_at(endpoint: str, *, dummy_credentials: bool) -> None:
     os.environ["RETRO_DYNAMODB_ENDPOINT"] = endpoint
     if dummy_credentials:
         os.environ.update(_DUMMY_CREDENTIALS)
+        # The embedded DynamoDB shares this machine's cores with everything else on it: a call
+        # may wait for them well past the 5 s that fail a stuck call in Lambda. Waiting longer
+        # (within the local AppSync's 30 s per request) beats answering UnavailableError.
+        os.environ.setdefault("RETRO_DYNAMODB_READ_TIMEOUT", str(EMBEDDED_READ_TIMEOUT))
     if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         os.environ["AWS_REGION"] = "us-east-1"
     from retro import settings as settings_module  # noqa: PLC0415
