@@ -13,9 +13,10 @@ from retro.models import Tally
 from retro.services import checks
 from retro.services.stages import meeting_of
 from retro.store import Store
+from retro.store.tallies import OPEN_PREFIX, as_counts, counts
 from retro.times import now
 
-__all__ = ["Trend", "trend"]
+__all__ = ["Trend", "recount_frozen", "trend"]
 
 
 @dataclass(frozen=True)
@@ -39,3 +40,25 @@ def trend(store: Store, board_id: str) -> Trend | None:
         for version, tally in counted.versions
     ]
     return Trend(counted.board.id, sorted(versions, key=lambda t: t.number))
+
+
+def recount_frozen(store: Store, board_id: str) -> list[int]:
+    """Correct the counts of a board's frozen versions from their notes; the numbers of the
+    versions corrected. For versions stored before counts existed (they read zero) — an
+    operator's repair, never part of an answer: the trend itself never recounts. Frozen
+    versions only, because nothing changes their notes while they are read."""
+    checks.ident(board_id, "boardId")
+    counted = store.counted(board_id)
+    if counted is None:
+        return []
+    corrected = []
+    for version, tally in counted.versions:
+        if not version.is_frozen:
+            continue
+        recounted = counts(store.notes(version.id, consistent=True))
+        kept = as_counts(tally)
+        if recounted != kept:
+            stale = [name for name in kept if name.startswith(OPEN_PREFIX)]
+            if store.set_counts(board_id, version.id, recounted, stale):
+                corrected.append(version.number)
+    return corrected

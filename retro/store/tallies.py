@@ -30,7 +30,9 @@ from retro.store.gates import is_open_in
 from retro.times import now
 
 __all__ = [
+    "COUNTS",
     "OPEN_PREFIX",
+    "as_counts",
     "changed",
     "counts",
     "delta",
@@ -41,6 +43,8 @@ __all__ = [
 ]
 
 OPEN_PREFIX = "t_open_"
+# Every count but the open actions by age (`t_open_<age>`, one attribute per age there is).
+COUNTS = ("t_good", "t_bad", "t_action", "t_notes", "t_votes", "t_carried", "t_done")
 
 
 def tally(note: Note) -> Counter[str]:
@@ -102,6 +106,20 @@ def note_state_is(note: Note, also: Condition | None = None) -> Condition:
         names |= dict(also.names)
         values |= dict(also.values)
     return Condition(expression, names=names, values=values)
+
+
+def as_counts(tally: Tally) -> dict[str, int]:
+    """A tally as the attributes `counts` gives (zeros left out), to compare with a recount."""
+    found = {
+        "t_good": tally.good,
+        "t_bad": tally.bad,
+        "t_action": tally.action,
+        "t_notes": tally.good + tally.bad + tally.action,
+        "t_votes": tally.votes or 0,
+        "t_carried": tally.carried,
+        "t_done": tally.done,
+    } | {f"{OPEN_PREFIX}{age}": count for age, count in tally.open_by_age.items()}
+    return {name: amount for name, amount in found.items() if amount}
 
 
 def to_tally(item: Item, votes_hidden: bool = False) -> Tally:

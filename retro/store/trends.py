@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from retro.models import Board, BoardVersion, Tally
 from retro.store import keys
 from retro.store.base import StoreBase
-from retro.store.codec import Item
+from retro.store.codec import Condition, Item
+from retro.store.failures import ConditionFailed
 from retro.store.marks import deleted_at
 from retro.store.records import to_board, to_version
-from retro.store.tallies import to_tally
+from retro.store.tallies import COUNTS, OPEN_PREFIX, to_tally
 
 __all__ = ["Counted", "TrendsStore"]
 
@@ -41,6 +42,22 @@ class TrendsStore(StoreBase):
         if item is None or deleted_at(item) is not None:
             return None
         return Counted(to_board(item), [(to_version(i), to_tally(i)) for i in page.items])
+
+    def set_counts(
+        self, board_id: str, version_id: str, counts: dict[str, int], stale: list[str]
+    ) -> bool:
+        """Write a frozen version's counts as recounted (`stale`: the open-by-age attributes it
+        has now, removed unless recounted). Only a frozen version: nothing changes its notes, so
+        a recount of them stays true; False if the version is not frozen (or gone)."""
+        values: dict[str, int | None] = {name: counts.get(name, 0) for name in COUNTS}
+        values |= {name: None for name in stale if name.startswith(OPEN_PREFIX)}
+        values |= {name: n for name, n in counts.items() if name.startswith(OPEN_PREFIX)}
+        frozen = Condition("attribute_exists(pid) AND attribute_exists(frozen_at)")
+        try:
+            self.table.update(keys.version(board_id, version_id), set_=values, condition=frozen)
+        except ConditionFailed:
+            return False
+        return True
 
     def _board_item(self, board_id: str) -> Item | None:
         """The board's item: its key from `cid_si`, then a GetItem."""

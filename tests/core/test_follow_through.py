@@ -169,3 +169,26 @@ def test_a_trend_of_20_versions_costs_two_rounds_of_requests(store, owner, membe
     assert [t.oldest_open_age for t in trend.versions][-1] == 19  # written in v1
     assert log.sequential <= 2, log.calls
     assert sorted(log.operations) == ["GetItem", "Query", "Query"]
+
+
+def test_frozen_versions_stored_before_counts_are_recounted_once(store, owner, member, board):
+    from retro.services.trends import recount_frozen
+    from retro.store import keys
+    from retro.store.tallies import COUNTS
+
+    good = services.add_note(store, member, board.id, "GOOD", "g")
+    services.add_note(store, member, board.id, "ACTION", "a")
+    services.vote(store, member, board.id, good.id)
+    _start(store, owner, board, 2)
+    services.add_note(store, member, board.id, "BAD", "live")
+    kept = [(t.good, t.votes, t.open_by_age) for t in services.trend(store, board.id).versions]
+    # GIVEN version 1 as stored before counts existed (none on its item)
+    first = board.current_version.id
+    gone = dict.fromkeys([*COUNTS, "t_open_0"])
+    store.table.update(keys.version(board.id, first), set_=gone)
+    assert services.trend(store, board.id).versions[0].good == 0
+    # WHEN recounted: version 1 is corrected, the live version 2 is left to its writes
+    assert recount_frozen(store, board.id) == [1]
+    recounted = [(t.good, t.votes, t.open_by_age) for t in services.trend(store, board.id).versions]
+    assert recounted == kept == [(1, 1, {0: 1}), (0, 0, {1: 1})]
+    assert recount_frozen(store, board.id) == []  # nothing left to correct
