@@ -192,3 +192,45 @@ def test_frozen_versions_stored_before_counts_are_recounted_once(store, owner, m
     recounted = [(t.good, t.votes, t.open_by_age) for t in services.trend(store, board.id).versions]
     assert recounted == kept == [(1, 1, {0: 1}), (0, 0, {1: 1})]
     assert recount_frozen(store, board.id) == []  # nothing left to correct
+
+
+def test_counts_hold_when_people_tick_move_and_vote_the_same_notes_at_once(
+    store, owner, member, board
+):
+    """Writes racing on the same notes: each counts what it changed, or is refused whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from retro.errors import RetroError
+
+    action = services.add_note(store, owner, board.id, "ACTION", "contested")
+    other = services.add_note(store, owner, board.id, "GOOD", "moving")
+    operations = [
+        lambda: services.update_action(store, member, board.id, action.id, done=True),
+        lambda: services.update_action(store, owner, board.id, action.id, done=False),
+        lambda: services.update_note(store, owner, board.id, action.id, column="BAD"),
+        lambda: services.update_note(store, owner, board.id, action.id, column="ACTION"),
+        lambda: services.update_note(store, owner, board.id, other.id, column="ACTION"),
+        lambda: services.vote(store, member, board.id, action.id),
+        lambda: services.vote(store, owner, board.id, other.id),
+        lambda: services.delete_note(store, owner, board.id, other.id),
+    ] * 3
+
+    def attempt(operation) -> bool:
+        try:
+            operation()
+        except RetroError:
+            return False  # refused (a conflict, a note gone): nothing written
+        return True
+
+    with ThreadPoolExecutor(12) as pool:
+        done = sum(pool.map(attempt, operations))
+    assert done > 0
+    notes = services.notes_of(store, board.current_version.id)
+    (tally,) = services.trend(store, board.id).versions
+    actions = [n for n in notes if n.column is Column.ACTION]
+    assert (tally.good, tally.bad, tally.action) == tuple(
+        sum(n.column is c for n in notes) for c in (Column.GOOD, Column.BAD, Column.ACTION)
+    )
+    assert tally.votes == sum(n.votes for n in notes)
+    assert tally.done == sum(n.done for n in actions)
+    assert tally.open == sum(not n.done for n in actions)
