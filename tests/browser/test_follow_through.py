@@ -230,6 +230,9 @@ def _start_version(page: Any, number: int) -> None:
     dialog = page.get_by_role("dialog", name="Start a new version")
     dialog.get_by_label("Name (optional)").fill(f"Sprint {number}")
     dialog.get_by_role("button", name=f"Start version {number}").click()
+    # The dialog closes once the owner's page has the new version (the event may come first):
+    # until then it is modal, and typing would go into it
+    expect(dialog).to_be_hidden()
     expect(page.locator("#version-select")).to_contain_text(f"Version {number} — Sprint {number}")
 
 
