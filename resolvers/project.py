@@ -25,23 +25,38 @@ __all__ = ["SOURCE_FIELDS", "project"]
 SOURCE_FIELDS = ("id", "boardId", "number")  # what resolvers/queries.py reads from `source`
 
 
+# What to keep: field name -> what to keep under it (None: the value as it is).
+Plan = dict[str, "Plan | None"]
+
+
 def project(value: Any, selection: Selection) -> Any:
     """`value` (a view, a list of views, or a scalar) with only the fields `selection` names."""
     if not selection.fields:
         return value
-    if isinstance(value, list):
-        return [project(item, selection) for item in value]
-    if not isinstance(value, dict):
-        return value
+    return _apply(value, _plan(selection))
+
+
+def _plan(selection: Selection) -> Plan:
+    """The selection as a plan, made once per call whatever the number of views it is applied
+    to (a page's notes share their selection)."""
     under: dict[str, list[Selection]] = {}
     for selected in selection.fields:
         under.setdefault(selected.name, []).append(selected.selection)
-    out: dict[str, Any] = {}
-    if any(name not in value for name in under):  # a resolver's field (or __typename)
-        out |= {name: value[name] for name in SOURCE_FIELDS if name in value}
+    plan: Plan = {}
     for name, selections in under.items():
-        if name not in value:
-            continue  # AppSync fills it
-        merged = Selection(tuple(f for s in selections for f in s.fields))
-        out[name] = project(value[name], merged)
+        fields = tuple(f for s in selections for f in s.fields)
+        plan[name] = _plan(Selection(fields)) if fields else None
+    return plan
+
+
+def _apply(value: Any, plan: Plan | None) -> Any:
+    if plan is None:
+        return value
+    if isinstance(value, list):
+        return [_apply(item, plan) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {name: _apply(value[name], under) for name, under in plan.items() if name in value}
+    if len(out) < len(plan):  # a resolver's field (or __typename): AppSync fills it from source
+        out = {name: value[name] for name in SOURCE_FIELDS if name in value} | out
     return out
