@@ -10,6 +10,7 @@
 // "most votes first", ranked by its sum.
 
 import { h, hook } from "../dom.js";
+import { ApiError } from "../errors.js";
 import { MAX_TITLE } from "../limits.js";
 import { announce, showError } from "../notify.js";
 import { dropTarget } from "./drag.js";
@@ -46,29 +47,36 @@ export function createGroups(store) {
   /**
    * Puts `note` with `target`: into its group, or with it into a new group named after it.
    * A note in another group leaves that one first (the server takes a note in one group only).
-   * @param {Note} note
-   * @param {Note} target
+   * @param {Note} dragged
+   * @param {Note} onto
    */
-  const join = async (note, target) => {
+  const join = async (dragged, onto) => {
+    const note = store.notes.get(dragged.id) ?? dragged;
+    const target = store.notes.get(onto.id) ?? onto;
     const group = target.groupId ? store.groups.get(target.groupId) : undefined;
+    if (group) return addTo(note, group);
     try {
       if (note.groupId) await store.ungroupNote(note.id);
-      if (group) {
-        await store.groupNotes([note.id], { groupId: group.id });
-      } else {
-        const title = excerpt(store.textOf(target) ?? "Group");
-        await store.groupNotes([target.id, note.id], { title });
-      }
-      const name = group?.title ?? excerpt(store.textOf(target) ?? "");
-      announce(`Grouped under “${name}”.`);
+      const title = excerpt(store.textOf(target) ?? "Group");
+      await store.groupNotes([target.id, note.id], { title });
+      announce(`Grouped under “${title}”.`);
       focusIn(note, "take-out");
     } catch (error) {
+      // The target was grouped meanwhile (e.g. a drop on a card whose grouping was on its
+      // way): the server refuses a second group for it; join the one it is in now.
+      const now = store.notes.get(target.id);
+      const since = now?.groupId ? store.groups.get(now.groupId) : undefined;
+      if (error instanceof ApiError && error.meaning === "conflict" && since) {
+        return addTo(note, since);
+      }
       showError(error);
     }
   };
 
-  /** @param {Note} note @param {NoteGroup} group */
-  const addTo = async (note, group) => {
+  /** @param {Note} dragged @param {NoteGroup} group */
+  const addTo = async (dragged, group) => {
+    const note = store.notes.get(dragged.id) ?? dragged;
+    if (note.groupId === group.id) return;
     try {
       if (note.groupId) await store.ungroupNote(note.id);
       await store.groupNotes([note.id], { groupId: group.id });
