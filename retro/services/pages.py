@@ -131,7 +131,7 @@ def check_reads(reads: int) -> None:
     if reads > MAX_READS:
         raise ValidationError(
             "selection",
-            f"would take {reads} DynamoDB reads to prefetch, over the limit of {MAX_READS} per "
+            f"would take {reads} database reads to prefetch, over the limit of {MAX_READS} per "
             "field: each version's notes is one read, so ask for fewer versions with their "
             "notes (versions(limit:), boards(limit:)) and page through the rest",
         )

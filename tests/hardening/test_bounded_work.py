@@ -131,7 +131,7 @@ def test_fifty_aliases_of_a_nested_page_are_refused_by_the_prefetch_limit(
     for error in body["errors"]:
         assert error["errorType"] == "BadInputError"
         assert error["message"].startswith(
-            f"selection: would take 101 DynamoDB reads to prefetch, over the limit of {MAX_READS}"
+            f"selection: would take 101 database reads to prefetch, over the limit of {MAX_READS}"
         )
     assert log.calls == []  # each of the 50 invocations refused before its first read
     assert (server.invocations() - before)["read"] == 50
