@@ -100,9 +100,7 @@ def test_deeply_nested_graphql_transport_ws_frame_closes_4400_not_1011(
             url, subprotocols=["graphql-transport-ws"], max_size=None
         ) as ws:
             await ws.send(
-                json.dumps(
-                    {"type": "connection_init", "payload": live_server.public_headers}
-                )
+                json.dumps({"type": "connection_init", "payload": live_server.public_headers})
             )
             assert json.loads(await ws.recv()) == {"type": "connection_ack"}
             await ws.send(NESTED_ARRAY)

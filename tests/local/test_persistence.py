@@ -166,9 +166,9 @@ def test_a_restart_on_the_same_data_directory_keeps_everything(tmp_path: Path) -
         assert "in memory" in _banner(forgetful, "  data")
         refused_token = forgetful.post(PAGE, {"id": board}, auth)
         assert refused_token["status"] == 401  # the user is gone, so is its token
-        stranger = forgetful.data(
-            "mutation { createUser { token } }", {}, ANONYMOUS
-        )["createUser"]["token"]
+        stranger = forgetful.data("mutation { createUser { token } }", {}, ANONYMOUS)["createUser"][
+            "token"
+        ]
         board_only = "query($id: ID!) { board(id: $id) { id } }"
         assert forgetful.data(board_only, {"id": board}, {"authorization": stranger}) == {
             "board": None
