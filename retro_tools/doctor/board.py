@@ -20,6 +20,7 @@ from retro.store.failures import StoreFailure
 from retro.store.marks import CARRY_PENDING, carry_state, previous_of
 from retro.store.records import ballot_step, to_note, to_version, to_vote, used_of
 from retro.times import now
+from retro_tools.doctor.counts import check_counts
 from retro_tools.doctor.findings import Finding
 
 __all__ = ["check_board"]
@@ -70,6 +71,7 @@ def check_board(store: Store, board_id: str, grace: timedelta) -> list[Finding]:
         *_stagings(store, where, board, versions, grace),
         *_carries(store, where, board, versions, contents, grace),
         *[f for item in items for f in _partition(store, to_version(item), contents[item["id"]])],
+        *check_counts(store, where, board.id, items, contents),
     ]
 
 
@@ -161,7 +163,7 @@ def _carries(
         missing = [
             n
             for n in (to_note(i) for i in before if str(i["cid"]).startswith(keys.NOTE))
-            if n.column is Column.ACTION and n.id not in receipts
+            if n.column is Column.ACTION and not n.done and n.id not in receipts
         ]
         if missing:
             findings.append(

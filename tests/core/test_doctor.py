@@ -90,3 +90,25 @@ def test_without_a_board_the_doctor_walks_the_table_and_removes_what_nobody_owns
     assert doctor(store, None) == (0, "checked 1 board(s): 0 problem(s) found\n")
     assert store.table.children(keys.version_pid(stray), "").items == []
     assert services.get_board(store, board.id) is not None
+
+
+def test_done_actions_stay_behind_and_wrong_counts_of_a_frozen_version_are_recounted(
+    store, owner, member
+):
+    board = services.create_board(store, owner, "Follow-through")
+    done = services.add_note(store, member, board.id, "ACTION", "done already")
+    services.add_note(store, member, board.id, "ACTION", "still open")
+    services.update_action(store, member, board.id, done.id, done=True)
+    first = board.current_version
+    services.start_new_version(store, owner, board.id, None)
+    # a done action is not carried: the doctor does not take it for a carry left unfinished
+    assert doctor(store, board.id) == (0, "checked 1 board(s): 0 problem(s) found\n")
+
+    # a frozen version's counts as a version stored before counts existed reads them: zero
+    store.table.update(keys.version(board.id, first.id), set_={"t_action": 0, "t_done": 0})
+    remaining, report = doctor(store, board.id)
+    assert remaining == 1 and "the kept counts of version(s) 1 disagree with their notes" in report
+    remaining, report = doctor(store, board.id, repair=True)
+    assert remaining == 0 and "recounted version(s) [1]" in report, report
+    frozen = services.trend(store, board.id).versions[0]
+    assert (frozen.action, frozen.done) == (2, 1)
