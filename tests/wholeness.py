@@ -15,6 +15,7 @@ from retro.models import Board, Column, Note
 from retro.store import Store, keys
 from retro.store.marks import CARRY_DONE
 from retro.store.records import note_item, to_note, to_version
+from retro.store.tallies import counts as kept_counts
 from retro.times import now
 
 __all__ = [
@@ -60,9 +61,9 @@ def seed_actions(store: Store, actions: int = 120, others: int = 3) -> Seeded:
     owner, token = services.create_user(store, "Facilitator")
     board = services.create_board(store, owner.id, "Crash retro")
     notes = _notes(board, owner.id, Column.ACTION, actions, [])
-    store.table.put_many(
-        [note_item(n) for n in [*notes, *_notes(board, owner.id, Column.GOOD, others, [])]]
-    )
+    every = [*notes, *_notes(board, owner.id, Column.GOOD, others, [])]
+    store.table.put_many([note_item(n) for n in every])
+    _count(store, board, every)
     return Seeded(board, owner.id, token, frozenset(n.id for n in notes))
 
 
@@ -86,7 +87,14 @@ def seed_votes(store: Store, notes: int = 200, voters: int = 10, each: int = 10)
         pid, cid = keys.vote(version, voter, seeded[index].id)
         rows.append({"pid": pid, "cid": cid, "count": 1})
     store.table.put_many(rows)
+    _count(store, board, seeded)
     return Seeded(board, owner.id, token, frozenset(n.id for n in seeded), voters * each)
+
+
+def _count(store: Store, board: Board, notes: list[Note]) -> None:
+    """The version's counts as the writes that add `notes` would have kept them."""
+    version = board.current_version.id
+    store.table.update(keys.version(board.id, version), set_=kept_counts(notes))
 
 
 def whole_start(store: Store, seeded: Seeded, old_id: str) -> str:
