@@ -27,7 +27,7 @@ from retro.store import Store
 from retro.store.pagereads import End
 from retro.times import now
 
-__all__ = ["INDEX_WAITS", "load_board_page"]
+__all__ = ["INDEX_WAITS", "live_board_and", "load_board_page"]
 
 # Seconds to wait before asking `cid_si` again for a board whose version exists (AWS documents
 # the index's lag as a fraction of a second in normal operation).
@@ -99,3 +99,29 @@ def _end(store: Store, version_id: str, limit: int | None) -> Callable[[], End]:
 
 def _notes(store: Store, version_id: str, column: Column | None) -> Callable[[], list[Note]]:
     return lambda: store.notes(version_id, column)
+
+
+def live_board_and(
+    store: Store, board_id: str, *loads: Callable[[str], Any]
+) -> tuple[Board, list[Any]] | None:
+    """The board and what each of `loads` reads under its live version (given its id), in the
+    page's two rounds; None if there is no such board. `Query.participation`, asked beside the
+    page, takes them too."""
+    owners, probe = store.parallel(
+        lambda: store.board_owners(board_id), lambda: store.newest_version(board_id)
+    )
+    if probe is None:
+        return None
+    live = probe.version.id
+    board, *found = store.parallel(
+        lambda: _board(store, board_id, owners), *(_under(load, live) for load in loads)
+    )
+    if board is None:
+        return None
+    if board.current_version.id != live:  # a start raced this read
+        found = store.parallel(*(_under(load, board.current_version.id) for load in loads))
+    return board, found
+
+
+def _under(load: Callable[[str], Any], version_id: str) -> Callable[[], Any]:
+    return lambda: load(version_id)

@@ -10,8 +10,10 @@ hidden while voting — the answer to a vote too, as AppSync sends it to every s
 person sees their own votes on `Participation`.
 """
 
+from retro.errors import NotFoundError
 from retro.models import MyNote, Note, Participation, PublicNote, Stage
-from retro.services import stages
+from retro.services import checks, stages
+from retro.services.boardpage import live_board_and
 from retro.services.boards import require_board
 from retro.services.meeting import gated
 from retro.services.notes import current_note, find_live_note, published
@@ -73,12 +75,17 @@ def _fresh(store: Store, note: Note) -> Note:
 
 def participation(store: Store, caller: str, board_id: str) -> Participation:
     """The caller's standing on the live version: ownership, votes spent and left, own notes."""
-    board = require_board(store, board_id)
-    version_id = board.current_version.id
-    spent, notes = store.parallel(
-        lambda: store.votes_spent(version_id, caller),
-        lambda: store.notes(version_id),
+    # the board page's two rounds (retro.services.boardpage), beside which the client asks it
+    found = live_board_and(
+        store,
+        checks.ident(board_id, "boardId"),
+        lambda v: store.votes_spent(v, caller),
+        store.notes,
     )
+    if found is None:
+        raise NotFoundError("board", board_id)
+    board, (spent, notes) = found
+    version_id = board.current_version.id
     used, per_note = spent
     return Participation(
         board_id=board.id,

@@ -180,3 +180,24 @@ def test_notes_beyond_what_the_ends_read_are_read_too(stale):
     assert len(found) == len(set(found)) == notes
     assert found == sorted(found)
     assert log.sequential >= 3
+
+
+def test_participation_beside_the_page_costs_two_rounds_too():
+    from resolvers import read
+
+    with moto_store() as store:
+        seeded = seed_board(store, 12, 2)
+        event = appsync_event(
+            "Query.participation",
+            {"boardId": seeded.board_id},
+            user=seeded.user_id,
+            selection="{ boardId versionId isOwner votesUsed votesLeft myNoteIds }",
+        )
+        with record_requests() as log:
+            mine = fresh_context(read.handler, event)
+    assert mine["isOwner"] is True
+    assert mine["versionId"] == seeded.live_version_id
+    assert len(mine["myNoteIds"]) == 12
+    assert log.sequential == 2
+    # (index ∥ newest version) → (board ∥ ballot ∥ my votes ∥ notes)
+    assert sorted(log.operations) == ["GetItem", "GetItem", "Query", "Query", "Query", "Query"]
