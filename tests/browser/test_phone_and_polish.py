@@ -287,6 +287,15 @@ def test_a_link_to_a_missing_version_is_corrected_in_the_address_bar(
     member.locator("h1").click()
     member.screenshot(path=artifacts / "frozen-version.png", full_page=True)
     assert_accessible(member, "a frozen version")
+    # From a frozen version, a link to a missing one shows the live version, as the address
+    # bar then says (it used to keep version 1 on screen under the live version's address)
+    member.goto(url + "/v/9")
+    expect(member.get_by_role("alert")).to_contain_text("no version 9")
+    expect(member).to_have_url(url)
+    expect(member.get_by_role("note")).to_be_hidden()
+    expect(member.get_by_label("Version", exact=True).locator("option:checked")).to_have_text(
+        "Version 2 (live)"
+    )
 
 
 def test_the_json_export_downloads_and_the_markdown_dates_read_well(

@@ -340,6 +340,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       // The store says "no such version" with a plain Error; the API's refusals are ApiErrors.
       if (!(error instanceof ApiError)) {
         history.replaceState(history.state, "", `#/board/${encodeURIComponent(boardId)}`);
+        // What the address bar now says: the live version, also when a frozen one was shown.
+        store.showVersion(null).catch(showError);
         versions.render();
       }
       throw error;
