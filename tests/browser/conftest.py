@@ -74,8 +74,15 @@ def new_page(browser: Any, server: Server, watch: Watch) -> Iterator[Callable[..
         path: str = "/#/",
         viewport: dict[str, int] | None = None,
         before: Callable[[Any], None] | None = None,
+        touch: bool = False,
     ) -> Any:
-        context = browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True)
+        # touch: a phone as people hold it (touch events, a mobile viewport), for tap()
+        context = browser.new_context(
+            viewport=viewport or DESKTOP,
+            accept_downloads=True,
+            has_touch=touch,
+            is_mobile=touch,
+        )
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.base_url)
         contexts.append(context)
         page = context.new_page()

@@ -50,6 +50,9 @@ export function createTrend(store) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   let asked = 0;
+  // Opened by the button: once drawn, the panel is brought on screen (on a phone it opens
+  // below the unfolded toolbar, out of sight); live redraws never move the page.
+  let bringIntoView = false;
 
   const load = async () => {
     const sequence = ++asked;
@@ -62,6 +65,8 @@ export function createTrend(store) {
           : `${versions.length} versions, oldest first.`;
       chart.replaceChildren(drawChart(versions));
       table.replaceChildren(drawTable(versions));
+      if (bringIntoView) element.scrollIntoView({ block: "nearest" });
+      bringIntoView = false;
     } catch (error) {
       if (sequence === asked) status.textContent = "The trend could not be loaded.";
       showError(error);
@@ -74,6 +79,7 @@ export function createTrend(store) {
     button.setAttribute("aria-expanded", String(open));
     if (open) {
       status.textContent = "Loading the trend…";
+      bringIntoView = true;
       load();
     }
   });

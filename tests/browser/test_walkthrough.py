@@ -1,0 +1,67 @@
+"""A meeting as a first-time participant on a phone lives it (touch, 390 × 844): what is on
+the first screen while the facilitator runs the stages, and the panels a tap opens."""
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.accessibility import assert_accessible
+from tests.browser.board_page import LIVE_MS, add_note, column, create_board, open_board
+from tests.browser.meeting_page import go_to_stage, set_meeting_settings
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def _box(locator: Any) -> dict[str, float]:
+    box: dict[str, float] = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one_screen(
+    new_page: Any,
+) -> None:
+    # GIVEN a facilitator on a laptop running a guided meeting, hidden writing, a timer on
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "Sprint 42 retro", votes=3)
+    set_meeting_settings(owner, hide_while_writing=True, secret_ballot=True)
+    go_to_stage(owner, "Write")
+    owner.get_by_role("button", name="5 min", exact=True).click()
+    add_note(owner, "GOOD", "Deploys got faster")
+    add_note(owner, "GOOD", "Pairing on the cache bug")
+
+    # WHEN a participant opens the link on a phone
+    phone = open_board(new_page, url, viewport=PHONE, touch=True)
+    expect(phone.get_by_role("timer")).to_be_visible()
+    face_down = column(phone, "GOOD").locator(".note--face-down")
+    expect(face_down).to_have_count(2)
+
+    # THEN the votes left and the folded toolbar share one row ...
+    budget = _box(phone.locator('[data-retro="votes-left"]'))
+    tools = _box(phone.get_by_role("button", name="Versions, export, link"))
+    assert abs((budget["y"] + budget["height"] / 2) - (tools["y"] + tools["height"] / 2)) < 8
+    # ... and the stage, the timer, the composer and both notes being written are on the
+    # first screen (the column's heading is left to its tab, for screen readers only)
+    for target in (
+        phone.get_by_role("timer"),
+        phone.locator('[data-retro="composer-GOOD"]'),
+        face_down.nth(0),
+        face_down.nth(1),
+    ):
+        expect(target).to_be_in_viewport(ratio=1)
+    assert phone.evaluate("window.scrollY") == 0
+    panel = phone.get_by_role("tabpanel", name=re.compile("^Good"))
+    expect(panel).to_be_visible()
+
+    # WHEN they open the trend from the folded toolbar, THEN it opens on screen, not below it
+    phone.get_by_role("button", name="Versions, export, link").tap()
+    phone.get_by_role("button", name="Trend").tap()
+    trend = phone.get_by_role("region", name="Trend across retros")
+    expect(trend).to_contain_text("One version so far", timeout=LIVE_MS)
+    expect(trend).to_be_in_viewport(ratio=0.95)  # all of it, but for a rounded pixel
+    assert_accessible(phone, "a guided meeting on a phone, the trend open")
