@@ -6,10 +6,8 @@ Each answers what every subscriber may see — a `Note` (`onNoteUpdated`) or a `
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr
-
 from resolvers import views
-from resolvers.arguments import parse
+from resolvers.arguments import parse, schema_input
 from resolvers.router import Call, Router
 from retro import services
 from retro.services import default_store
@@ -19,52 +17,56 @@ __all__ = ["router"]
 router = Router("followup")
 
 
-class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+@schema_input
+class UpdateActionInput:
+    boardId: str
+    id: str
+    done: bool | None = None
+    who: str | None = None
+    clientRequestId: str | None = None
 
 
-class UpdateActionInput(_Args):
-    boardId: StrictStr
-    id: StrictStr
-    done: StrictBool | None = None
-    who: StrictStr | None = None
-    clientRequestId: StrictStr | None = None
+@schema_input
+class GroupNotesInput:
+    boardId: str
+    noteIds: list[str]
+    groupId: str | None = None
+    title: str | None = None
+    clientRequestId: str | None = None
 
 
-class GroupNotesInput(_Args):
-    boardId: StrictStr
-    noteIds: list[StrictStr]
-    groupId: StrictStr | None = None
-    title: StrictStr | None = None
-    clientRequestId: StrictStr | None = None
+@schema_input
+class RenameGroupInput:
+    boardId: str
+    id: str
+    title: str
+    clientRequestId: str | None = None
 
 
-class RenameGroupInput(_Args):
-    boardId: StrictStr
-    id: StrictStr
-    title: StrictStr
-    clientRequestId: StrictStr | None = None
+@schema_input
+class UngroupNoteInput:
+    boardId: str
+    noteId: str
+    clientRequestId: str | None = None
 
 
-class UngroupNoteInput(_Args):
-    boardId: StrictStr
-    noteId: StrictStr
-    clientRequestId: StrictStr | None = None
-
-
-class UpdateActionArgs(_Args):
+@schema_input
+class UpdateActionArgs:
     input: UpdateActionInput
 
 
-class GroupNotesArgs(_Args):
+@schema_input
+class GroupNotesArgs:
     input: GroupNotesInput
 
 
-class RenameGroupArgs(_Args):
+@schema_input
+class RenameGroupArgs:
     input: RenameGroupInput
 
 
-class UngroupNoteArgs(_Args):
+@schema_input
+class UngroupNoteArgs:
     input: UngroupNoteInput
 
 

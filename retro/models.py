@@ -1,20 +1,21 @@
 """Retro's domain model: User 1—n Board 1—n BoardVersion 1—n Note, as in the original design.
 
-Pydantic models validate what enters the system (text rules live here, once) and what comes back
-from the table. Field names are Python's; the resolver layer renders them in the schema's names.
+Frozen dataclasses that check what enters the system (text rules live here, once) and what
+comes back from the table. Field names are Python's; the resolver layer renders them in the
+schema's names.
 Author and voter ids exist on the models because rules need them, but no view ever renders them.
 """
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 __all__ = [
     "MAX_NOTE_TEXT",
     "MAX_TITLE",
+    "MAX_VOTE_BUDGET",
+    "MIN_VOTE_BUDGET",
     "Board",
     "BoardSettings",
     "BoardVersion",
@@ -22,16 +23,13 @@ __all__ = [
     "MyNote",
     "Note",
     "NoteGroup",
-    "NoteText",
     "Participation",
     "PublicNote",
     "Stage",
     "Tally",
     "Timer",
-    "Title",
     "User",
     "VersionRef",
-    "Who",
     "clean_text",
 ]
 
@@ -39,6 +37,7 @@ MAX_NOTE_TEXT = 2000
 MAX_TITLE = 200
 MAX_NAME = 80
 MAX_WHO = 80
+MIN_VOTE_BUDGET = 1
 DEFAULT_VOTE_BUDGET = 5
 MAX_VOTE_BUDGET = 100
 
@@ -68,15 +67,34 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # tab, newline pass
 
 
-NoteText = Annotated[
-    str, AfterValidator(lambda v: clean_text(v, max_length=MAX_NOTE_TEXT, multiline=True))
-]
-Title = Annotated[
-    str, AfterValidator(lambda v: clean_text(v, max_length=MAX_TITLE, multiline=False))
-]
-Name = Annotated[str, AfterValidator(lambda v: clean_text(v, max_length=MAX_NAME, multiline=False))]
-# Who takes an action on: a name people type, never anyone's identity.
-Who = Annotated[str, AfterValidator(lambda v: clean_text(v, max_length=MAX_WHO, multiline=False))]
+def _clean(
+    model: object, field: str, max_length: int, *, multiline: bool = False, optional: bool = False
+) -> None:
+    """Replace `model.field` by its `clean_text`, or raise ValueError naming the field."""
+    value = getattr(model, field)
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise ValueError(f"{type(model).__name__}.{field}: must be a string")
+    try:
+        cleaned = clean_text(value, max_length=max_length, multiline=multiline)
+    except ValueError as error:
+        raise ValueError(f"{type(model).__name__}.{field}: {error}") from None
+    if cleaned is not value:
+        object.__setattr__(model, field, cleaned)  # frozen: set once, while being built
+
+
+def _at_least(model: object, field: str, least: int, most: int | None = None) -> None:
+    """Raise ValueError naming the field unless `model.field` is a whole number in range."""
+    value = getattr(model, field)
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or value < least
+        or (most is not None and value > most)
+    ):
+        bounds = f"from {least}" + (f" to {most}" if most is not None else "")
+        raise ValueError(f"{type(model).__name__}.{field}: must be a whole number {bounds}")
 
 
 class Column(StrEnum):
@@ -97,93 +115,129 @@ class Stage(StrEnum):
     DISCUSS = "DISCUSS"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+# Frozen, slotted dataclasses: a Lambda imports them in microseconds (pydantic's validators
+# were a third of a cold start, docs/PERFORMANCE.md). What a model refuses is checked in its
+# `__post_init__`: texts by `clean_text`, counts by their bounds; types are the callers' (mypy
+# strict), and `retro.store.records` converts what the table holds before building one.
 
 
-class User(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class User:
     id: str
-    name: Name | None = None
+    name: str | None = None
     created_at: datetime
 
+    def __post_init__(self) -> None:
+        _clean(self, "name", MAX_NAME, optional=True)
 
-class BoardSettings(_Model):
-    vote_budget: int = Field(default=DEFAULT_VOTE_BUDGET, ge=1, le=MAX_VOTE_BUDGET)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BoardSettings:
+    vote_budget: int = DEFAULT_VOTE_BUDGET
     # Boards stored before these settings existed read as False: nothing hidden.
     hide_while_writing: bool = False
     secret_ballot: bool = False
 
+    def __post_init__(self) -> None:
+        _at_least(self, "vote_budget", MIN_VOTE_BUDGET, MAX_VOTE_BUDGET)
 
-class Timer(_Model):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timer:
     """A countdown on a version, as stored: when it ends by the server's clock, and how."""
 
     ends_at: datetime
-    seconds: int = Field(ge=1)  # as started, plus every extension (for a progress display)
+    seconds: int  # as started, plus every extension (for a progress display)
     advances: bool = False  # the stage moves on when it ends (until it has, or is stopped)
     stopped: bool = False
 
+    def __post_init__(self) -> None:
+        _at_least(self, "seconds", 1)
 
-class VersionRef(_Model):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VersionRef:
     """The live version as the board item carries it, so a board page needs no extra read."""
 
     id: str
     number: int
-    title: Title | None = None
+    title: str | None = None
     created_at: datetime
     stage: Stage = Stage.FREE
     timer: Timer | None = None
 
+    def __post_init__(self) -> None:
+        _clean(self, "title", MAX_TITLE, optional=True)
 
-class Board(_Model):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Board:
     id: str
     owner_id: str
-    title: Title
+    title: str
     settings: BoardSettings = BoardSettings()
     created_at: datetime
     updated_at: datetime
     current_version: VersionRef
 
+    def __post_init__(self) -> None:
+        _clean(self, "title", MAX_TITLE)
 
-class BoardVersion(_Model):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BoardVersion:
     id: str
     board_id: str
-    number: int = Field(ge=1)
-    title: Title | None = None
+    number: int
+    title: str | None = None
     created_at: datetime
     frozen_at: datetime | None = None
     stage: Stage = Stage.FREE  # a frozen version keeps its last stage
     timer: Timer | None = None
+
+    def __post_init__(self) -> None:
+        _at_least(self, "number", 1)
+        _clean(self, "title", MAX_TITLE, optional=True)
 
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
 
 
-class Note(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note:
     id: str
     board_id: str
     version_id: str
     column: Column
-    text: NoteText
-    votes: int = Field(default=0, ge=0)
+    text: str
+    votes: int = 0
     # Grows by one with every vote and unvote, never shrinks: deleting a note refunds the votes
     # it read only while this is unchanged (a vote and an unvote can leave `votes` as it was).
-    vote_moves: int = Field(default=0, ge=0)
+    vote_moves: int = 0
     author_id: str
     created_at: datetime
     updated_at: datetime
     carried_from: str | None = None
     # Retros this action has been carried through open (0: written in its own version).
-    carried_count: int = Field(default=0, ge=0)
+    carried_count: int = 0
     done: bool = False  # an ACTION note ticked off; never set on GOOD and BAD notes
-    who: Who | None = None
+    who: str | None = None
     # Its group in this version; the group's title rides on each of its notes so a page reads
     # no group item (retro.store.groups keeps the copies equal to the group's own title).
     group_id: str | None = None
-    group_title: Title | None = None
+    group_title: str | None = None
+
+    def __post_init__(self) -> None:
+        _clean(self, "text", MAX_NOTE_TEXT, multiline=True)
+        for count in ("votes", "vote_moves", "carried_count"):
+            _at_least(self, count, 0)
+        _clean(self, "who", MAX_WHO, optional=True)
+        _clean(self, "group_title", MAX_TITLE, optional=True)
 
 
-class PublicNote(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublicNote:
     """A note as anyone may see it now: no author ever; no text while the board hides texts
     (`text` None), no count while it hides votes (`votes` None). What every path to a client
     carries — mutation results reach every subscriber, so the author gets this too."""
@@ -204,7 +258,8 @@ class PublicNote(_Model):
     group_title: str | None = None  # None too while the board hides texts
 
 
-class NoteGroup(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoteGroup:
     """Notes of one column of one version under a title, as anyone may see them: no title
     while texts are hidden, no vote sum while counts are. No author: who grouped is not kept."""
 
@@ -217,7 +272,8 @@ class NoteGroup(_Model):
     note_ids: list[str]
 
 
-class Tally(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tally:
     """A version's counts, kept on its item by each write that changes them (store.tallies)."""
 
     version_id: str
@@ -232,7 +288,7 @@ class Tally(_Model):
     carried: int = 0
     done: int = 0
     # open ACTION notes by their carried count: {0: opened here, 2: carried twice, ...}
-    open_by_age: dict[int, int] = Field(default_factory=dict)
+    open_by_age: dict[int, int] = field(default_factory=dict)
 
     @property
     def opened(self) -> int:
@@ -248,7 +304,8 @@ class Tally(_Model):
         return max(ages) if ages else None
 
 
-class MyNote(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MyNote:
     """One of the caller's own notes with its text, hidden or not (on Participation only)."""
 
     id: str
@@ -256,7 +313,8 @@ class MyNote(_Model):
     text: str
 
 
-class Participation(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Participation:
     """The caller's standing on a board's live version; never sent to other people."""
 
     board_id: str
@@ -266,7 +324,7 @@ class Participation(_Model):
     votes_used: int
     my_votes: dict[str, int]
     my_note_ids: list[str]
-    my_notes: list[MyNote] = Field(default_factory=list)
+    my_notes: list[MyNote] = field(default_factory=list)
 
     @property
     def votes_left(self) -> int:

@@ -16,23 +16,42 @@ fail a stuck call well within AppSync's 30 s.
 
 import functools
 import os
-
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 __all__ = ["Settings", "settings"]
 
+# A frozen dataclass checked in `__post_init__`, not a pydantic model: every handler reads the
+# settings, and pydantic's import was a third of a cold start (docs/PERFORMANCE.md). Each
+# refusal is a ValueError naming the setting's field, as pydantic's was.
+_TABLE = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+_LEVEL = re.compile(r"DEBUG|INFO|WARNING|ERROR")
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
-    table_name: str = Field(
-        default="retro", min_length=3, max_length=255, pattern=r"^[A-Za-z0-9_.-]+$"
-    )
-    region: str = Field(default="us-east-1", pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
-    dynamodb_endpoint: HttpUrl | None = None
-    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
-    dynamodb_read_timeout: float = Field(default=5, gt=0, le=600)
-    dynamodb_max_attempts: int = Field(default=3, ge=1, le=10)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    table_name: str = "retro"
+    region: str = "us-east-1"
+    dynamodb_endpoint: str | None = None  # an http(s) URL with a host
+    log_level: str = "INFO"
+    dynamodb_read_timeout: float = 5
+    dynamodb_max_attempts: int = 3
+
+    def __post_init__(self) -> None:
+        for name, pattern in (
+            ("table_name", _TABLE),
+            ("region", _REGION),
+            ("log_level", _LEVEL),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not pattern.fullmatch(value):
+                raise ValueError(f"{name}: {value!r} does not match {pattern.pattern}")
+        if self.dynamodb_endpoint is not None:
+            _check_url(self.dynamodb_endpoint)
+        _set_number(self, "dynamodb_read_timeout", float, above=0, most=600)
+        _set_number(self, "dynamodb_max_attempts", int, above=0, most=10)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -45,7 +64,35 @@ class Settings(BaseModel):
             "dynamodb_read_timeout": env.get("RETRO_DYNAMODB_READ_TIMEOUT"),
             "dynamodb_max_attempts": env.get("RETRO_DYNAMODB_MAX_ATTEMPTS"),
         }
-        return cls.model_validate({k: v for k, v in values.items() if v is not None})
+        return cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+
+
+def _check_url(value: object) -> None:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"dynamodb_endpoint: {value!r} is not an http(s) URL with a host")
+    try:
+        parts.port  # noqa: B018 — raises ValueError for a port out of range or not a number
+    except ValueError as error:
+        raise ValueError(f"dynamodb_endpoint: {value!r}: {error}") from None
+
+
+def _set_number(
+    config: Settings, name: str, kind: type[int] | type[float], *, above: int, most: int
+) -> None:
+    """Check `config.name` (a number, or its text from the environment) and keep it as `kind`."""
+    value = getattr(config, name)
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = kind(value) if isinstance(value, str | int | float) else None
+        if number is None or (kind is int and isinstance(value, float) and value != number):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a {kind.__name__} number") from None
+    if not above < number <= most:
+        raise ValueError(f"{name}: must be greater than {above} and at most {most}")
+    object.__setattr__(config, name, number)  # frozen: set once, while being built
 
 
 @functools.cache

@@ -6,7 +6,7 @@ Strings of this shape sort as the moments compare.
 
 from datetime import UTC, datetime
 
-__all__ = ["iso", "now"]
+__all__ = ["iso", "now", "parse"]
 
 
 def now() -> datetime:
@@ -20,3 +20,12 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse(value: object) -> datetime:
+    """A moment as `iso` writes it (any ISO-8601 string), or ValueError."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"is not a moment: {type(value).__name__}")
+    return datetime.fromisoformat(value)

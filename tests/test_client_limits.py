@@ -8,6 +8,8 @@ copy: the client never sends a name.)
 
 import re
 
+import pytest
+
 from retro import models
 from retro.services import checks
 from tests.conftest import ROOT
@@ -28,10 +30,13 @@ def client_limits() -> dict[str, int]:
 
 
 def vote_budget_bounds() -> tuple[int, int]:
-    """The vote budget's bounds as BoardSettings validates them (ge=1, le=MAX_VOTE_BUDGET)."""
-    metadata = models.BoardSettings.model_fields["vote_budget"].metadata
-    bounds = {name: getattr(m, name) for m in metadata for name in ("ge", "le") if hasattr(m, name)}
-    return bounds["ge"], bounds["le"]
+    """The vote budget's bounds as BoardSettings validates them: found by trying each side."""
+    for outside in (models.MIN_VOTE_BUDGET - 1, models.MAX_VOTE_BUDGET + 1):
+        with pytest.raises(ValueError, match="vote_budget"):
+            models.BoardSettings(vote_budget=outside)
+    models.BoardSettings(vote_budget=models.MIN_VOTE_BUDGET)
+    models.BoardSettings(vote_budget=models.MAX_VOTE_BUDGET)
+    return models.MIN_VOTE_BUDGET, models.MAX_VOTE_BUDGET
 
 
 def test_the_client_limits_are_the_servers() -> None:

@@ -3,16 +3,15 @@
 import re
 from typing import Any
 
-import pydantic
-
 from retro.errors import ValidationError
 from retro.ids import is_id
 from retro.models import (
     MAX_NAME,
     MAX_NOTE_TEXT,
     MAX_TITLE,
+    MAX_VOTE_BUDGET,
     MAX_WHO,
-    BoardSettings,
+    MIN_VOTE_BUDGET,
     Column,
     clean_text,
 )
@@ -115,10 +114,9 @@ def column(value: Any, field: str = "column") -> Column:
 def budget(value: Any, field: str = "settings.voteBudget") -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationError(field, "must be a whole number from 1 to 100")
-    try:
-        return BoardSettings(vote_budget=value).vote_budget
-    except pydantic.ValidationError as error:
-        raise ValidationError(field, "must be a whole number from 1 to 100") from error
+    if not MIN_VOTE_BUDGET <= value <= MAX_VOTE_BUDGET:
+        raise ValidationError(field, "must be a whole number from 1 to 100")
+    return value
 
 
 def flag(value: Any, field: str) -> bool:

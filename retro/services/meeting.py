@@ -14,6 +14,7 @@ again, so what its answer hides is what the stage hid when it was made.
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -95,7 +96,7 @@ def extend_timer(
             raise ValidationError(
                 "seconds", f"the timer would run more than {MAX_TIMER_SECONDS} s from now"
             )
-        extended = timer.model_copy(update={"ends_at": ends_at, "seconds": timer.seconds + extra})
+        extended = replace(timer, ends_at=ends_at, seconds=timer.seconds + extra)
         return version.stage, extended
 
     return _change(store, caller, board_id, "extendTimer", client_request_id, decide)
@@ -144,7 +145,7 @@ def _change(
                 continue
             if written.replayed:
                 return _version(store, board.id, written.result_id)
-            return seen.version.model_copy(update={"stage": stage, "timer": timer})
+            return replace(seen.version, stage=stage, timer=timer)
         raise ConflictError(f"the meeting on board {board_id} kept changing; please retry")
 
     return or_replay(
@@ -205,7 +206,7 @@ def _settled(version: BoardVersion, at: datetime) -> BoardVersion:
     stage = effective_stage(version, at)
     if stage is version.stage:
         return version
-    return version.model_copy(update={"stage": stage, "timer": settled_timer(version.timer)})
+    return replace(version, stage=stage, timer=settled_timer(version.timer))
 
 
 def _version(store: Store, board_id: str, version_id: str) -> BoardVersion:
@@ -216,7 +217,7 @@ def _version(store: Store, board_id: str, version_id: str) -> BoardVersion:
 
 
 def _stopped(timer: Timer | None) -> Timer | None:
-    return timer.model_copy(update={"stopped": True, "advances": False}) if timer else None
+    return replace(timer, stopped=True, advances=False) if timer else None
 
 
 def _stage(value: str, field: str = "input.stage") -> Stage:

@@ -24,7 +24,7 @@ server's clock (`effective_stage`), and the first write that depends on it store
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from retro.errors import ConflictError
@@ -94,7 +94,7 @@ def effective_stage(version: VersionRef | BoardVersion, at: datetime) -> Stage:
 
 def settled_timer(timer: Timer | None) -> Timer | None:
     """The timer once the stage change it carried has been made: it advances no more."""
-    return timer.model_copy(update={"advances": False}) if timer is not None else None
+    return replace(timer, advances=False) if timer is not None else None
 
 
 def meeting_of(

@@ -7,7 +7,7 @@ board is looked up. A live version that hides its counts (a secret ballot while 
 no vote total either: watching it move while notes change would tell a note's count.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from retro.models import Tally
 from retro.services import checks
@@ -34,9 +34,7 @@ def trend(store: Store, board_id: str) -> Trend | None:
     at = now()
     settings = counted.board.settings
     versions = [
-        tally.model_copy(update={"votes": None})
-        if meeting_of(settings, version, at).votes_hidden
-        else tally
+        replace(tally, votes=None) if meeting_of(settings, version, at).votes_hidden else tally
         for version, tally in counted.versions
     ]
     return Trend(counted.board.id, sorted(versions, key=lambda t: t.number))

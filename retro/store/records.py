@@ -3,8 +3,9 @@
 Each item keeps its key plus its attributes in snake_case.
 
 Times are stored as ISO-8601 strings in UTC with milliseconds ("2026-11-27T22:03:08.123Z"),
-which sort as they compare. Reading validates every item through its model, so a corrupted row
-fails loudly here instead of surfacing half-formed in an API response.
+which sort as they compare. Reading an item back (`retro.store.reading`, re-exported here)
+checks every attribute, so a corrupted row fails loudly instead of surfacing half-formed in an
+API response.
 """
 
 import json
@@ -15,7 +16,8 @@ from retro.models import Board, BoardVersion, Note, User, VersionRef
 from retro.store import keys
 from retro.store.changes import BoardChanges, Idempotency, NoteChanges
 from retro.store.codec import Item, Key
-from retro.store.gates import BOARD_MIRROR, meeting_attributes, meeting_fields
+from retro.store.gates import BOARD_MIRROR, meeting_attributes
+from retro.store.reading import to_board, to_note, to_user, to_version
 from retro.times import iso
 
 __all__ = [
@@ -59,10 +61,6 @@ def user_item(user: User) -> Item:
         "name": user.name,
         "created_at": iso(user.created_at),
     }
-
-
-def to_user(item: Item) -> User:
-    return User.model_validate(item)
 
 
 def token_item(user_id: str, token_hash: str) -> Item:
@@ -162,26 +160,6 @@ def board_changes(changes: BoardChanges) -> Item:
     return attributes
 
 
-def to_board(item: Item) -> Board:
-    return Board.model_validate(
-        {
-            **item,
-            "settings": {
-                "vote_budget": item["vote_budget"],
-                "hide_while_writing": bool(item.get("hide_while_writing")),
-                "secret_ballot": bool(item.get("secret_ballot")),
-            },
-            "current_version": {
-                "id": item["cv_id"],
-                "number": item["cv_number"],
-                "title": item.get("cv_title"),
-                "created_at": item["cv_created_at"],
-                **meeting_fields(item, BOARD_MIRROR),
-            },
-        }
-    )
-
-
 def version_item(version: BoardVersion) -> Item:
     pid, cid = keys.version(version.board_id, version.id)
     return {
@@ -195,10 +173,6 @@ def version_item(version: BoardVersion) -> Item:
         "frozen_at": iso(version.frozen_at),
         **meeting_attributes(version.stage, version.timer),
     }
-
-
-def to_version(item: Item) -> BoardVersion:
-    return BoardVersion.model_validate({**item, **meeting_fields(item)})
 
 
 def freeze(at: datetime) -> Item:
@@ -228,11 +202,6 @@ def note_item(note: Note) -> Item:
         "group_id": note.group_id,
         "group_title": note.group_title,
     }
-
-
-def to_note(item: Item) -> Note:
-    # a snapshot (a deleted note's JSON) keeps the None attributes a table item leaves out
-    return Note.model_validate({k: v for k, v in item.items() if v is not None})
 
 
 def note_changes(changes: NoteChanges) -> Item:

@@ -19,6 +19,7 @@ have been carried through).
 
 from collections import Counter
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 from typing import Any
 
 from retro.models import Column, Note, Stage, Tally
@@ -27,6 +28,7 @@ from retro.store.actions import Check, Update
 from retro.store.changes import NoteChanges
 from retro.store.codec import Condition, Item
 from retro.store.gates import is_open_in
+from retro.store.reading import moment, optional_moment, optional_text
 from retro.times import now
 
 __all__ = [
@@ -132,9 +134,9 @@ def to_tally(item: Item, votes_hidden: bool = False) -> Tally:
     return Tally(
         version_id=str(item["id"]),
         number=int(item["number"]),
-        title=item.get("title"),
-        created_at=item["created_at"],
-        frozen_at=item.get("frozen_at"),
+        title=optional_text(item, "title"),
+        created_at=moment(item, "created_at"),
+        frozen_at=optional_moment(item, "frozen_at"),
         good=int(item.get("t_good", 0)),
         bad=int(item.get("t_bad", 0)),
         action=int(item.get("t_action", 0)),
@@ -152,4 +154,4 @@ def changed(note: Note, changes: NoteChanges) -> Note:
         update["column"] = changes.column
     if changes.done is not None:
         update["done"] = changes.done
-    return note.model_copy(update=update)
+    return replace(note, **update)

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from retro import services
@@ -23,12 +24,10 @@ def test_markdown_export_has_every_column_and_note(store, owner):
 
 def test_markdown_export_dates_its_version_for_people_with_the_zone(store, owner):
     board, version, notes = _board_with_notes(store, owner)
-    version = version.model_copy(
-        update={"created_at": datetime(2026, 12, 2, 13, 0, 50, tzinfo=UTC)}
-    )
+    version = replace(version, created_at=datetime(2026, 12, 2, 13, 0, 50, tzinfo=UTC))
     header = services.export_version(board, version, notes, "MARKDOWN").splitlines()[2]
     assert header == "Version 1 · started 2 Dec 2026, 13:00 UTC"
-    frozen = version.model_copy(update={"frozen_at": datetime(2026, 12, 9, 9, 5, tzinfo=UTC)})
+    frozen = replace(version, frozen_at=datetime(2026, 12, 9, 9, 5, tzinfo=UTC))
     header = services.export_version(board, frozen, notes, "MARKDOWN").splitlines()[2]
     assert header == "Version 1 · started 2 Dec 2026, 13:00 UTC, frozen 9 Dec 2026, 09:05 UTC"
 

@@ -4,13 +4,14 @@ Services on moto, as the handlers call them. Time is never waited for: a timer t
 is written through the store with an end in the past, as a participant would find it later.
 """
 
+from dataclasses import asdict, replace
 from datetime import timedelta
 
 import pytest
 
 from retro import services
 from retro.errors import ConflictError, ForbiddenError, ValidationError
-from retro.models import BoardSettings, Column, Note, PublicNote, Stage, Timer, VersionRef
+from retro.models import BoardSettings, Column, PublicNote, Stage, Timer, VersionRef
 from retro.services.pages import BoardSpec, NotesSpec, VersionSpec, VersionsSpec
 from retro.services.stages import effective_stage, meeting_of
 from retro.store import VersionClosed
@@ -300,7 +301,7 @@ def test_a_stage_change_racing_a_write_cannot_let_it_in(store, owner, member, vo
         store.vote(note, voter, 3, None, [Stage.VOTE])
     assert refused.value.error_type == "ConflictError"
     assert services.participation(store, voter, board.id).votes_used == 0
-    late = Note(**{**note.model_dump(), "id": written.id[:-1] + "Z", "column": Column.GOOD})
+    late = replace(note, id=written.id[:-1] + "Z", column=Column.GOOD)
     with pytest.raises(VersionClosed):
         store.add_note(late, None, [Stage.WRITE])
     assert [n.id for n in services.notes_of(store, board.current_version.id)] == [written.id]
@@ -311,7 +312,7 @@ def test_a_pending_advance_closes_the_old_stage_in_the_transaction(store, owner,
     written = services.add_note(store, member, board.id, "GOOD", "n")
     end_timer(store, board)
     note = store.get_note(board.current_version.id, written.id, consistent=True)
-    late = Note(**{**note.model_dump(), "id": written.id[:-1] + "Z"})
+    late = replace(note, id=written.id[:-1] + "Z")
     with pytest.raises(VersionClosed):  # stored WRITE, but its timer ended: not WRITE any more
         store.add_note(late, None, [Stage.WRITE])
 
@@ -361,5 +362,5 @@ def test_a_moderated_delete_answers_like_the_authors_own(store, owner, member, h
     theirs = services.add_note(store, owner, hidden.id, "GOOD", "the owner's")
     by_owner = services.delete_note(store, owner, hidden.id, mine.id)
     by_author = services.delete_note(store, owner, hidden.id, theirs.id)
-    assert by_owner.model_dump().keys() == by_author.model_dump().keys()
+    assert asdict(by_owner).keys() == asdict(by_author).keys()
     assert by_owner.text is None and by_author.text is None  # hidden while writing
