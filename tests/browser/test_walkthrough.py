@@ -58,6 +58,17 @@ def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one
     panel = phone.get_by_role("tabpanel", name=re.compile("^Good"))
     expect(panel).to_be_visible()
 
+    # WHEN they move their own note to another column, THEN that column's tab is shown with
+    # the note, and the focus stays on its "Move to…" (not dropped to the page's top)
+    mine = add_note(phone, "BAD", "Standups ran long")
+    mine.get_by_role("button", name="Move to…").tap()
+    mine.get_by_role("button", name="Move to Actions").tap()
+    actions_tab = phone.get_by_role("tab", name=re.compile("^Actions"))
+    expect(actions_tab).to_have_attribute("aria-selected", "true", timeout=LIVE_MS)
+    moved = column(phone, "ACTION").locator(".note", has_text="Standups ran long")
+    expect(moved).to_be_in_viewport()
+    expect(moved.get_by_role("button", name="Move to…")).to_be_focused()
+
     # WHEN they open the trend from the folded toolbar, THEN it opens on screen, not below it
     phone.get_by_role("button", name="Versions, export, link").tap()
     phone.get_by_role("button", name="Trend").tap()

@@ -38,7 +38,8 @@ import { versionSwitcher } from "./versions.js";
 export function mountBoard(root, route, { api, realtime, navigate }) {
   const { boardId } = route;
   const store = new BoardStore(api, boardId);
-  const columns = createColumns(store);
+  // After a move, the column the note went to is shown (tabs: created below, used later).
+  const columns = createColumns(store, (column) => tabs.select(column));
   const versions = versionSwitcher(store, navigate);
   const connection = connectionStatus(realtime);
   const trend = createTrend(store);

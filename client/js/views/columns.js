@@ -32,9 +32,10 @@ const SORT_KEY = "retro.sort";
 
 /**
  * @param {import("../store.js").BoardStore} store
+ * @param {(column: Column) => void} [reveal] brings a column on screen (a phone shows one)
  * @returns {{element: HTMLElement, render: () => void, sortToggle: HTMLElement}}
  */
-export function createColumns(store) {
+export function createColumns(store, reveal = () => {}) {
   /** @type {import("./note.js").Actions} */
   const actions = {
     onVote: (note) => store.vote(note.id, true).catch(showError),
@@ -46,7 +47,10 @@ export function createColumns(store) {
     },
     onMove: (note, column) => {
       store.moveNote(note.id, column).then(() => {
-        // The card now stands in the other column: its "Move to…" keeps the focus.
+        // The card now stands in the other column: its "Move to…" keeps the focus. On a
+        // phone that column is another tab: it is shown, or the note would vanish from view
+        // and the focus drop to the page's top.
+        reveal(column);
         const card = cards.get(`${note.versionId}:${note.id}`);
         if (card) focusMove(card);
         announce(`Moved to ${COLUMN_NAMES[column]}.`);
