@@ -35,6 +35,11 @@ def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one
     add_note(owner, "GOOD", "Deploys got faster")
     add_note(owner, "GOOD", "Pairing on the cache bug")
 
+    # A phone's start page does not open the on-screen keyboard before anything is read
+    start = new_page(viewport=PHONE, touch=True)
+    expect(start.get_by_label("Board title")).to_be_visible()
+    expect(start.get_by_label("Board title")).not_to_be_focused()
+
     # WHEN a participant opens the link on a phone
     phone = open_board(new_page, url, viewport=PHONE, touch=True)
     expect(phone.get_by_role("timer")).to_be_visible()

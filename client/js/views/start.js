@@ -186,7 +186,9 @@ export function mountStart(root, _route, { api, navigate }) {
     h("div", { class: "start-grid" }, createForm, joinForm),
     h("div", { class: "start-grid" }, minePanel, recentPanel),
   );
-  title.focus();
+  // Ready to type on a keyboard; on a touch screen the focus would pop the on-screen keyboard
+  // up over the page before the person has read it.
+  if (!matchMedia("(pointer: coarse)").matches) title.focus();
   return {
     unmount() {
       alive = false;
