@@ -1,13 +1,19 @@
 """DynamoDB's wire format: items in and out, keys, and the arguments of expressions.
 
 Pure functions with no client: what `Table` sends and what it gets back, translated here once.
+
+The wire format's types are translated here rather than by boto3's TypeSerializer and
+TypeDeserializer: those live in the `boto3` package, whose import (with s3transfer) was a third
+of a handler's cold start while the handlers need only botocore's client (docs/PERFORMANCE.md).
+The translation is DynamoDB's documented attribute types, nothing more, and reads as boto3's
+does except that numbers come back as int (Retro stores only whole numbers); a test compares
+both on every type.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 __all__ = [
     "Condition",
@@ -34,25 +40,66 @@ class Condition:
     values: Mapping[str, Any] = field(default_factory=dict)
 
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+def _wire(value: Any) -> dict[str, Any]:
+    """One attribute value in wire format ({"S": "..."}, {"N": "1"}, ...), as TypeSerializer."""
+    for kinds, tag, encode in _WRITERS:
+        if isinstance(value, kinds):
+            return {tag: encode(value)}
+    if isinstance(value, set | frozenset) and value:  # a set of one type: SS, NS or BS
+        members = [_wire(v) for v in value]
+        tags = {tag for member in members for tag in member}
+        if len(tags) == 1 and (tag := tags.pop()) in ("S", "N", "B"):
+            return {f"{tag}S": [member[tag] for member in members]}
+    raise TypeError(f"{type(value).__name__} {value!r} has no DynamoDB type Retro stores")
+
+
+# (Python types, DynamoDB type, encoding), first match wins: bool before int (a bool is an int).
+_WRITERS: tuple[tuple[Any, str, Callable[[Any], Any]], ...] = (
+    (type(None), "NULL", lambda _: True),
+    (bool, "BOOL", bool),
+    (str, "S", str),
+    (int | Decimal, "N", str),
+    (bytes | bytearray, "B", bytes),
+    (Mapping, "M", lambda m: {str(k): _wire(v) for k, v in m.items()}),
+    (list | tuple, "L", lambda items: [_wire(v) for v in items]),
+)
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # another form ("1E+2"): whole numbers only, as before
+        return int(Decimal(text))
+
+
+def _value(raw: Mapping[str, Any]) -> Any:
+    """One attribute value from wire format; numbers as int (Retro stores only integers)."""
+    text = raw.get("S")
+    if text is not None:  # most attributes are strings: taken as they are, no dispatch
+        return text
+    ((tag, value),) = raw.items()
+    if tag not in _READERS:
+        raise TypeError(f"unknown DynamoDB type {tag!r}")
+    return _READERS[tag](value)
+
+
+_READERS: dict[str, Callable[[Any], Any]] = {
+    "S": str,
+    "B": bytes,
+    "BOOL": bool,
+    "N": _number,
+    "NULL": lambda _: None,
+    "M": lambda m: {k: _value(v) for k, v in m.items()},
+    "L": lambda items: [_value(v) for v in items],
+    "SS": set,
+    "BS": set,
+    "NS": lambda numbers: {_number(n) for n in numbers},
+}
 
 
 def dump(item: Mapping[str, Any]) -> dict[str, Any]:
     """An item (or placeholder values) in wire format; None attributes are left out."""
-    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None}
-
-
-def _value(raw: Any) -> Any:
-    """One attribute value from DynamoDB's wire format ({"S": "..."}, {"N": "1"}, ...)."""
-    # Most attributes are strings ({"S": ...}), and TypeDeserializer's generic dispatch was 45 %
-    # of a warm board page (docs/PERFORMANCE.md): a string is taken as it is, which is what
-    # TypeDeserializer returns for it; every other type still goes through TypeDeserializer.
-    if len(raw) == 1 and "S" in raw:
-        return raw["S"]
-    value = _deserializer.deserialize(raw)
-    # DynamoDB numbers come back as Decimal; Retro only stores integers.
-    return int(value) if type(value).__name__ == "Decimal" else value
+    return {k: _wire(v) for k, v in item.items() if v is not None}
 
 
 def load(raw: Mapping[str, Any]) -> Item:

@@ -9,7 +9,7 @@ nowhere else; the store never issues a Scan.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -82,7 +82,9 @@ class Table:
     def __init__(self, settings: Settings, client: Any = None) -> None:
         self.name = settings.table_name
         if client is None:
-            client = boto3.session.Session().client(
+            # botocore's own session: boto3's would import the boto3 package (and s3transfer)
+            # for nothing a DynamoDB client uses (docs/PERFORMANCE.md, cold start).
+            client = botocore.session.get_session().create_client(
                 "dynamodb",
                 region_name=settings.region,
                 endpoint_url=str(settings.dynamodb_endpoint)

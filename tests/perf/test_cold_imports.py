@@ -3,7 +3,8 @@
 Each handler is imported in a fresh interpreter, as Lambda does, and builds its DynamoDB client
 (its first call does, through `retro.store.table`). Neither may load pydantic (the Lambda path
 checks with plain dataclasses and `retro.services.checks`), graphql-core (only selections that
-are not plain names need it), nor the local server and its tools.
+are not plain names need it), boto3 with s3transfer (the client is botocore's, the wire format
+`retro.store.codec`'s), nor the local server and its tools.
 """
 
 import json
@@ -16,6 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ("resolvers.read", "resolvers.write", "resolvers.authorizer")
 FORBIDDEN = {
+    "boto3",  # botocore's client is all a handler needs; boto3 would bring s3transfer
+    "s3transfer",
     "pydantic",
     "pydantic_core",
     "graphql",
