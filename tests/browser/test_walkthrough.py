@@ -1,7 +1,8 @@
-"""A meeting as a first-time participant on a phone lives it (touch, 390 × 844): what is on
+"""A meeting as a first-time participant on a phone lives it (touch, 390 x 844): what is on
 the first screen while the facilitator runs the stages, and the panels a tap opens."""
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ def _box(locator: Any) -> dict[str, float]:
 
 
 def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one_screen(
-    new_page: Any,
+    new_page: Any, artifacts: Path
 ) -> None:
     # GIVEN a facilitator on a laptop running a guided meeting, hidden writing, a timer on
     owner = new_page(viewport=LAPTOP)
@@ -60,6 +61,7 @@ def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one
     ):
         expect(target).to_be_in_viewport(ratio=1)
     assert phone.evaluate("window.scrollY") == 0
+    phone.screenshot(path=artifacts / "board-phone-writing.png")
     panel = phone.get_by_role("tabpanel", name=re.compile("^Good"))
     expect(panel).to_be_visible()
 
@@ -81,3 +83,23 @@ def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one
     expect(trend).to_contain_text("One version so far", timeout=LIVE_MS)
     expect(trend).to_be_in_viewport(ratio=0.95)  # all of it, but for a rounded pixel
     assert_accessible(phone, "a guided meeting on a phone, the trend open")
+
+    # WHEN the facilitator opens the vote on a long column and the participant scrolls down it
+    for number in range(1, 5):
+        add_note(owner, "GOOD", f"More good news {number}")
+    go_to_stage(owner, "Vote")
+    phone.get_by_role("tab", name=re.compile("^Good")).tap()
+    bar = phone.locator('[data-retro="bar-budget"]')
+    phone.evaluate("scrollTo(0, 0)")
+    expect(bar).to_be_hidden()  # the header's count is on screen
+    phone.evaluate("scrollTo(0, document.documentElement.scrollHeight)")
+    # THEN the votes left stay in sight under the column tabs, and follow their votes
+    expect(phone.locator('[data-retro="votes-left"]')).not_to_be_in_viewport()
+    expect(bar).to_be_in_viewport()
+    expect(bar).to_have_text("3 of 3 votes left")
+    last = column(phone, "GOOD").locator(".note").last
+    last.get_by_role("button", name="Vote for this note").tap()
+    expect(bar).to_have_text("2 of 3 votes left", timeout=LIVE_MS)
+    expect(bar).to_be_in_viewport()
+    phone.screenshot(path=artifacts / "board-phone-voting-scrolled.png")
+    assert_accessible(phone, "a phone participant voting down a long column")

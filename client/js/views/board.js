@@ -14,6 +14,7 @@ import { ApiError } from "../errors.js";
 import { announce, showError, toast } from "../notify.js";
 import * as ops from "../operations.js";
 import { forgetBoard, rememberBoard } from "../recent.js";
+import { canVote } from "../stages.js";
 import { BoardStore, COLUMNS } from "../store.js";
 import { createArrivals } from "./arrivals.js";
 import { createColumns } from "./columns.js";
@@ -59,6 +60,15 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     copy: h("button", { type: "button", class: "button button--small" }, "Copy link"),
     budget: h("p", { class: "budget", dataset: { retro: "votes-left" } }),
     budgetNote: h("p", { class: "budget-note", dataset: { retro: "budget-note" }, hidden: true }),
+    // On a phone, under the sticky column tabs while the header's count is scrolled away and
+    // votes are open: a participant voting down a long column sees what is left (CSS shows
+    // it). A copy of the header's count, which is the one screen readers read.
+    barBudget: h("p", {
+      class: "bar-budget",
+      "aria-hidden": "true",
+      dataset: { retro: "bar-budget" },
+      hidden: true,
+    }),
     // Shown on narrow screens only (CSS): the toolbar is folded behind it there.
     tools: h(
       "button",
@@ -133,10 +143,15 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     ),
     trend.element,
     versions.banner,
-    tabs.element,
+    h("div", { class: "col-bar" }, tabs.element, ui.barBudget),
     columns.element,
     meeting.live,
   );
+  // Whether the header's count of votes left is on screen: the bar's copy shows when it is not.
+  const budgetSeen = new IntersectionObserver(([entry]) => {
+    ui.barBudget.dataset.away = String(!entry.isIntersecting);
+  });
+  budgetSeen.observe(ui.budget);
   const message = h("div", { class: "board-message", hidden: true });
   root.append(h("p", { class: "loading", textContent: "Loading the board…" }), content, message);
 
@@ -155,6 +170,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     ui.newVersion.hidden = !store.isOwner || older !== null;
     if (participation) renderBudget(participation);
     ui.budget.hidden = older !== null;
+    ui.barBudget.hidden = older !== null || !participation || !canVote(store.live?.stage ?? "FREE");
     ui.budgetNote.hidden ||= older !== null;
     if (what !== "notes" && what !== "participation") versions.render();
     if (what !== "notes") meeting.render();
@@ -178,6 +194,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       ),
       h("span", { textContent: `${votesLeft} of ${voteBudget} votes left` }),
     );
+    ui.barBudget.textContent = `${votesLeft} of ${voteBudget} votes left`;
     // The owner lowered the budget after this person voted: their votes stand, say why
     // none are left.
     const over = votesUsed - voteBudget;
@@ -385,6 +402,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       connection.destroy();
       meeting.destroy();
       tabs.destroy();
+      budgetSeen.disconnect();
     },
   };
 }
