@@ -78,6 +78,10 @@ def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one
 
     # WHEN they open the trend from the folded toolbar, THEN it opens on screen, not below it
     phone.get_by_role("button", name="Versions, export, link").tap()
+    # (the export, which the server refuses while texts are hidden, says when it opens)
+    export = phone.get_by_role("group", name="Export this version")
+    expect(export.get_by_role("button")).to_have_count(0)
+    expect(export).to_contain_text("opens after the reveal")
     phone.get_by_role("button", name="Trend").tap()
     trend = phone.get_by_role("region", name="Trend across retros")
     expect(trend).to_contain_text("One version so far", timeout=LIVE_MS)
@@ -97,9 +101,15 @@ def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one
     expect(phone.locator('[data-retro="votes-left"]')).not_to_be_in_viewport()
     expect(bar).to_be_in_viewport()
     expect(bar).to_have_text("3 of 3 votes left")
+    expect(export).to_contain_text("opens when the counts are revealed")
     last = column(phone, "GOOD").locator(".note").last
     last.get_by_role("button", name="Vote for this note").tap()
     expect(bar).to_have_text("2 of 3 votes left", timeout=LIVE_MS)
     expect(bar).to_be_in_viewport()
     phone.screenshot(path=artifacts / "board-phone-voting-scrolled.png")
     assert_accessible(phone, "a phone participant voting down a long column")
+
+    # WHEN the facilitator moves on to Discuss, THEN the export is there again
+    go_to_stage(owner, "Discuss")
+    expect(export.get_by_role("button", name="Markdown")).to_be_attached(timeout=LIVE_MS)
+    expect(owner.locator('[data-retro="export-closed"]')).to_be_hidden()

@@ -82,6 +82,9 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     ),
 
     newVersion: h("button", { type: "button", class: "button", hidden: true }, "Start new version"),
+    // The server refuses to export a version while it hides texts or counts: say when instead
+    // of offering buttons that can only fail.
+    exportClosed: h("span", { class: "hint", dataset: { retro: "export-closed" }, hidden: true }),
   };
   // The columns as tabs on a narrow screen: each column's section is a tab's panel.
   const sections = /** @type {HTMLElement[]} */ ([...columns.element.children]);
@@ -138,6 +141,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
         { class: "toolbar-group", role: "group", "aria-label": "Export this version" },
         h("span", { class: "toolbar-label" }, "Export"),
         ...exportButtons,
+        ui.exportClosed,
       ),
       h("div", { class: "toolbar-group" }, ui.copy),
     ),
@@ -170,6 +174,13 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     ui.newVersion.hidden = !store.isOwner || older !== null;
     if (participation) renderBudget(participation);
     ui.budget.hidden = older !== null;
+    const live = older ? null : store.live;
+    const exportOpen = !live?.textsHidden && !live?.votesHidden;
+    for (const button of exportButtons) button.hidden = !exportOpen;
+    ui.exportClosed.hidden = exportOpen;
+    ui.exportClosed.textContent = live?.textsHidden
+      ? "opens after the reveal"
+      : "opens when the counts are revealed";
     ui.barBudget.hidden = older !== null || !participation || !canVote(store.live?.stage ?? "FREE");
     ui.budgetNote.hidden ||= older !== null;
     if (what !== "notes" && what !== "participation") versions.render();
