@@ -113,3 +113,28 @@ def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one
     go_to_stage(owner, "Discuss")
     expect(export.get_by_role("button", name="Markdown")).to_be_attached(timeout=LIVE_MS)
     expect(owner.locator('[data-retro="export-closed"]')).to_be_hidden()
+
+
+def test_carried_actions_face_down_in_a_new_versions_writing_are_not_being_written(
+    new_page: Any,
+) -> None:
+    # GIVEN a guided board with hidden writing and a participant's open action
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "Sprint 43 retro")
+    set_meeting_settings(owner, hide_while_writing=True, secret_ballot=False)
+    member = open_board(new_page, url, viewport=LAPTOP)
+    add_note(member, "ACTION", "Write the deploy runbook")
+
+    # WHEN the facilitator starts the next retro, in Write, and someone writes a new action
+    owner.get_by_role("button", name="Start new version").click()
+    dialog = owner.get_by_role("dialog", name="Start a new version")
+    dialog.get_by_role("button", name="Start version 2").click()
+    expect(dialog).to_be_hidden()
+    go_to_stage(owner, "Write")
+    add_note(member, "ACTION", "Pair on the flaky tests")
+
+    # THEN the facilitator's column tells the carried action from the one being written
+    hidden_count = column(owner, "ACTION").locator('[data-retro="hidden-count"]')
+    expect(hidden_count).to_have_text(
+        "1 note being written; 1 carried action, face down until the reveal", timeout=LIVE_MS
+    )

@@ -131,9 +131,11 @@ export function createColumns(store, reveal = () => {}) {
       const faceDown = texts.filter((text) => text === null).length;
       hidden.hidden = faceDown === 0;
       const noun = faceDown === 1 ? "note" : "notes";
+      // Actions carried from the last retro are face down too, but nobody is writing them.
+      const carried = inColumn.filter((note, i) => texts[i] === null && note.carriedCount > 0);
       hidden.textContent = readOnly
         ? `${faceDown} hidden ${noun}`
-        : `${faceDown} ${noun} being written`;
+        : hiddenCount(faceDown - carried.length, carried.length);
       const ordered = inColumn.map((note, index) => {
         const key = `${note.versionId}:${note.id}`;
         wanted.add(key);
@@ -254,4 +256,19 @@ function createColumn(column, store) {
     }
   });
   return { column, element, list, count, composer, closed, hidden };
+}
+
+/**
+ * What a column says of its face-down cards while texts are hidden.
+ * @param {number} writing new notes of others
+ * @param {number} carried open actions carried from the last retro
+ */
+function hiddenCount(writing, carried) {
+  const parts = [];
+  if (writing) parts.push(`${writing} ${writing === 1 ? "note" : "notes"} being written`);
+  if (carried) {
+    const actions = carried === 1 ? "action" : "actions";
+    parts.push(`${carried} carried ${actions}, face down until the reveal`);
+  }
+  return parts.join("; ");
 }
