@@ -100,11 +100,11 @@ def test_a_phone_participant_sees_the_meeting_and_the_notes_being_written_on_one
     # THEN the votes left stay in sight under the column tabs, and follow their votes
     expect(phone.locator('[data-retro="votes-left"]')).not_to_be_in_viewport()
     expect(bar).to_be_in_viewport()
-    expect(bar).to_have_text("3 of 3 votes left")
+    expect(bar).to_have_text("Votes left: 3 of 3")
     expect(export).to_contain_text("opens when the counts are revealed")
     last = column(phone, "GOOD").locator(".note").last
     last.get_by_role("button", name="Vote for this note").tap()
-    expect(bar).to_have_text("2 of 3 votes left", timeout=LIVE_MS)
+    expect(bar).to_have_text("Votes left: 2 of 3", timeout=LIVE_MS)
     expect(bar).to_be_in_viewport()
     phone.screenshot(path=artifacts / "board-phone-voting-scrolled.png")
     assert_accessible(phone, "a phone participant voting down a long column")

@@ -205,7 +205,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       ),
       h("span", { textContent: `${votesLeft} of ${voteBudget} votes left` }),
     );
-    ui.barBudget.textContent = `${votesLeft} of ${voteBudget} votes left`;
+    ui.barBudget.textContent = `Votes left: ${votesLeft} of ${voteBudget}`;
     // The owner lowered the budget after this person voted: their votes stand, say why
     // none are left.
     const over = votesUsed - voteBudget;
