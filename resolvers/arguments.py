@@ -4,19 +4,18 @@ AppSync has already type-checked them against the schema; this guards the Lambda
 other caller and turns a wrong shape into a ValidationError that names the field
 (`input.settings.voteBudget`). Content rules (lengths, characters) are the services' job.
 
-Each input is a frozen dataclass (`schema_input`) checked strictly by its annotations: a `str`
+Each input is a `SchemaInput` checked strictly by its annotations: a `str`
 takes only a string, an `int` only a whole number (not a boolean), a `bool` only a boolean, a
 list only a list, an input only an object without unknown fields. The errors read as pydantic's
 did, which checked these before and is no longer imported by a handler (a third of a cold
 start, docs/PERFORMANCE.md).
 """
 
-import dataclasses
 import functools
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any, TypeVar
 
 from retro.errors import ValidationError
 
@@ -32,6 +31,7 @@ __all__ = [
     "NoteRefArgs",
     "NoteVoteArgs",
     "PageArgs",
+    "SchemaInput",
     "SetStageArgs",
     "SettingsInput",
     "StartTimerArgs",
@@ -41,58 +41,59 @@ __all__ = [
     "UpdateNoteArgs",
     "VersionArgs",
     "parse",
-    "schema_input",
 ]
 
-M = TypeVar("M")
+M = TypeVar("M", bound="SchemaInput")
 
 
-@dataclass_transform(frozen_default=True, kw_only_default=True)
-def schema_input(cls: type[M]) -> type[M]:
-    """An input type of the schema: a frozen dataclass that `parse` checks by its annotations."""
-    return dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
+class SchemaInput:
+    """An input type of the schema, read-only once `parse` has checked and set its fields.
+
+    Its fields are its annotations; a field with a class attribute (its default) may be left
+    out. Not a dataclass: creating a dataclass runs generated code, ~0.5-1 ms a class, and a
+    handler imports ~35 of these to check one or two per invocation.
+    """
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
 
 
-@schema_input
-class SettingsInput:
+class SettingsInput(SchemaInput):
     voteBudget: int | None = None
     hideWhileWriting: bool | None = None
     secretBallot: bool | None = None
 
 
-@schema_input
-class CreateBoardInput:
+class CreateBoardInput(SchemaInput):
     title: str
     settings: SettingsInput | None = None
     clientRequestId: str | None = None
 
 
-@schema_input
-class UpdateBoardInput:
+class UpdateBoardInput(SchemaInput):
     id: str
     title: str | None = None
     settings: SettingsInput | None = None
     clientRequestId: str | None = None
 
 
-@schema_input
-class StartVersionInput:
+class StartVersionInput(SchemaInput):
     boardId: str
     title: str | None = None
     clientRequestId: str | None = None
     fromVersion: int | None = None
 
 
-@schema_input
-class AddNoteInput:
+class AddNoteInput(SchemaInput):
     boardId: str
     column: str
     text: str
     clientRequestId: str | None = None
 
 
-@schema_input
-class UpdateNoteInput:
+class UpdateNoteInput(SchemaInput):
     boardId: str
     id: str
     text: str | None = None
@@ -100,117 +101,97 @@ class UpdateNoteInput:
     clientRequestId: str | None = None
 
 
-@schema_input
-class SetStageInput:
+class SetStageInput(SchemaInput):
     boardId: str
     stage: str
     clientRequestId: str | None = None
 
 
-@schema_input
-class StartTimerInput:
+class StartTimerInput(SchemaInput):
     boardId: str
     seconds: int
     advance: bool | None = None
     clientRequestId: str | None = None
 
 
-@schema_input
-class CreateUserArgs:
+class CreateUserArgs(SchemaInput):
     name: str | None = None
 
 
-@schema_input
-class CreateBoardArgs:
+class CreateBoardArgs(SchemaInput):
     input: CreateBoardInput
 
 
-@schema_input
-class UpdateBoardArgs:
+class UpdateBoardArgs(SchemaInput):
     input: UpdateBoardInput
 
 
-@schema_input
-class StartVersionArgs:
+class StartVersionArgs(SchemaInput):
     input: StartVersionInput
 
 
-@schema_input
-class AddNoteArgs:
+class AddNoteArgs(SchemaInput):
     input: AddNoteInput
 
 
-@schema_input
-class UpdateNoteArgs:
+class UpdateNoteArgs(SchemaInput):
     input: UpdateNoteInput
 
 
-@schema_input
-class SetStageArgs:
+class SetStageArgs(SchemaInput):
     input: SetStageInput
 
 
-@schema_input
-class StartTimerArgs:
+class StartTimerArgs(SchemaInput):
     input: StartTimerInput
 
 
-@schema_input
-class ExtendTimerArgs:
+class ExtendTimerArgs(SchemaInput):
     boardId: str
     seconds: int
     clientRequestId: str | None = None
 
 
-@schema_input
-class StopTimerArgs:
+class StopTimerArgs(SchemaInput):
     boardId: str
     clientRequestId: str | None = None
 
 
-@schema_input
-class IdArgs:
+class IdArgs(SchemaInput):
     id: str
 
 
-@schema_input
-class BoardIdArgs:
+class BoardIdArgs(SchemaInput):
     boardId: str
 
 
-@schema_input
-class DeleteBoardArgs:
+class DeleteBoardArgs(SchemaInput):
     id: str
     clientRequestId: str | None = None
 
 
-@schema_input
-class NoteRefArgs:
+class NoteRefArgs(SchemaInput):
     boardId: str
     id: str
     clientRequestId: str | None = None
 
 
-@schema_input
-class NoteVoteArgs:
+class NoteVoteArgs(SchemaInput):
     boardId: str
     noteId: str
     clientRequestId: str | None = None
 
 
-@schema_input
-class PageArgs:
+class PageArgs(SchemaInput):
     limit: int | None = None
     nextToken: str | None = None
 
 
-@schema_input
-class VersionArgs:
+class VersionArgs(SchemaInput):
     number: int
 
 
-@schema_input
-class ExportArgs:
+class ExportArgs(SchemaInput):
     format: str
 
 
@@ -256,15 +237,17 @@ def _input(model: type[M], value: Any, path: tuple[str, ...]) -> M:
     for name in value:
         if name not in values:
             raise _Refused((*path, str(name)), "is not a field of this input")
-    return model(**values)
+    found = object.__new__(model)
+    for name, checked in values.items():
+        object.__setattr__(found, name, checked)  # read-only to everyone else
+    return found
 
 
 @functools.cache
 def _fields(model: type[Any]) -> dict[str, tuple[Any, bool]]:
     """Each field of an input type: its annotation, and whether it must be given."""
-    hints = typing.get_type_hints(model)
     return {
-        f.name: (hints[f.name], f.default is dataclasses.MISSING) for f in dataclasses.fields(model)
+        name: (kind, name not in vars(model)) for name, kind in typing.get_type_hints(model).items()
     }
 
 

@@ -7,7 +7,7 @@ Each answers what every subscriber may see — a `Note` (`onNoteUpdated`) or a `
 from typing import Any
 
 from resolvers import views
-from resolvers.arguments import parse, schema_input
+from resolvers.arguments import SchemaInput, parse
 from resolvers.router import Call, Router
 from retro import services
 from retro.services import default_store
@@ -17,8 +17,7 @@ __all__ = ["router"]
 router = Router("followup")
 
 
-@schema_input
-class UpdateActionInput:
+class UpdateActionInput(SchemaInput):
     boardId: str
     id: str
     done: bool | None = None
@@ -26,8 +25,7 @@ class UpdateActionInput:
     clientRequestId: str | None = None
 
 
-@schema_input
-class GroupNotesInput:
+class GroupNotesInput(SchemaInput):
     boardId: str
     noteIds: list[str]
     groupId: str | None = None
@@ -35,38 +33,32 @@ class GroupNotesInput:
     clientRequestId: str | None = None
 
 
-@schema_input
-class RenameGroupInput:
+class RenameGroupInput(SchemaInput):
     boardId: str
     id: str
     title: str
     clientRequestId: str | None = None
 
 
-@schema_input
-class UngroupNoteInput:
+class UngroupNoteInput(SchemaInput):
     boardId: str
     noteId: str
     clientRequestId: str | None = None
 
 
-@schema_input
-class UpdateActionArgs:
+class UpdateActionArgs(SchemaInput):
     input: UpdateActionInput
 
 
-@schema_input
-class GroupNotesArgs:
+class GroupNotesArgs(SchemaInput):
     input: GroupNotesInput
 
 
-@schema_input
-class RenameGroupArgs:
+class RenameGroupArgs(SchemaInput):
     input: RenameGroupInput
 
 
-@schema_input
-class UngroupNoteArgs:
+class UngroupNoteArgs(SchemaInput):
     input: UngroupNoteInput
 
 
