@@ -109,7 +109,7 @@ class _Stream:
         return self
 
     async def __anext__(self) -> Mapping[str, Any]:
-        event = await self._subscriber.queue.get()
+        event = await self._subscriber.feed.get()  # one at a time: pubsub.deliveries
         self._context.restart_clock()  # each event's fields have the time of a request
         return event
 

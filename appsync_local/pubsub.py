@@ -63,22 +63,21 @@ class Event:
 class Subscriber:
     field_name: str
     arguments: Mapping[str, Any]
+    # the events offered to it and not yet sent (bounded: the oldest go first)
+    queue: "asyncio.Queue[Event]" = field(
+        default_factory=lambda: asyncio.Queue(maxsize=_QUEUE_LIMIT)
+    )
     # what the subscription's own stream reads: fed one event at a time by `deliveries`, when
     # this subscriber is the first of its selection to need the event's payload
-    queue: "asyncio.Queue[Mapping[str, Any]]" = field(
-        default_factory=lambda: asyncio.Queue(maxsize=_QUEUE_LIMIT)
-    )
-    inbox: "asyncio.Queue[Event]" = field(
-        default_factory=lambda: asyncio.Queue(maxsize=_QUEUE_LIMIT)
-    )
+    feed: "asyncio.Queue[Mapping[str, Any]]" = field(default_factory=asyncio.Queue)
 
     def offer(self, event: Event) -> None:
-        if self.inbox.full():
-            self.inbox.get_nowait()
+        if self.queue.full():
+            self.queue.get_nowait()
             log.warning(
                 "subscriber of %s is not reading: dropped its oldest event", self.field_name
             )
-        self.inbox.put_nowait(event)
+        self.queue.put_nowait(event)
 
 
 class Broker:
@@ -124,18 +123,18 @@ async def deliveries(
 ) -> AsyncIterator[SharedPayload]:
     """The payload of each event `subscriber` is offered, made once per selection `key`.
 
-    The first subscriber of a key to need an event's payload puts the event on its own queue
+    The first subscriber of a key to need an event's payload puts the event on its own feed
     and runs `execute_next` (its stream executes the selection on it); the others wait for that
     payload. If the one making it goes away or fails meanwhile, the next one makes it.
     """
     while True:
-        event = await subscriber.inbox.get()
+        event = await subscriber.queue.get()
         while True:
             made = event.made.get(key)
             if made is None:
                 made = event.made[key] = asyncio.get_running_loop().create_future()
                 try:
-                    subscriber.queue.put_nowait(event.result)
+                    subscriber.feed.put_nowait(event.result)
                     payload = await execute_next()
                 except BaseException:
                     del event.made[key]
