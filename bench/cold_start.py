@@ -19,8 +19,9 @@ round so that drift on a shared machine hits them alike:
    on 127.0.0.1, from the source tree and (once the zips are built) from each zip's layout
    without .pyc, as in 3. Each is reported in wall time and in the child's CPU time, which a
    shared machine disturbs less and which leaves out moto's own time (it runs in this
-   process); the budget is checked on CPU time against boto3 + a client + one GetItem. The first pays what the import deferred: the boto3 client (service model
-   load), the first validations, the thread pool. That sum is what a real cold start costs.
+   process); the budget is checked on CPU time against boto3 + a client + one GetItem.
+   The first pays what the import deferred: the DynamoDB client (service model load), the
+   first validations, the thread pool. That sum is what a real cold start costs.
 
 `python -m bench.cold_start` prints the figures.
 """
