@@ -89,7 +89,7 @@ def test_a_users_boards_are_priced_for_a_full_page(store, people, board, request
 
     assert [b["id"] for b in boards(MAX_READS)["items"]] == [board.id]
     requests.clear()
-    refused(lambda: boards(MAX_READS + 1), "selection: would take 26 DynamoDB reads")
+    refused(lambda: boards(MAX_READS + 1), "selection: would take 26 database reads")
     assert requests.calls == []
 
 
@@ -111,7 +111,7 @@ def test_a_mutation_whose_selection_costs_too_much_writes_nothing(
     requests.clear()
     refused(
         lambda: write.handler(make_event(field, arguments, user=owner, selection=selection)),
-        "selection: would take 32 DynamoDB reads",
+        "selection: would take 32 database reads",
     )
     assert requests.calls == []  # no read, no write
     assert services.boards_of(store, owner)[0] == [board]
