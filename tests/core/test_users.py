@@ -41,9 +41,10 @@ def test_tokens_match_the_shape_appsync_checks_before_the_authorizer(store):
 
     # infra/appsync.tf and the local server both take the expression from schema/resolvers.json
     root = Path(__file__).resolve().parents[2]
-    assert "local.resolver_map.authorizer.identityValidationExpression" in (
-        root / "infra" / "appsync.tf"
-    ).read_text()
+    assert (
+        "local.resolver_map.authorizer.identityValidationExpression"
+        in (root / "infra" / "appsync.tf").read_text()
+    )
     resolver_map = json.loads((root / "schema" / "resolvers.json").read_text())
     pattern = resolver_map["authorizer"]["identityValidationExpression"]
     for _ in range(20):
