@@ -7,6 +7,7 @@
 import { h, hook } from "../dom.js";
 import { MAX_WHO } from "../limits.js";
 import { showError } from "../notify.js";
+import { editInline } from "./inline-edit.js";
 
 /**
  * @typedef {import("../operations.js").Note} Note
@@ -115,47 +116,22 @@ function createRow(card, store) {
 function editWho(card, state, store) {
   if (state.editing) return;
   state.editing = true;
-  const inputId = `who-${card.note.id}`;
-  const input = h("input", {
-    id: inputId,
-    class: "who-input",
-    value: card.note.who ?? "",
-    maxLength: MAX_WHO,
-    autocomplete: "off",
-  });
-  const form = h(
-    "form",
-    { class: "who-editor" },
-    h("label", { for: inputId }, "Who takes it on"),
-    input,
-    h("button", { type: "submit", class: "button button--small" }, "Save"),
-  );
   state.who.hidden = true;
   state.name.hidden = true;
-  state.row.append(form);
-  const close = () => {
-    state.editing = false;
-    form.remove();
-    state.who.hidden = !card.note.who;
-    state.name.hidden = false;
-    state.name.focus();
-  };
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const who = input.value.trim();
-    if (who === (card.note.who ?? "")) return close();
-    try {
-      await store.updateAction(card.note.id, { who });
-      close();
-    } catch (error) {
-      showError(error);
-    }
+  editInline({
+    id: `who-${card.note.id}`,
+    className: "who-editor",
+    inputClass: "who-input",
+    label: "Who takes it on",
+    value: card.note.who ?? "",
+    maxLength: MAX_WHO,
+    place: (form) => state.row.append(form),
+    save: (who) => store.updateAction(card.note.id, { who }),
+    close: () => {
+      state.editing = false;
+      state.who.hidden = !card.note.who;
+      state.name.hidden = false;
+      state.name.focus();
+    },
   });
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      close();
-    }
-  });
-  input.focus();
 }

@@ -15,6 +15,7 @@ import { MAX_TITLE } from "../limits.js";
 import { announce, showError } from "../notify.js";
 import { dropTarget } from "./drag.js";
 import { createMenu } from "./menu.js";
+import { editInline } from "./inline-edit.js";
 
 /**
  * @typedef {import("../operations.js").Note} Note
@@ -317,57 +318,28 @@ export function excerpt(text) {
 function startRenaming(box, store) {
   if (box.renaming) return;
   box.renaming = true;
-  const inputId = `group-title-${box.group.id}`;
-  const input = h("input", {
-    id: inputId,
-    class: "group-title-input",
-    value: box.group.title ?? "",
-    maxLength: MAX_TITLE,
-    autocomplete: "off",
-  });
-  const form = h(
-    "form",
-    { class: "group-rename" },
-    h("label", { for: inputId, class: "sr-only" }, "Group title"),
-    input,
-    h("button", { type: "submit", class: "button button--small" }, "Save"),
-  );
   box.title.hidden = true;
   box.rename.hidden = true;
-  box.title.after(form);
-  const close = () => {
-    box.renaming = false;
-    form.remove();
-    box.title.hidden = false;
-    box.title.textContent = box.group.title ?? "";
-    box.rename.hidden = false;
-    box.rename.focus();
-  };
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const title = input.value.trim();
-    if (!title) {
-      input.setCustomValidity("A group needs a title.");
-      input.reportValidity();
-      return;
-    }
-    if (title === box.group.title) return close();
-    try {
-      await store.renameGroup(box.group.id, title);
-      close();
-    } catch (error) {
-      showError(error);
-    }
+  editInline({
+    id: `group-title-${box.group.id}`,
+    className: "group-rename",
+    inputClass: "group-title-input",
+    label: "Group title",
+    labelHidden: true,
+    value: box.group.title ?? "",
+    maxLength: MAX_TITLE,
+    selectAll: true,
+    problem: (title) => (title ? "" : "A group needs a title."),
+    place: (form) => box.title.after(form),
+    save: (title) => store.renameGroup(box.group.id, title),
+    close: () => {
+      box.renaming = false;
+      box.title.hidden = false;
+      box.title.textContent = box.group.title ?? "";
+      box.rename.hidden = false;
+      box.rename.focus();
+    },
   });
-  input.addEventListener("input", () => input.setCustomValidity(""));
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      event.preventDefault();
-      close();
-    }
-  });
-  input.focus();
-  input.select();
 }
 
 /**
