@@ -23,11 +23,18 @@ from resolvers.arguments import (
 from resolvers.router import Call, Router
 from resolvers.specs import board_spec, version_spec
 from retro import services
+from retro.models import BoardVersion
 from retro.services import default_store
+from retro.services.pages import VersionSpec
 
 __all__ = ["router"]
 
 router = Router("mutations")
+
+
+def _version_view(version: BoardVersion, spec: VersionSpec) -> dict[str, Any]:
+    """A version a mutation answers, with what its selection asks for under it (`spec`)."""
+    return views.version(services.load_versions(default_store(), [version], spec)[0])
 
 
 @router.resolver("Mutation.createUser")
@@ -97,7 +104,7 @@ def start_new_version(call: Call) -> dict[str, Any]:
         data.clientRequestId,
         data.fromVersion,
     )
-    return views.version(services.load_versions(default_store(), [version], spec)[0])
+    return _version_view(version, spec)
 
 
 @router.resolver("Mutation.addNote")
@@ -168,7 +175,7 @@ def set_stage(call: Call) -> dict[str, Any]:
     version = services.set_stage(
         default_store(), call.require_user(), data.boardId, data.stage, data.clientRequestId
     )
-    return views.version(services.load_versions(default_store(), [version], spec)[0])
+    return _version_view(version, spec)
 
 
 @router.resolver("Mutation.startTimer")
@@ -183,7 +190,7 @@ def start_timer(call: Call) -> dict[str, Any]:
         data.advance,
         data.clientRequestId,
     )
-    return views.version(services.load_versions(default_store(), [version], spec)[0])
+    return _version_view(version, spec)
 
 
 @router.resolver("Mutation.extendTimer")
@@ -193,7 +200,7 @@ def extend_timer(call: Call) -> dict[str, Any]:
     version = services.extend_timer(
         default_store(), call.require_user(), args.boardId, args.seconds, args.clientRequestId
     )
-    return views.version(services.load_versions(default_store(), [version], spec)[0])
+    return _version_view(version, spec)
 
 
 @router.resolver("Mutation.stopTimer")
@@ -203,4 +210,4 @@ def stop_timer(call: Call) -> dict[str, Any]:
     version = services.stop_timer(
         default_store(), call.require_user(), args.boardId, args.clientRequestId
     )
-    return views.version(services.load_versions(default_store(), [version], spec)[0])
+    return _version_view(version, spec)
