@@ -477,6 +477,7 @@ def build(
     *,
     bytecode: bool = True,
     compiler: Bytecode | None = None,
+    extra_requirements: Sequence[str] = (),
 ) -> BuildResult:
     """Build ``out/<function>.zip`` for every function of ``root/schema/resolvers.json``.
 
@@ -487,6 +488,8 @@ def build(
         cache: the wheel cache; ``<root>/dist/.wheels`` if None.
         bytecode: ship ``.pyc`` compiled for the target's Python (when one can be found).
         compiler: the interpreter that compiles them; `find_python` looks for one if None.
+        extra_requirements: bundled as well as the runtime dependencies, for the same target
+            (the tests bundle a small compiled package to check the platform's wheel is used).
 
     Returns:
         The zips written, the path of ``build.json`` — which records the target, whether the
@@ -498,7 +501,7 @@ def build(
         compiler = find_python(target.python_version)
     cache = cache or root / "dist" / ".wheels"
     functions = lambda_functions(root / "schema" / "resolvers.json")
-    requirements = runtime_requirements(root / "pyproject.toml")
+    requirements = [*runtime_requirements(root / "pyproject.toml"), *extra_requirements]
 
     with tempfile.TemporaryDirectory(prefix="retro-package-") as scratch:
         site = Path(scratch) / "site"

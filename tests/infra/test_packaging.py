@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from retro_tools.packaging import (
+    ARCHITECTURES,
     NO_BYTECODE,
     BuildResult,
     PackagingError,
@@ -41,6 +42,21 @@ from .conftest import ROOT, WHEEL_CACHE, require
 
 RESOLVER_MAP = ROOT / "schema" / "resolvers.json"
 MAX_ZIP_BYTES = 5 * 1024 * 1024  # the project's budget (Lambda itself allows 50 MB zipped)
+
+#: A small, well-known package with a compiled module (24 KB wheels, built for every platform
+#: and CPython): the tests bundle it to check that a compiled dependency is the wheel of the
+#: target's platform and Python, now that no runtime dependency of the project is compiled.
+COMPILED = "markupsafe>=3,<4"
+COMPILED_MODULE = "markupsafe._speedups"  # its C extension (markupsafe falls back without it)
+#: The part of a CPython extension's file name that names the platform, per Lambda architecture.
+TRIPLETS = {"x86_64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
+
+
+@pytest.fixture(scope="module")
+def compiled_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The production build with the compiled package bundled too."""
+    out = tmp_path_factory.mktemp("compiled")
+    return build(ROOT, out, Target(), cache=WHEEL_CACHE, extra_requirements=[COMPILED])
 
 
 def _expected_functions() -> dict[str, str]:
@@ -87,7 +103,13 @@ NOT_THE_SOURCE = "raise ImportError('the source was read: its bytecode was not u
 
 
 def _import_handlers(
-    python: str, zip_path: Path, target: Target, workdir: Path, *, sources_replaced: bool = False
+    python: str,
+    zip_path: Path,
+    target: Target,
+    workdir: Path,
+    modules: tuple[str, ...] = ("graphql",),
+    *,
+    sources_replaced: bool = False,
 ) -> dict[str, Any]:
     """Import every handler of the map from the extracted zip in a clean ``python``.
 
@@ -95,7 +117,8 @@ def _import_handlers(
     the interpreter may not write bytecode (``-B``, as on Lambda's read-only /var/task): the
     import succeeds only from the zip's own ``.pyc``.
 
-    Returns where pydantic_core and boto3 were loaded from, for the caller to check.
+    Returns where boto3 and each of ``modules`` (imported after the handlers) were loaded
+    from, and whether the local server was imported, for the caller to check.
     """
     task = workdir / "task"  # Lambda's /var/task
     runtime = workdir / "runtime"  # stands in for the runtime's own boto3
@@ -113,9 +136,8 @@ for function, handler in json.loads(handlers).items():
     module_name, _, attribute = handler.rpartition(".")
     module = importlib.import_module(module_name)
     assert callable(getattr(module, attribute)), handler
-import boto3, pydantic_core
-print(json.dumps({{"pydantic_core": pydantic_core.__file__, "boto3": boto3.__file__,
-                  "local": "appsync_local" in sys.modules}}))
+loaded = {{name: importlib.import_module(name).__file__ for name in ["boto3", *{list(modules)!r}]}}
+print(json.dumps({{**loaded, "local": "appsync_local" in sys.modules}}))
 """
     result = subprocess.run(
         [python, "-I", "-S", *(["-B"] if sources_replaced else []), "-c", script],
@@ -148,20 +170,52 @@ def test_each_zip_is_within_the_size_budget(production_build: BuildResult) -> No
         assert size <= MAX_ZIP_BYTES, f"{function}.zip is {size} bytes, over {MAX_ZIP_BYTES}"
 
 
-def test_zip_holds_the_code_and_linux_wheels_but_not_boto3_or_local_server(
+def test_zip_holds_the_code_and_its_dependencies_but_not_boto3_or_local_server(
     production_build: BuildResult,
 ) -> None:
     with zipfile.ZipFile(production_build.zips["read"]) as archive:
         names = archive.namelist()
     tops = {name.split("/")[0] for name in names}
-    assert {"retro", "resolvers", "pydantic", "pydantic_core", "graphql"} <= tops
+    assert {"retro", "resolvers", "graphql"} <= tops
     assert not tops & {"boto3", "botocore", "s3transfer"}, "boto3 is the Lambda runtime's"
     assert not tops & {"appsync_local", "retro_tools"}, "the local server or a tool ships"
-    binaries = [n for n in names if n.startswith("pydantic_core/") and n.endswith(".so")]
-    assert binaries, "pydantic_core's compiled module is missing"
-    assert all("cpython-312-x86_64-linux-gnu" in n for n in binaries), binaries
     for handler in _expected_functions().values():
         assert handler.rpartition(".")[0].replace(".", "/") + ".py" in names
+
+
+def _extensions(names: list[str], package: str) -> list[str]:
+    return [n for n in names if n.startswith(f"{package}/") and n.endswith(".so")]
+
+
+def test_a_compiled_dependency_is_bundled_as_the_wheel_of_lambdas_platform(
+    compiled_build: BuildResult,
+) -> None:
+    with zipfile.ZipFile(compiled_build.zips["read"]) as archive:
+        names = archive.namelist()
+    binaries = _extensions(names, "markupsafe")
+    assert binaries, "markupsafe's compiled module is missing"
+    assert all("cpython-312-x86_64-linux-gnu" in n for n in binaries), binaries
+    assert COMPILED in json.loads(compiled_build.manifest.read_text())["requirements"]
+
+
+@pytest.mark.parametrize(
+    ("architecture", "python_version"), [("x86_64", "3.12"), ("arm64", "3.12"), ("arm64", "3.13")]
+)
+def test_wheels_are_chosen_for_the_targets_architecture_and_python(
+    architecture: str, python_version: str, tmp_path: Path
+) -> None:
+    # WHEN the compiled package is installed for a target, whatever this machine is
+    target = Target(architecture=architecture, python_version=python_version)
+    install_wheels([COMPILED], tmp_path, target, WHEEL_CACHE)
+    # THEN its extension is the one built for that CPU and that CPython
+    binaries = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.so")]
+    expected = f"cpython-{python_version.replace('.', '')}-{TRIPLETS[architecture]}"
+    assert _extensions(binaries, "markupsafe"), binaries
+    assert all(expected in n for n in binaries), (expected, binaries)
+
+
+def test_every_architecture_has_a_triplet_checked_here() -> None:
+    assert set(TRIPLETS) == set(ARCHITECTURES)
 
 
 def test_zip_holds_exactly_the_project_modules_the_handlers_import(
@@ -287,7 +341,7 @@ def test_handlers_import_from_the_zips_bytecode_alone(
     assert not [p for p in (tmp_path / "task").rglob("*.py") if p.read_text() != NOT_THE_SOURCE], (
         "every source was replaced"
     )
-    assert loaded["pydantic_core"].startswith(str(tmp_path / "task")), loaded
+    assert loaded["graphql"].startswith(str(tmp_path / "task")), loaded
     assert loaded["local"] is False
 
 
@@ -384,9 +438,25 @@ def test_production_zip_imports_in_a_clean_python_3_12(
     loaded = _import_handlers(
         python, production_build.zips["read"], production_build.target, tmp_path
     )
-    assert loaded["pydantic_core"].startswith(str(tmp_path / "task")), loaded
+    assert loaded["graphql"].startswith(str(tmp_path / "task")), loaded
     assert loaded["boto3"].startswith(str(tmp_path / "runtime")), loaded
     assert loaded["local"] is False, "a handler imported the local server"
+
+
+def test_a_compiled_dependency_loads_in_a_clean_python_3_12(
+    compiled_build: BuildResult, tmp_path: Path
+) -> None:
+    if _local_machine_architecture() != compiled_build.target.architecture:
+        pytest.skip("the zip is for another CPU architecture than this machine's")
+    python = _python(compiled_build.target.python_version)
+    if python is None:
+        pytest.skip("no CPython 3.12 on this machine; the local-interpreter build is checked")
+    # The extension itself, not markupsafe's pure-Python fallback, is loaded from the zip
+    loaded = _import_handlers(
+        python, compiled_build.zips["read"], compiled_build.target, tmp_path, (COMPILED_MODULE,)
+    )
+    assert loaded[COMPILED_MODULE].startswith(str(tmp_path / "task")), loaded
+    assert loaded[COMPILED_MODULE].endswith("cpython-312-x86_64-linux-gnu.so"), loaded
 
 
 def test_build_for_this_interpreter_imports_in_a_clean_interpreter(tmp_path: Path) -> None:
@@ -394,9 +464,15 @@ def test_build_for_this_interpreter_imports_in_a_clean_interpreter(tmp_path: Pat
         architecture=_local_machine_architecture(),
         python_version=f"{sys.version_info.major}.{sys.version_info.minor}",
     )
-    result = build(ROOT, tmp_path / "dist", target, cache=WHEEL_CACHE)
-    loaded = _import_handlers(sys.executable, result.zips["authorizer"], target, tmp_path)
-    assert loaded["pydantic_core"].startswith(str(tmp_path / "task")), loaded
+    result = build(
+        ROOT, tmp_path / "dist", target, cache=WHEEL_CACHE, extra_requirements=[COMPILED]
+    )
+    loaded = _import_handlers(
+        sys.executable, result.zips["read"], target, tmp_path, (COMPILED_MODULE,)
+    )
+    # This interpreter's build of the extension, loaded from the zip
+    assert loaded[COMPILED_MODULE].startswith(str(tmp_path / "task")), loaded
+    assert f"cpython-{sys.version_info.major}{sys.version_info.minor}-" in loaded[COMPILED_MODULE]
     assert loaded["boto3"].startswith(str(tmp_path / "runtime")), loaded
 
 
