@@ -33,6 +33,8 @@ from retro.store.records import note_item
 from retro.times import now
 
 __all__ = [
+    "FAILED_FIGURE",
+    "LOAD_FIGURE",
     "PAGE_QUERY",
     "PAGE_SELECTION",
     "ROOT",
@@ -47,6 +49,7 @@ __all__ = [
     "moto_store",
     "page_event",
     "percentile",
+    "print_columns",
     "print_table",
     "seed_board",
 ]
@@ -67,6 +70,12 @@ PAGE_QUERY = (
 
 
 # -- the table of figures ------------------------------------------------------------------------
+# The rows `python -m bench` adds after each benchmark: the load average around it, and, if it
+# raised, what it raised (bench/issue16.py reads both).
+LOAD_FIGURE = "load average (1, 5, 15 min) before / after"
+FAILED_FIGURE = "did not finish"
+
+
 @dataclass(frozen=True)
 class Row:
     """One figure: which benchmark, which case, what was measured, its value and its budget."""
@@ -86,7 +95,14 @@ class Row:
 def print_table(rows: Sequence[Row], title: str = "") -> None:
     """Print rows as one aligned text table (the same text is pasted into PERFORMANCE.md)."""
     header = ("benchmark", "case", "figure", "value", "budget", "")
-    cells = [header] + [(r.bench, r.case, r.figure, r.value, r.budget, r.verdict) for r in rows]
+    print_columns(
+        header, [(r.bench, r.case, r.figure, r.value, r.budget, r.verdict) for r in rows], title
+    )
+
+
+def print_columns(header: Sequence[str], lines: Sequence[Sequence[str]], title: str = "") -> None:
+    """Print `lines` under `header` in aligned columns, a rule under the header."""
+    cells = [header, *lines]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     if title:
         print(title)
