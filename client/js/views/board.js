@@ -20,6 +20,7 @@ import { createArrivals } from "./arrivals.js";
 import { createColumns } from "./columns.js";
 import { connectionStatus } from "./connection.js";
 import { openNewVersion, openSettings } from "./dialogs.js";
+import { dropTarget } from "./drag.js";
 import { createMeeting } from "./stage.js";
 import { createTabs } from "./tabs.js";
 import { createTrend } from "./trend.js";
@@ -98,6 +99,11 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     }),
     columns.element,
   );
+  // On a phone a column's tab is all of it on screen: a note dropped on the tab goes there.
+  for (const column of COLUMNS) {
+    const tab = tabs.element.querySelector(`[data-column="${column}"]`);
+    if (tab instanceof HTMLElement) dropTarget(tab, columns.moveTarget(column));
+  }
   const arrivals = createArrivals(columns.element, store, tabs.markFresh);
   /** @type {ExportFormat[]} */
   const formats = ["MARKDOWN", "CSV", "JSON"];

@@ -33,7 +33,8 @@ const SORT_KEY = "retro.sort";
 /**
  * @param {import("../store.js").BoardStore} store
  * @param {(column: Column) => void} [reveal] brings a column on screen (a phone shows one)
- * @returns {{element: HTMLElement, render: () => void, sortToggle: HTMLElement}}
+ * @returns {{element: HTMLElement, render: () => void, sortToggle: HTMLElement,
+ *   moveTarget: (column: Column) => import("./drag.js").Target}}
  */
 export function createColumns(store, reveal = () => {}) {
   /** @type {import("./note.js").Actions} */
@@ -58,12 +59,16 @@ export function createColumns(store, reveal = () => {}) {
     },
   };
   const columns = COLUMNS.map((column) => createColumn(column, store));
-  for (const { column, element: target } of columns) {
-    dropTarget(target, {
-      accepts: (note) => movesTo(note).includes(column),
-      onDrop: (note) => actions.onMove(note, column),
-    });
-  }
+  /**
+   * A drop target that moves the dragged note to `column`, if its author may move it there.
+   * @param {Column} column
+   * @returns {import("./drag.js").Target}
+   */
+  const moveTarget = (column) => ({
+    accepts: (note) => movesTo(note).includes(column),
+    onDrop: (note) => actions.onMove(note, column),
+  });
+  for (const { column, element: target } of columns) dropTarget(target, moveTarget(column));
   /**
    * The columns the caller may move a note of the live version to now: its author, where the
    * stage lets notes be written both in the column it leaves and in the one it goes to.
@@ -176,7 +181,7 @@ export function createColumns(store, reveal = () => {}) {
       focused.focus({ preventScroll: true });
     }
   };
-  return { element, render, sortToggle };
+  return { element, render, sortToggle, moveTarget };
 }
 
 /**

@@ -1,6 +1,6 @@
 // @ts-check
 // "Move to…" on the author's card: the columns the note may go to now (menu.js). Dragging a
-// card onto another column does the same on desktop (drag.js).
+// card onto another column, or on a phone onto its tab, does the same (drag.js).
 
 import { createMenu } from "./menu.js";
 
