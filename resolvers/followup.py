@@ -74,7 +74,7 @@ def update_action(call: Call) -> dict[str, Any]:
         data.who,
         data.clientRequestId,
     )
-    return views.note(note)
+    return views.note(note, call.selection)
 
 
 @router.resolver("Mutation.groupNotes")
@@ -89,7 +89,7 @@ def group_notes(call: Call) -> dict[str, Any]:
         data.title,
         data.clientRequestId,
     )
-    return views.group(group)
+    return views.group(group, call.selection)
 
 
 @router.resolver("Mutation.renameGroup")
@@ -103,7 +103,7 @@ def rename_group(call: Call) -> dict[str, Any]:
         data.title,
         data.clientRequestId,
     )
-    return views.group(group)
+    return views.group(group, call.selection)
 
 
 @router.resolver("Mutation.ungroupNote")
@@ -112,4 +112,4 @@ def ungroup_note(call: Call) -> dict[str, Any]:
     group = services.ungroup_note(
         default_store(), call.require_user(), data.boardId, data.noteId, data.clientRequestId
     )
-    return views.group(group)
+    return views.group(group, call.selection)

@@ -32,16 +32,17 @@ __all__ = ["router"]
 router = Router("mutations")
 
 
-def _version_view(version: BoardVersion, spec: VersionSpec) -> dict[str, Any]:
+def _version_view(call: Call, version: BoardVersion, spec: VersionSpec) -> dict[str, Any]:
     """A version a mutation answers, with what its selection asks for under it (`spec`)."""
-    return views.version(services.load_versions(default_store(), [version], spec)[0])
+    page = services.load_versions(default_store(), [version], spec)[0]
+    return views.version(page, call.selection)
 
 
 @router.resolver("Mutation.createUser")
 def create_user(call: Call) -> dict[str, Any]:
     args = parse(CreateUserArgs, call.arguments)
     user, token = services.create_user(default_store(), args.name)
-    return {"token": token, "user": views.user(user)}
+    return views.session(user, token, call.selection)
 
 
 # Each mutation that returns a board or a version makes its page spec before it writes: a
@@ -60,7 +61,7 @@ def create_board(call: Call) -> dict[str, Any]:
         hide_while_writing=settings.hideWhileWriting,
         secret_ballot=settings.secretBallot,
     )
-    return views.board(services.load_boards(default_store(), [board], spec)[0])
+    return views.board(services.load_boards(default_store(), [board], spec)[0], call.selection)
 
 
 @router.resolver("Mutation.updateBoard")
@@ -78,7 +79,7 @@ def update_board(call: Call) -> dict[str, Any]:
         hide_while_writing=settings.hideWhileWriting,
         secret_ballot=settings.secretBallot,
     )
-    return views.board(services.load_boards(default_store(), [board], spec)[0])
+    return views.board(services.load_boards(default_store(), [board], spec)[0], call.selection)
 
 
 @router.resolver("Mutation.deleteBoard")
@@ -89,7 +90,7 @@ def delete_board(call: Call) -> dict[str, Any]:
     page = services.delete_board(
         default_store(), call.require_user(), args.id, spec, args.clientRequestId
     )
-    return views.board(page)
+    return views.board(page, call.selection)
 
 
 @router.resolver("Mutation.startNewVersion")
@@ -104,7 +105,7 @@ def start_new_version(call: Call) -> dict[str, Any]:
         data.clientRequestId,
         data.fromVersion,
     )
-    return _version_view(version, spec)
+    return _version_view(call, version, spec)
 
 
 @router.resolver("Mutation.addNote")
@@ -118,7 +119,7 @@ def add_note(call: Call) -> dict[str, Any]:
         data.text,
         data.clientRequestId,
     )
-    return views.note(note)
+    return views.note(note, call.selection)
 
 
 @router.resolver("Mutation.updateNote")
@@ -133,7 +134,7 @@ def update_note(call: Call) -> dict[str, Any]:
         data.column,
         data.clientRequestId,
     )
-    return views.note(note)
+    return views.note(note, call.selection)
 
 
 @router.resolver("Mutation.deleteNote")
@@ -142,7 +143,8 @@ def delete_note(call: Call) -> dict[str, Any]:
     return views.note(
         services.delete_note(
             default_store(), call.require_user(), args.boardId, args.id, args.clientRequestId
-        )
+        ),
+        call.selection,
     )
 
 
@@ -152,7 +154,8 @@ def vote(call: Call) -> dict[str, Any]:
     return views.note(
         services.vote(
             default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
-        )
+        ),
+        call.selection,
     )
 
 
@@ -162,7 +165,8 @@ def unvote(call: Call) -> dict[str, Any]:
     return views.note(
         services.unvote(
             default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
-        )
+        ),
+        call.selection,
     )
 
 
@@ -175,7 +179,7 @@ def set_stage(call: Call) -> dict[str, Any]:
     version = services.set_stage(
         default_store(), call.require_user(), data.boardId, data.stage, data.clientRequestId
     )
-    return _version_view(version, spec)
+    return _version_view(call, version, spec)
 
 
 @router.resolver("Mutation.startTimer")
@@ -190,7 +194,7 @@ def start_timer(call: Call) -> dict[str, Any]:
         data.advance,
         data.clientRequestId,
     )
-    return _version_view(version, spec)
+    return _version_view(call, version, spec)
 
 
 @router.resolver("Mutation.extendTimer")
@@ -200,7 +204,7 @@ def extend_timer(call: Call) -> dict[str, Any]:
     version = services.extend_timer(
         default_store(), call.require_user(), args.boardId, args.seconds, args.clientRequestId
     )
-    return _version_view(version, spec)
+    return _version_view(call, version, spec)
 
 
 @router.resolver("Mutation.stopTimer")
@@ -210,4 +214,4 @@ def stop_timer(call: Call) -> dict[str, Any]:
     version = services.stop_timer(
         default_store(), call.require_user(), args.boardId, args.clientRequestId
     )
-    return _version_view(version, spec)
+    return _version_view(call, version, spec)

@@ -23,20 +23,20 @@ def board(call: Call) -> dict[str, Any] | None:
     spec = board_spec(call.selection)
     # two rounds of DynamoDB requests for the whole page (retro.services.boardpage)
     page = services.load_board_page(default_store(), args.id, spec)
-    return views.board(page) if page is not None else None
+    return views.board(page, call.selection) if page is not None else None
 
 
 @router.resolver("Query.me")
 def me(call: Call) -> dict[str, Any] | None:
     found = services.get_user(default_store(), call.require_user())
-    return views.user(found) if found else None
+    return views.user(found, call.selection) if found else None
 
 
 @router.resolver("Query.participation")
 def participation(call: Call) -> dict[str, Any]:
     args = parse(BoardIdArgs, call.arguments)
     found = services.participation(default_store(), call.require_user(), args.boardId)
-    return views.participation(found)
+    return views.participation(found, call.selection)
 
 
 @router.resolver("User.boards")
@@ -51,7 +51,7 @@ def user_boards(call: Call) -> dict[str, Any]:
     spec = board_spec(items.selection, checks.page_size(args.limit)) if items else BoardSpec()
     found, token = services.boards_of(default_store(), caller, args.limit, args.nextToken)
     pages = services.load_boards(default_store(), found, spec)
-    return {"items": [views.board(p) for p in pages], "nextToken": token}
+    return views.boards(pages, token, call.selection)
 
 
 @router.resolver("Board.version")
@@ -63,7 +63,8 @@ def board_version(call: Call) -> dict[str, Any] | None:
     found = services.version_by_number(default_store(), board_id, args.number)
     if found is None:
         return None
-    return views.version(services.load_versions(default_store(), [found], spec)[0])
+    page = services.load_versions(default_store(), [found], spec)[0]
+    return views.version(page, call.selection)
 
 
 @router.resolver("BoardVersion.export")

@@ -22,7 +22,6 @@ from functools import cached_property
 from typing import Any
 
 from resolvers.logs import log
-from resolvers.project import project
 from resolvers.selection import Selection, parse_selection
 from retro.errors import InternalError, RetroError, UnauthorizedError
 
@@ -102,8 +101,8 @@ class Router:
             function = self.resolvers.get(call.key)
             if function is None:
                 raise InternalError(f"{call.key} is not resolved by the {self.name} function")
-            # only what the query selected goes back (resolvers/project.py)
-            return project(function(call), call.selection)
+            # views render only what the query selected (resolvers/project.py)
+            return function(call)
         except RetroError:
             raise
         except Exception as error:

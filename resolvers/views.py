@@ -1,5 +1,9 @@
 """Retro's models rendered in the schema's shape: rendering only, nothing is loaded here.
 
+Each type is a `Shape` (`resolvers/project.py`): its fields in the schema's order, each read
+from the model. A view renders only the fields the query selected (`project`), so what is not
+asked for — a time to format, a note's other fields — costs nothing.
+
 Nested fields without a resolver of their own — `Board.currentVersion`, `Board.versions`,
 `BoardVersion.notes`, `Session.user` — are rendered with their parent from what the services
 loaded (`retro.services.pages`; `resolvers/specs.py` says what the selection asks for). A nested
@@ -10,24 +14,31 @@ come as the services publish them (`PublicNote`): a text or count the stage hide
 null on the wire.
 """
 
-from typing import Any
+from collections.abc import Sequence
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any
 
-from retro.models import (
-    Board,
-    BoardVersion,
-    NoteGroup,
-    Participation,
-    PublicNote,
-    User,
-    VersionRef,
-)
+from resolvers.project import ABSENT, Shape, View, project
+from resolvers.selection import Selection
+from retro.models import BoardVersion, NoteGroup, Participation, PublicNote, User
 from retro.services.pages import BoardPage, VersionPage
-from retro.services.stages import MeetingState, TimerState
 from retro.times import iso
 
-__all__ = ["EMBEDDED", "board", "group", "note", "participation", "user", "version"]
+if TYPE_CHECKING:
+    from retro.services.trends import Trend
 
-View = dict[str, Any]
+__all__ = [
+    "EMBEDDED",
+    "board",
+    "boards",
+    "group",
+    "note",
+    "participation",
+    "session",
+    "trend",
+    "user",
+    "version",
+]
 
 # Fields with no resolver of their own: the resolver returning their parent renders them.
 EMBEDDED = frozenset(
@@ -41,108 +52,179 @@ EMBEDDED = frozenset(
 )
 
 
-def note(n: PublicNote) -> View:
-    return {
-        "id": n.id,
-        "boardId": n.board_id,
-        "versionId": n.version_id,
-        "column": n.column.value,
-        "text": n.text,
-        "votes": n.votes,
-        "createdAt": iso(n.created_at),
-        "updatedAt": iso(n.updated_at),
-        "done": n.done,
-        "who": n.who,
-        "carriedFrom": n.carried_from,
-        "carriedCount": n.carried_count,
-        "groupId": n.group_id,
-    }
+def _loaded(name: str) -> Any:
+    """Reads `name`, which is None when it was not loaded: then the view leaves it out."""
+    read = attrgetter(name)
+
+    def loaded(model: Any) -> Any:
+        value = read(model)
+        return ABSENT if value is None else value
+
+    return loaded
 
 
-def group(g: NoteGroup) -> View:
-    return {
-        "id": g.id,
-        "boardId": g.board_id,
-        "versionId": g.version_id,
-        "column": g.column.value,
-        "title": g.title,
-        "votes": g.votes,
-        "noteIds": g.note_ids,
-    }
+NOTE = Shape(  # PublicNote
+    id=attrgetter("id"),
+    boardId=attrgetter("board_id"),
+    versionId=attrgetter("version_id"),
+    column=attrgetter("column.value"),
+    text=attrgetter("text"),
+    votes=attrgetter("votes"),
+    createdAt=lambda n: iso(n.created_at),
+    updatedAt=lambda n: iso(n.updated_at),
+    done=attrgetter("done"),
+    who=attrgetter("who"),
+    carriedFrom=attrgetter("carried_from"),
+    carriedCount=attrgetter("carried_count"),
+    groupId=attrgetter("group_id"),
+)
+
+GROUP = Shape(  # NoteGroup
+    id=attrgetter("id"),
+    boardId=attrgetter("board_id"),
+    versionId=attrgetter("version_id"),
+    column=attrgetter("column.value"),
+    title=attrgetter("title"),
+    votes=attrgetter("votes"),
+    noteIds=attrgetter("note_ids"),
+)
+
+USER = Shape(  # User
+    id=attrgetter("id"),
+    name=attrgetter("name"),
+    createdAt=lambda u: iso(u.created_at),
+)
+
+SESSION = Shape(  # (User, token)
+    token=itemgetter(1),
+    user=(itemgetter(0), USER),
+)
+
+PARTICIPATION = Shape(  # Participation
+    boardId=attrgetter("board_id"),
+    versionId=attrgetter("version_id"),
+    isOwner=attrgetter("is_owner"),
+    voteBudget=attrgetter("vote_budget"),
+    votesUsed=attrgetter("votes_used"),
+    votesLeft=attrgetter("votes_left"),
+    myVotes=(
+        lambda p: sorted(p.my_votes.items()),
+        Shape(noteId=itemgetter(0), count=itemgetter(1)),  # (note id, count)
+    ),
+    myNoteIds=attrgetter("my_note_ids"),
+    myNotes=(
+        attrgetter("my_notes"),
+        Shape(id=attrgetter("id"), column=attrgetter("column.value"), text=attrgetter("text")),
+    ),
+)
+
+TIMER = Shape(  # TimerState
+    endsAt=lambda t: iso(t.ends_at),
+    remainingMs=attrgetter("remaining_ms"),
+    durationSeconds=attrgetter("duration_seconds"),
+    advances=attrgetter("advances"),
+    running=attrgetter("running"),
+)
+
+VERSION = Shape(  # VersionPage: a version (or the board's reference to its live one), its meeting
+    id=attrgetter("version.id"),
+    boardId=attrgetter("board_id"),
+    number=attrgetter("version.number"),
+    title=attrgetter("version.title"),
+    createdAt=lambda p: iso(p.version.created_at),
+    frozenAt=lambda p: iso(p.version.frozen_at) if isinstance(p.version, BoardVersion) else None,
+    stage=attrgetter("meeting.stage.value"),
+    timer=(attrgetter("meeting.timer"), TIMER),
+    textsHidden=attrgetter("meeting.texts_hidden"),
+    votesHidden=attrgetter("meeting.votes_hidden"),
+    notes=(_loaded("notes"), NOTE),
+    groups=(_loaded("groups"), GROUP),
+)
+
+BOARD = Shape(  # BoardPage: a board, its live version, a page of its versions
+    id=attrgetter("board.id"),
+    title=attrgetter("board.title"),
+    createdAt=lambda p: iso(p.board.created_at),
+    updatedAt=lambda p: iso(p.board.updated_at),
+    settings=(
+        attrgetter("board.settings"),
+        Shape(
+            voteBudget=attrgetter("vote_budget"),
+            hideWhileWriting=attrgetter("hide_while_writing"),
+            secretBallot=attrgetter("secret_ballot"),
+        ),
+    ),
+    currentVersion=(attrgetter("current"), VERSION),
+    versions=(
+        _loaded("versions"),
+        Shape(items=(attrgetter("items"), VERSION), nextToken=attrgetter("next_token")),
+    ),
+)
+
+BOARDS = Shape(  # (boards, next token): the schema's BoardPage
+    items=(itemgetter(0), BOARD),
+    nextToken=itemgetter(1),
+)
+
+TREND = Shape(  # Trend
+    boardId=attrgetter("board_id"),
+    versions=(
+        attrgetter("versions"),
+        Shape(  # Tally
+            versionId=attrgetter("version_id"),
+            number=attrgetter("number"),
+            title=attrgetter("title"),
+            createdAt=lambda t: iso(t.created_at),
+            frozenAt=lambda t: iso(t.frozen_at),
+            goodNotes=attrgetter("good"),
+            badNotes=attrgetter("bad"),
+            actionNotes=attrgetter("action"),
+            votesCast=attrgetter("votes"),
+            actionsOpened=attrgetter("opened"),
+            actionsCarried=attrgetter("carried"),
+            actionsDone=attrgetter("done"),
+            actionsOpen=attrgetter("open"),
+            oldestOpenActionAge=attrgetter("oldest_open_age"),
+        ),
+    ),
+)
 
 
-def user(u: User) -> View:
-    return {"id": u.id, "name": u.name, "createdAt": iso(u.created_at)}
+def note(n: PublicNote, selection: Selection) -> View:
+    return project(NOTE, n, selection)
 
 
-def participation(p: Participation) -> View:
-    return {
-        "boardId": p.board_id,
-        "versionId": p.version_id,
-        "isOwner": p.is_owner,
-        "voteBudget": p.vote_budget,
-        "votesUsed": p.votes_used,
-        "votesLeft": p.votes_left,
-        "myVotes": [{"noteId": k, "count": v} for k, v in sorted(p.my_votes.items())],
-        "myNoteIds": p.my_note_ids,
-        "myNotes": [{"id": n.id, "column": n.column.value, "text": n.text} for n in p.my_notes],
-    }
+def group(g: NoteGroup, selection: Selection) -> View:
+    return project(GROUP, g, selection)
 
 
-def _version(v: BoardVersion | VersionRef, board_id: str, meeting: MeetingState) -> View:
-    return {
-        "id": v.id,
-        "boardId": board_id,
-        "number": v.number,
-        "title": v.title,
-        "createdAt": iso(v.created_at),
-        "frozenAt": iso(v.frozen_at) if isinstance(v, BoardVersion) else None,
-        "stage": meeting.stage.value,
-        "timer": _timer(meeting.timer) if meeting.timer else None,
-        "textsHidden": meeting.texts_hidden,
-        "votesHidden": meeting.votes_hidden,
-    }
+def user(u: User, selection: Selection) -> View:
+    return project(USER, u, selection)
 
 
-def _timer(t: TimerState) -> View:
-    return {
-        "endsAt": iso(t.ends_at),
-        "remainingMs": t.remaining_ms,
-        "durationSeconds": t.duration_seconds,
-        "advances": t.advances,
-        "running": t.running,
-    }
+def session(u: User, token: str, selection: Selection) -> View:
+    return project(SESSION, (u, token), selection)
 
 
-def _board(b: Board) -> View:
-    return {
-        "id": b.id,
-        "title": b.title,
-        "createdAt": iso(b.created_at),
-        "updatedAt": iso(b.updated_at),
-        "settings": {
-            "voteBudget": b.settings.vote_budget,
-            "hideWhileWriting": b.settings.hide_while_writing,
-            "secretBallot": b.settings.secret_ballot,
-        },
-    }
+def participation(p: Participation, selection: Selection) -> View:
+    return project(PARTICIPATION, p, selection)
 
 
-def version(page: VersionPage) -> View:
-    """A version, with its notes if they were loaded."""
-    view = _version(page.version, page.board_id, page.meeting)
-    if page.notes is not None:
-        view["notes"] = [note(n) for n in page.notes]
-    if page.groups is not None:
-        view["groups"] = [group(g) for g in page.groups]
-    return view
+def version(page: VersionPage, selection: Selection) -> View:
+    """A version, with its notes and groups if they were loaded."""
+    return project(VERSION, page, selection)
 
 
-def board(page: BoardPage) -> View:
+def board(page: BoardPage, selection: Selection) -> View:
     """A board, with its live version and a page of its versions as far as they were loaded."""
-    view = _board(page.board)
-    view["currentVersion"] = version(page.current)
-    if page.versions is not None:
-        items = [version(v) for v in page.versions.items]
-        view["versions"] = {"items": items, "nextToken": page.versions.next_token}
-    return view
+    return project(BOARD, page, selection)
+
+
+def boards(pages: Sequence[BoardPage], next_token: str | None, selection: Selection) -> View:
+    """A page of boards (the schema's `BoardPage`)."""
+    return project(BOARDS, (list(pages), next_token), selection)
+
+
+def trend(t: "Trend", selection: Selection) -> View:
+    """A board's counts, version by version."""
+    return project(TREND, t, selection)

@@ -18,7 +18,8 @@ def _bytes(value: object) -> int:
 
 
 def test_a_pages_answer_is_what_the_query_selects_and_no_byte_more(monkeypatch):
-    from resolvers import read, router
+    from resolvers import project, read, views
+    from resolvers.selection import Selection
 
     with moto_store() as store:
         seeded = seed_board(store, 10, 1)
@@ -30,8 +31,12 @@ def test_a_pages_answer_is_what_the_query_selects_and_no_byte_more(monkeypatch):
             variables={"id": seeded.board_id},
         )
         selected = fresh_context(read.handler, event)
-        monkeypatch.setattr(router, "project", lambda value, _selection: value)
-        whole = fresh_context(read.handler, event)  # as the views render it, uncut
+
+        def whole_view(shape, model, _selection):  # every field of the same page
+            return project.project(shape, model, Selection())
+
+        monkeypatch.setattr(views, "project", whole_view)
+        whole = fresh_context(read.handler, event)
     schema, _ = _api()
     as_appsync = graphql_sync(
         schema, PAGE_QUERY, root_value={"board": whole}, variable_values={"id": seeded.board_id}
