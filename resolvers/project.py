@@ -26,7 +26,7 @@ from typing import Any, Final
 
 from resolvers.selection import Selection
 
-__all__ = ["ABSENT", "SOURCE_FIELDS", "Shape", "View", "project", "project_each"]
+__all__ = ["ABSENT", "SOURCE_FIELDS", "Shape", "View", "project"]
 
 SOURCE_FIELDS = ("id", "boardId", "number")  # what resolvers/queries.py reads from `source`
 
@@ -58,11 +58,6 @@ class Shape:
 def project(shape: Shape, model: Any, selection: Selection) -> View:
     """`model` rendered by `shape`, only the fields `selection` names."""
     return _Renderer(shape, _plan(selection)).one(model)
-
-
-def project_each(shape: Shape, models: Iterable[Any], selection: Selection) -> list[View]:
-    """Each of `models` rendered by `shape`, only the fields `selection` names."""
-    return _Renderer(shape, _plan(selection)).each(models)
 
 
 # What to render: field name -> what to render under it (None: all of it). None: every field.
