@@ -211,8 +211,10 @@ def vote(sessions: dict[str, Any], board_id: str, ids: dict[str, str]) -> None:
     """VOTE under a secret ballot: counts hidden, each sees their own ballot."""
     for name, text in VOTES:
         variables = {"boardId": board_id, "noteId": ids[text], "key": key()}
+        # null under a secret ballot: the answer goes to every subscriber, and would name the
+        # note voted on
         voted = call(sessions[name], CAST_VOTE, variables)["vote"]
-        print(f"{name} voted for {text!r}: the count shown is {voted['votes']}")
+        print(f"{name} voted for {text!r}: the answer is {voted}")
     try:
         late = {"boardId": board_id, "column": "GOOD", "text": "One more thing"}
         call(sessions["ana"], WRITE_NOTE, {"input": {**late, "clientRequestId": key()}})

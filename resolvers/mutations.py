@@ -148,26 +148,24 @@ def delete_note(call: Call) -> dict[str, Any]:
     )
 
 
+# A vote in a secret ballot answers null: AppSync sends the answer to every onNoteUpdated
+# subscriber, and a null answer matches none of them (retro.services.votes).
 @router.resolver("Mutation.vote")
-def vote(call: Call) -> dict[str, Any]:
+def vote(call: Call) -> dict[str, Any] | None:
     args = parse(NoteVoteArgs, call.arguments)
-    return views.note(
-        services.vote(
-            default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
-        ),
-        call.selection,
+    voted = services.vote(
+        default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
     )
+    return views.note(voted, call.selection) if voted is not None else None
 
 
 @router.resolver("Mutation.unvote")
-def unvote(call: Call) -> dict[str, Any]:
+def unvote(call: Call) -> dict[str, Any] | None:
     args = parse(NoteVoteArgs, call.arguments)
-    return views.note(
-        services.unvote(
-            default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
-        ),
-        call.selection,
+    unvoted = services.unvote(
+        default_store(), call.require_user(), args.boardId, args.noteId, args.clientRequestId
     )
+    return views.note(unvoted, call.selection) if unvoted is not None else None
 
 
 # The meeting's mutations answer the live version; AppSync sends it to every onVersionChanged

@@ -165,6 +165,8 @@ class VersionRef:
     created_at: datetime
     stage: Stage = Stage.FREE
     timer: Timer | None = None
+    # how many times its meeting has changed (the version's `meeting_rev`, mirrored)
+    meeting_rev: int = 0
 
     def __post_init__(self) -> None:
         _clean(self, "title", MAX_TITLE, optional=True)
@@ -194,6 +196,7 @@ class BoardVersion:
     frozen_at: datetime | None = None
     stage: Stage = Stage.FREE  # a frozen version keeps its last stage
     timer: Timer | None = None
+    meeting_rev: int = 0  # how many times its meeting (stage, timer) has changed
 
     def __post_init__(self) -> None:
         _at_least(self, "number", 1)
@@ -227,10 +230,16 @@ class Note:
     # no group item (retro.store.groups keeps the copies equal to the group's own title).
     group_id: str | None = None
     group_title: str | None = None
+    # The meeting revision of its version when its text (or who) was last written while the
+    # stage hid texts, and when a vote on it was last cast or taken back while the stage hid
+    # counts; 0 if never. A page that read the stage at an older revision read it too early
+    # to show that text or count (retro.services.stages.public_as_read).
+    text_rev: int = 0
+    votes_rev: int = 0
 
     def __post_init__(self) -> None:
         _clean(self, "text", MAX_NOTE_TEXT, multiline=True)
-        for count in ("votes", "vote_moves", "carried_count"):
+        for count in ("votes", "vote_moves", "carried_count", "text_rev", "votes_rev"):
             _at_least(self, count, 0)
         _clean(self, "who", MAX_WHO, optional=True)
         _clean(self, "group_title", MAX_TITLE, optional=True)

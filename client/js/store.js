@@ -421,7 +421,9 @@ export class BoardStore extends EventTarget {
     const query = up ? ops.VOTE : ops.UNVOTE;
     const vars = { boardId: this.boardId, noteId, clientRequestId: crypto.randomUUID() };
     const data = await this.#api.request(query, vars);
-    this.applyNote("updated", up ? data.vote : data.unvote);
+    // null in a secret ballot (the answer would tell every subscriber which note got a vote)
+    const note = up ? data.vote : data.unvote;
+    if (note) this.applyNote("updated", note);
     await this.refreshParticipation();
   }
 

@@ -55,7 +55,10 @@ def update_action(
             board,
             stages.note_stages([Column.ACTION]),
             lambda now_in: stages.edit_refused(Column.ACTION, now_in),  # never: ACTION is open
-            lambda stage: store.update_note(note, changes, None, once, [stage]),
+            # who is text: named while texts are hidden, it is stamped as a hidden write
+            lambda gate: store.update_note(
+                note, changes, None, once, [gate.stage], gate.texts_hidden_at(board.settings)
+            ),
         )
         return stages.public(updated, stages.meeting_in(board.settings, stage))
 

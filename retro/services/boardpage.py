@@ -13,6 +13,13 @@ listed versions' notes. Round 1's guess is checked against the board read in rou
 - **A start racing the page.** If the board's live version is not the one round 1 found (a
   version started between the rounds), its notes are read again: one round more, never a page
   that mixes two versions.
+- **A stage racing the page.** The board item (its stage) is read beside the notes, so a note
+  may have been written after the stage went to hiding it, and the board read from before that.
+  Such a write stamps the note with the meeting's revision (`retro.services.meeting`); a note
+  whose stamp is newer than the board read, with a text or count the page would show, has the
+  board read again: one round more, only then. Whatever is still newer (a board whose meeting
+  last changed before the board item mirrored the revision) is shown hidden
+  (`stages.public_as_read`).
 """
 
 import time
@@ -21,7 +28,7 @@ from typing import Any
 
 from retro.errors import UnavailableError
 from retro.models import Board, BoardVersion, Column, Note
-from retro.services import checks
+from retro.services import checks, stages
 from retro.services.pages import BoardPage, BoardSpec, VersionsPage, version_page
 from retro.store import Store
 from retro.store.pagereads import End
@@ -67,6 +74,13 @@ def load_board_page(store: Store, board_id: str, spec: BoardSpec) -> BoardPage |
             current_notes = store.notes(board.current_version.id, column, consistent=True)
         else:
             current_notes = store.notes_between_ends(probe.version.id, found[: len(ends)], column)
+        if _read_too_early(board, current_notes):  # a stage raced this page
+            again = _board(store, board_id, owners)
+            if again is None:
+                return None
+            if again.current_version.id != board.current_version.id:  # and a start
+                current_notes = store.notes(again.current_version.id, column, consistent=True)
+            board = again
     listed_notes = found[len(ends) :] if under is not None else [None] * len(listed_versions)
     at = now()
     versions = None
@@ -80,6 +94,14 @@ def load_board_page(store: Store, board_id: str, spec: BoardSpec) -> BoardPage |
         board.id, board.current_version, board.settings, current_notes, at, spec.current.groups
     )
     return BoardPage(board, current, versions)
+
+
+def _read_too_early(board: Board, notes: Sequence[Note]) -> bool:
+    """Whether the board's stage was read before a note's text or count the page would show
+    was written hidden (the stage read is older than the notes read)."""
+    live = board.current_version
+    meeting = stages.meeting_of(board.settings, live, now())
+    return any(stages.read_too_early(n, meeting, live.meeting_rev) for n in notes)
 
 
 def _board(store: Store, board_id: str, owners: Sequence[str]) -> Board | None:

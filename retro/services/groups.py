@@ -147,7 +147,7 @@ def _gated(store: Store, board: Board, write: Writer) -> None:
     allowed = stages.ALL_STAGES
     if board.settings.hide_while_writing:
         allowed = allowed - {Stage.WRITE}
-    gated(store, board, allowed, _hidden, lambda stage: write([stage]))
+    gated(store, board, allowed, _hidden, lambda gate: write([gate.stage]))
 
 
 def _hidden(stage: Stage) -> ConflictError:

@@ -10,25 +10,31 @@ A write the stage may refuse (`gated`: notes, votes, deletes) first stores a sta
 timer's end left pending, refuses with an error naming the stage, and otherwise writes with the
 version's stage pinned in its transaction: had the stage moved since, the write is looked at
 again, so what its answer hides is what the stage hid when it was made.
+
+A write the stage hides (a text while texts are hidden, a vote while counts are) also pins the
+meeting's revision and stamps the note with it (`Note.text_rev`, `Note.votes_rev`): a page that
+read the stage at an older revision than a note's stamp read it too early to show what the
+stamp covers (`retro.services.stages.public_as_read`; docs/ARCHITECTURE.md "The board page").
 """
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
 from retro.errors import ConflictError, NotFoundError, ValidationError
-from retro.models import Board, BoardVersion, Stage, Timer, VersionRef
+from retro.models import Board, BoardSettings, BoardVersion, Stage, Timer, VersionRef
 from retro.services.boards import require_board, require_owner
 from retro.services.once import idempotency, or_replay
-from retro.services.stages import NEXT, effective_stage, settled_timer
+from retro.services.stages import NEXT, effective_stage, meeting_in, settled_timer
 from retro.store import Store, VersionClosed
 from retro.times import now
 
 __all__ = [
     "MAX_TIMER_SECONDS",
     "MIN_TIMER_SECONDS",
+    "Gate",
     "extend_timer",
     "gated",
     "set_stage",
@@ -145,7 +151,7 @@ def _change(
                 continue
             if written.replayed:
                 return _version(store, board.id, written.result_id)
-            return replace(seen.version, stage=stage, timer=timer)
+            return replace(seen.version, stage=stage, timer=timer, meeting_rev=seen.revision + 1)
         raise ConflictError(f"the meeting on board {board_id} kept changing; please retry")
 
     return or_replay(
@@ -153,18 +159,37 @@ def _change(
     )
 
 
+@dataclass(frozen=True)
+class Gate:
+    """What a gated write is let in under: the live version's stage, and its meeting's
+    revision as read (exact only if the write pins it: `texts_hidden_at`, `votes_hidden_at`)."""
+
+    stage: Stage
+    revision: int
+
+    def texts_hidden_at(self, settings: BoardSettings) -> int | None:
+        """The revision a write of text is pinned to and stamped with, if the stage hides
+        texts; None if it shows them (the write need not pin the revision)."""
+        return self.revision if meeting_in(settings, self.stage).texts_hidden else None
+
+    def votes_hidden_at(self, settings: BoardSettings) -> int | None:
+        """As `texts_hidden_at`, for a vote: the revision if the stage hides counts."""
+        return self.revision if meeting_in(settings, self.stage).votes_hidden else None
+
+
 def gated(
     store: Store,
     board: Board,
     allowed: frozenset[Stage],
     refusal: Callable[[Stage], ConflictError],
-    write: Callable[[Stage], T],
+    write: Callable[[Gate], T],
 ) -> tuple[T, Stage]:
-    """`write(stage)` if the live version's stage is one of `allowed`, else `refusal(stage)`.
+    """`write(gate)` if the live version's stage is one of `allowed`, else `refusal(stage)`.
 
-    `write` must pin `stage` in its transaction (`stages=[stage]` in the store) and raise
-    VersionClosed if it has moved; then the version is read again and the write retried.
-    Returns what `write` returned and the stage it was made in.
+    `write` must pin `gate.stage` in its transaction (`stages=[stage]` in the store) — and the
+    revision, when it writes what the stage hides — and raise VersionClosed if it has moved;
+    then the version is read again and the write retried. Returns what `write` returned and
+    the stage it was made in.
     """
     version: VersionRef | BoardVersion = board.current_version
     for _attempt in range(_ATTEMPTS):
@@ -172,7 +197,7 @@ def gated(
         if stage not in allowed:
             raise refusal(stage)
         try:
-            return write(stage), stage
+            return write(Gate(stage, version.meeting_rev)), stage
         except VersionClosed:
             seen = store.meeting(board.id, board.current_version.id)
             if seen is None or seen.version.is_frozen:

@@ -13,7 +13,7 @@ from retro.ids import new_id
 from retro.models import Board, Column, Note, PublicNote, Stage
 from retro.services import checks, stages
 from retro.services.boards import require_board
-from retro.services.meeting import gated
+from retro.services.meeting import Gate, gated
 from retro.services.once import idempotency, or_replay
 from retro.store import NoteChanges, Store, Written
 from retro.times import now
@@ -60,8 +60,9 @@ def add_note(
             updated_at=moment,
         )
 
-        def add(stage: Stage) -> Note:
-            written = store.add_note(note, once, [stage])
+        def add(gate: Gate) -> Note:
+            hidden_at = gate.texts_hidden_at(board.settings)
+            written = store.add_note(note, once, [gate.stage], hidden_at)
             return current_note(store, board_id, written.result_id) if written.replayed else note
 
         added, stage = gated(
@@ -155,7 +156,9 @@ def update_note(
             board,
             stages.note_stages(touched),
             lambda now_in: stages.edit_refused(fixed, now_in),
-            lambda stage: store.update_note(note, changes, caller, once, [stage]),
+            lambda gate: store.update_note(
+                note, changes, caller, once, [gate.stage], gate.texts_hidden_at(board.settings)
+            ),
         )
         return _public(board, updated, stage)
 
@@ -190,7 +193,7 @@ def delete_note(
             board,
             stages.ALL_STAGES,
             stages.vote_refused,  # never used: every stage allows a delete
-            lambda stage: store.delete_note(note, note.author_id, once, [stage]),
+            lambda gate: store.delete_note(note, note.author_id, once, [gate.stage]),
         )
         return _public(board, deleted, stage)
 

@@ -40,7 +40,7 @@ from retro.models import (
 )
 from retro.services import checks
 from retro.services.grouping import groups_of
-from retro.services.stages import MeetingState, meeting_of, public
+from retro.services.stages import MeetingState, meeting_of, public_as_read
 from retro.store import Store
 from retro.times import now
 
@@ -234,7 +234,8 @@ def version_page(
     groups: bool = False,
 ) -> VersionPage:
     meeting = meeting_of(settings, version, at)
-    shown = [public(n, meeting) for n in notes] if notes is not None else None
+    revision = version.meeting_rev  # what a note written hidden after it is shown hidden
+    shown = [public_as_read(n, meeting, revision) for n in notes] if notes is not None else None
     grouped = groups_of(shown) if groups and shown is not None else None
     return VersionPage(board_id, version, meeting, shown, grouped)
 

@@ -17,6 +17,12 @@ Hidden means hidden on the wire: every path that reaches a client — a query, a
 (which AppSync sends to every subscriber, so the author gets it too), an export — goes through
 `public`, which leaves out what the stage hides. The caller's own texts are on `Participation`.
 
+A page reads the stage beside (or before) the notes, so its stage may be older than a note it
+reads: a text written a moment after the stage went to hiding, read with the stage from before.
+Writes the stage hides stamp the note with the meeting's revision (`Note.text_rev`,
+`Note.votes_rev`); `public_as_read` leaves out what a stamp newer than the stage's read covers,
+and `read_too_early` tells the board page to read the stage again (docs/ARCHITECTURE.md).
+
 A timer started with `advances` moves the stage on when it ends (WRITE → VOTE → DISCUSS). No
 scheduler runs: the stage a version is in is computed at the moment of each answer by the
 server's clock (`effective_stage`), and the first write that depends on it stores it
@@ -52,6 +58,8 @@ __all__ = [
     "meeting_of",
     "note_stages",
     "public",
+    "public_as_read",
+    "read_too_early",
     "settled_timer",
     "vote_refused",
 ]
@@ -150,6 +158,27 @@ def public(note: Note, meeting: MeetingState) -> PublicNote:
         group_id=note.group_id,
         group_title=None if meeting.texts_hidden else note.group_title,
     )
+
+
+def read_too_early(note: Note, meeting: MeetingState, revision: int) -> bool:
+    """Whether `meeting`, read at meeting revision `revision`, would show a text or count of
+    `note` written while a later revision hid it — the stage was read before that write."""
+    return (not meeting.texts_hidden and note.text_rev > revision) or (
+        not meeting.votes_hidden and note.votes_rev > revision
+    )
+
+
+def public_as_read(note: Note, meeting: MeetingState, revision: int) -> PublicNote:
+    """`note` as `public` shows it in `meeting` read at `revision`, and without a text or count
+    written while hidden at a later revision: the read cannot tell whether that write has been
+    revealed since, so it shows it hidden, as it was when written."""
+    if read_too_early(note, meeting, revision):
+        meeting = replace(
+            meeting,
+            texts_hidden=meeting.texts_hidden or note.text_rev > revision,
+            votes_hidden=meeting.votes_hidden or note.votes_rev > revision,
+        )
+    return public(note, meeting)
 
 
 def note_stages(columns: Iterable[Column]) -> frozenset[Stage]:

@@ -6,16 +6,22 @@ a note's count always equals the votes recorded for it. With a `clientRequestId`
 vote that was recorded (its answer lost) is answered with the note as it is, and spends nothing.
 
 Votes are taken in the FREE and VOTE stages only; with the board's secret ballot, counts are
-hidden while voting — the answer to a vote too, as AppSync sends it to every subscriber. Each
-person sees their own votes on `Participation`.
+hidden while voting. Each person sees their own votes on `Participation`.
+
+During a secret ballot a vote (or unvote) answers **nothing** (None, no error): AppSync sends a
+mutation's answer to every subscriber of the subscriptions bound to it (`onNoteUpdated`), and
+even a note whose count is null would tell everyone *which* note just got a vote — what the
+ballot keeps secret until the reveal. A null answer matches no subscriber's `boardId` filter,
+so nothing is sent; the voter learns it was taken from the absence of an error, and reads their
+votes on `Participation`.
 """
 
 from retro.errors import NotFoundError
-from retro.models import MyNote, Note, Participation, PublicNote, Stage
+from retro.models import MyNote, Note, Participation, PublicNote
 from retro.services import checks, stages
 from retro.services.boardpage import live_board_and
 from retro.services.boards import require_board
-from retro.services.meeting import gated
+from retro.services.meeting import Gate, gated
 from retro.services.notes import current_note, find_live_note, published
 from retro.services.once import idempotency, or_replay
 from retro.store import Store
@@ -25,47 +31,60 @@ __all__ = ["participation", "unvote", "vote"]
 
 def vote(
     store: Store, caller: str, board_id: str, note_id: str, client_request_id: str | None = None
-) -> PublicNote:
-    """Spend one of the caller's votes on a note of the live version (once per key)."""
+) -> PublicNote | None:
+    """Spend one of the caller's votes on a note of the live version (once per key); the note
+    as anyone may see it, or None if the vote was cast in a secret ballot."""
     once = idempotency(caller, "vote", client_request_id, note_id)
 
-    def write() -> PublicNote:
+    def write() -> PublicNote | None:
         board = require_board(store, board_id)
         note = find_live_note(store, board, note_id, "noteId")
-        budget = board.settings.vote_budget
+        settings = board.settings
+        budget = settings.vote_budget
 
-        def spend(stage: Stage) -> Note:
-            store.vote(note, caller, budget, once, [stage])
+        def spend(gate: Gate) -> Note:
+            store.vote(note, caller, budget, once, [gate.stage], gate.votes_hidden_at(settings))
             return _fresh(store, note)
 
         voted, stage = gated(store, board, stages.VOTING, stages.vote_refused, spend)
-        return stages.public(voted, stages.meeting_in(board.settings, stage))
+        return _answer(voted, stages.meeting_in(board.settings, stage))
 
-    return or_replay(
-        store, once, write, lambda _: published(store, current_note(store, board_id, note_id))
-    )
+    return or_replay(store, once, write, lambda _: _replayed(store, board_id, note_id))
 
 
 def unvote(
     store: Store, caller: str, board_id: str, note_id: str, client_request_id: str | None = None
-) -> PublicNote:
-    """Take back one of the caller's votes on a note of the live version (once per key)."""
+) -> PublicNote | None:
+    """Take back one of the caller's votes on a note of the live version (once per key); the
+    note as anyone may see it, or None if taken back in a secret ballot."""
     once = idempotency(caller, "unvote", client_request_id, note_id)
 
-    def write() -> PublicNote:
+    def write() -> PublicNote | None:
         board = require_board(store, board_id)
         note = find_live_note(store, board, note_id, "noteId")
+        settings = board.settings
 
-        def take_back(stage: Stage) -> Note:
-            store.unvote(note, caller, once, [stage])
+        def take_back(gate: Gate) -> Note:
+            store.unvote(note, caller, once, [gate.stage], gate.votes_hidden_at(settings))
             return _fresh(store, note)
 
         unvoted, stage = gated(store, board, stages.VOTING, stages.vote_refused, take_back)
-        return stages.public(unvoted, stages.meeting_in(board.settings, stage))
+        return _answer(unvoted, stages.meeting_in(board.settings, stage))
 
-    return or_replay(
-        store, once, write, lambda _: published(store, current_note(store, board_id, note_id))
-    )
+    return or_replay(store, once, write, lambda _: _replayed(store, board_id, note_id))
+
+
+def _answer(note: Note, meeting: stages.MeetingState) -> PublicNote | None:
+    """What a vote made in `meeting` answers: nothing while the ballot is secret (the answer
+    is every subscriber's message, and it would name the note voted on)."""
+    return None if meeting.votes_hidden else stages.public(note, meeting)
+
+
+def _replayed(store: Store, board_id: str, note_id: str) -> PublicNote | None:
+    """A retried vote's answer: the note as the live version shows it now, or nothing while
+    its counts are hidden (a public note's count is null only then)."""
+    shown = published(store, current_note(store, board_id, note_id))
+    return None if shown.votes is None else shown
 
 
 def _fresh(store: Store, note: Note) -> Note:

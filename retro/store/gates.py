@@ -26,6 +26,7 @@ from retro.times import iso, now
 __all__ = [
     "BOARD_MIRROR",
     "VersionClosed",
+    "at_revision",
     "is_open_in",
     "meeting_attributes",
     "meeting_fields",
@@ -123,6 +124,18 @@ def meeting_unchanged(rev: int) -> Condition:
         else "attribute_exists(pid) AND attribute_not_exists(frozen_at) AND #rev = :rev",
         names={"#rev": _NAMES["#rev"]},
         values={":rev": rev},
+    )
+
+
+def at_revision(condition: Condition, rev: int) -> Condition:
+    """`condition` on a version item, and its meeting still at revision `rev` — what a write
+    made while the stage hides it is stamped with (`text_rev`, `votes_rev`), so the stamp is
+    exact."""
+    at = "(attribute_not_exists(#rev) OR #rev = :rev)" if rev == 0 else "#rev = :rev"
+    return Condition(
+        f"({condition.expression}) AND {at}",
+        names={**condition.names, "#rev": _NAMES["#rev"]},
+        values={**condition.values, ":rev": rev},
     )
 
 

@@ -66,7 +66,11 @@ class MeetingStore(StoreBase):
                 ),
                 Update(
                     keys.board(board.owner_id, board.id),
-                    set_=meeting_attributes(stage, timer, BOARD_MIRROR),
+                    set_={
+                        **meeting_attributes(stage, timer, BOARD_MIRROR),
+                        # the revision too: a page compares it with its notes' stamps
+                        f"{BOARD_MIRROR}meeting_rev": seen.revision + 1,
+                    },
                     condition=board_condition,
                 ),
             ],

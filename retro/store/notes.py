@@ -51,11 +51,18 @@ class NotesStore(StoreBase):
         note: Note,
         once: Idempotency | None = None,
         stages: Collection[Stage] | None = None,
+        hidden_at: int | None = None,
     ) -> Written:
         """Add a note to a live version (in one of `stages`, if given: else VersionClosed)
         that holds fewer than MAX_NOTES_PER_VERSION notes (else ConflictError naming the
-        limit); on a replay, the earlier note's id."""
-        step = version_step(note, stages, delta(None, note))
+        limit); on a replay, the earlier note's id.
+
+        `hidden_at`: the stage hides its text — the version's meeting revision as read; the
+        write is made only at that revision and the note is stamped with it (`text_rev`).
+        """
+        if hidden_at is not None:
+            note = replace(note, text_rev=hidden_at)
+        step = version_step(note, stages, delta(None, note), hidden_at)
         assert step.condition is not None  # version_step always conditions it
         room = with_room_for_a_note(step.condition, MAX_NOTES_PER_VERSION)
         closed = frozen(note.version_id) if stages is None else VersionClosed(note.version_id)
@@ -84,9 +91,11 @@ class NotesStore(StoreBase):
         caller: str | None,
         once: Idempotency | None = None,
         stages: Collection[Stage] | None = None,
+        hidden_at: int | None = None,
     ) -> Note:
         """Change a note of a live version (in one of `stages`, if given), if `caller` wrote it
-        (None: whoever asks — ticking an action off); the note as it is afterwards.
+        (None: whoever asks — ticking an action off); the note as it is afterwards. `hidden_at`:
+        the stage hides the change, as `add_note`.
 
         `note` is the note as read: the change is made only while it is still in that column
         and done state, so its version's counts move by exactly what the change makes of it.
@@ -99,12 +108,13 @@ class NotesStore(StoreBase):
                 return ConflictError(f"note {note.id} changed meanwhile; please retry")
             return frozen(note.version_id) if stages is None else VersionClosed(note.version_id)
 
+        stamp = {"text_rev": hidden_at} if hidden_at is not None else {}
         update = Update(
             keys.note(note.version_id, note.id),
-            set_=note_changes(changes),
+            set_={**note_changes(changes), **stamp},
             condition=note_state_is(note, keys.is_author(caller) if caller else None),
         )
-        step = version_step(note, stages, delta(note, changed(note, changes)))
+        step = version_step(note, stages, delta(note, changed(note, changes)), hidden_at)
         self.write_once(note.id, [update, step], once, refused)
         updated = self.get_note(note.version_id, note.id, consistent=True)
         if updated is None:

@@ -126,6 +126,7 @@ def to_board(item: Item) -> Board:
             created_at=moment(item, "cv_created_at"),
             stage=Stage(meeting["stage"]),
             timer=timer(meeting),
+            meeting_rev=whole(item, f"{BOARD_MIRROR}meeting_rev", 0),
         ),
     )
 
@@ -141,6 +142,7 @@ def to_version(item: Item) -> BoardVersion:
         frozen_at=optional_moment(item, "frozen_at"),
         stage=Stage(meeting["stage"]),
         timer=timer(meeting),
+        meeting_rev=whole(item, "meeting_rev", 0),
     )
 
 
@@ -164,4 +166,6 @@ def to_note(item: Item) -> Note:
         who=optional_text(item, "who"),
         group_id=optional_text(item, "group_id"),
         group_title=optional_text(item, "group_title"),
+        text_rev=whole(item, "text_rev", 0),
+        votes_rev=whole(item, "votes_rev", 0),
     )

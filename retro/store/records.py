@@ -138,6 +138,7 @@ def _current_version(version: VersionRef | BoardVersion) -> Item:
         "cv_title": version.title,
         "cv_created_at": iso(version.created_at),
         **meeting_attributes(version.stage, version.timer, BOARD_MIRROR),
+        f"{BOARD_MIRROR}meeting_rev": version.meeting_rev or None,
     }
 
 
@@ -201,6 +202,8 @@ def note_item(note: Note) -> Item:
         "who": note.who,
         "group_id": note.group_id,
         "group_title": note.group_title,
+        "text_rev": note.text_rev or None,
+        "votes_rev": note.votes_rev or None,
     }
 
 

@@ -27,7 +27,7 @@ from retro.store import keys
 from retro.store.actions import Check, Update
 from retro.store.changes import NoteChanges
 from retro.store.codec import Condition, Item
-from retro.store.gates import is_open_in
+from retro.store.gates import at_revision, is_open_in
 from retro.store.reading import moment, optional_moment, optional_text
 from retro.times import now
 
@@ -84,12 +84,18 @@ def delta(before: Note | None, after: Note | None) -> dict[str, int]:
 
 
 def version_step(
-    note: Note, stages: Collection[Stage] | None, moves: dict[str, int]
+    note: Note,
+    stages: Collection[Stage] | None,
+    moves: dict[str, int],
+    hidden_at: int | None = None,
 ) -> Update | Check:
     """The transaction step on `note`'s version: let the write in only while the version is
-    live (and in one of `stages`, if given), and move its counts by `moves` at once."""
+    live (and in one of `stages`, if given; and at meeting revision `hidden_at`, if given), and
+    move its counts by `moves` at once."""
     key = keys.version(note.board_id, note.version_id)
     condition = keys.is_live() if stages is None else is_open_in(stages, now())
+    if hidden_at is not None:
+        condition = at_revision(condition, hidden_at)
     if not moves:
         return Check(key, condition)
     return Update(key, add=moves, condition=condition)

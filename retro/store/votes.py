@@ -32,15 +32,19 @@ class VotesStore(StoreBase):
         budget: int,
         once: Idempotency | None = None,
         stages: Collection[Stage] | None = None,
+        hidden_at: int | None = None,
     ) -> Written:
         """Spend one of `voter`'s votes on `note`, within `budget`, atomically (once per key);
-        only in one of `stages`, if given (else VersionClosed)."""
+        only in one of `stages`, if given (else VersionClosed). `hidden_at`: the stage hides
+        counts — the meeting revision read, which the write is made at and stamps the note
+        with (`votes_rev`)."""
         return self._count_vote(
             note,
             voter,
             +1,
             once,
             stages,
+            hidden_at,
             ballot_guard=keys.budget_left(budget),
             refused=f"no votes left: all {budget} are spent on this version",
         )
@@ -51,14 +55,17 @@ class VotesStore(StoreBase):
         voter: str,
         once: Idempotency | None = None,
         stages: Collection[Stage] | None = None,
+        hidden_at: int | None = None,
     ) -> Written:
-        """Take back one of `voter`'s votes on `note` (once per key; in one of `stages`)."""
+        """Take back one of `voter`'s votes on `note` (once per key; in one of `stages`;
+        `hidden_at` as `vote`)."""
         return self._count_vote(
             note,
             voter,
             -1,
             once,
             stages,
+            hidden_at,
             ballot_guard=keys.vote_to_take_back(),
             refused=f"note {note.id}: you have no vote on it to take back",
         )
@@ -70,6 +77,7 @@ class VotesStore(StoreBase):
         step: int,
         once: Idempotency | None,
         stages: Collection[Stage] | None,
+        hidden_at: int | None,
         *,
         ballot_guard: Condition,
         refused: str,
@@ -104,10 +112,12 @@ class VotesStore(StoreBase):
                 ),
                 Update(
                     keys.note(note.version_id, note.id),
+                    set_={"votes_rev": hidden_at} if hidden_at is not None else {},
                     add=note_vote_step(step),
                     condition=keys.exists() if adding else keys.note_has_votes(),
                 ),
-                version_step(note, stages, {"t_votes": step}),  # the version's count with it
+                # the version's count with it
+                version_step(note, stages, {"t_votes": step}, hidden_at),
             ],
             once,
             refusal,

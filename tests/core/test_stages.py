@@ -4,6 +4,7 @@ Services on moto, as the handlers call them. Time is never waited for: a timer t
 is written through the store with an end in the past, as a participant would find it later.
 """
 
+import threading
 from dataclasses import asdict, replace
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from retro.errors import ConflictError, ForbiddenError, ValidationError
 from retro.models import BoardSettings, Column, PublicNote, Stage, Timer, VersionRef
 from retro.services.pages import BoardSpec, NotesSpec, VersionSpec, VersionsSpec
 from retro.services.stages import effective_stage, meeting_of
-from retro.store import VersionClosed
+from retro.store import NoteChanges, VersionClosed
 from retro.times import now
 
 ALL = BoardSpec(VersionSpec(NotesSpec()), VersionsSpec(items=VersionSpec(NotesSpec())))
@@ -158,10 +159,13 @@ def test_secret_ballot_hides_counts_while_voting_and_each_sees_their_own(
 ):
     note = services.add_note(store, member, hidden.id, "GOOD", "popular")
     services.set_stage(store, owner, hidden.id, "VOTE")
-    assert services.vote(store, voter, hidden.id, note.id).votes is None
-    assert services.vote(store, voter, hidden.id, note.id).votes is None
-    assert services.vote(store, member, hidden.id, note.id).votes is None
-    assert services.unvote(store, voter, hidden.id, note.id).votes is None
+    # the answer goes to every onNoteUpdated subscriber: in a secret ballot it is nothing,
+    # not even the note (which note got a vote is the secret); a retry answers the same
+    assert services.vote(store, voter, hidden.id, note.id, "v1") is None
+    assert services.vote(store, voter, hidden.id, note.id, "v1") is None
+    assert services.vote(store, voter, hidden.id, note.id) is None
+    assert services.vote(store, member, hidden.id, note.id) is None
+    assert services.unvote(store, voter, hidden.id, note.id) is None
     current = page(store, hidden.id).current
     assert current.meeting.votes_hidden and not current.meeting.texts_hidden
     assert [(n.text, n.votes) for n in current.notes] == [("popular", None)]
@@ -266,7 +270,7 @@ def test_an_ended_timer_moves_the_stage_on_at_read_time_and_the_next_write_store
     stored = store.get_version(hidden.id, current.version.id)
     assert stored.stage is Stage.VOTE and not stored.timer.advances
     assert services.require_board(store, hidden.id).current_version.stage is Stage.VOTE
-    assert services.vote(store, member, hidden.id, note.id).votes is None  # secret ballot
+    assert services.vote(store, member, hidden.id, note.id) is None  # secret ballot: no answer
     assert stage_of(store, hidden.id) is Stage.VOTE  # not on to DISCUSS
 
 
@@ -364,3 +368,113 @@ def test_a_moderated_delete_answers_like_the_authors_own(store, owner, member, h
     by_author = services.delete_note(store, owner, hidden.id, theirs.id)
     assert asdict(by_owner).keys() == asdict(by_author).keys()
     assert by_owner.text is None and by_author.text is None  # hidden while writing
+
+
+# -- a stage racing the page ----------------------------------------------------------------------
+def race_after_the_board_read(monkeypatch, store, meanwhile):
+    """The board page's second round reads the board (its stage) and the notes side by side:
+    here the board is read, then `meanwhile()` writes, then the notes are read — the stage the
+    page holds is older than a note it reads, every time."""
+    board_read = threading.Event()
+    real_board, real_end = store.visible_board, store.notes_end
+
+    def board_then_writes(*args):
+        found = real_board(*args)
+        if not board_read.is_set():
+            meanwhile()
+            board_read.set()
+        return found
+
+    def notes_after(*args):
+        assert board_read.wait(30)
+        return real_end(*args)
+
+    monkeypatch.setattr(store, "visible_board", board_then_writes)
+    monkeypatch.setattr(store, "notes_end", notes_after)
+
+
+LIVE_NOTES = BoardSpec(VersionSpec(NotesSpec()))
+
+
+def test_a_text_written_after_the_stage_went_to_hiding_is_not_on_a_page_that_read_the_stage_before(
+    monkeypatch, store, owner, member, voter, hidden
+):
+    before = services.add_note(store, voter, hidden.id, "GOOD", "said before")
+    secret = "written a moment after hiding began"
+
+    def hiding_then_writing():
+        services.set_stage(store, owner, hidden.id, "WRITE")
+        services.add_note(store, member, hidden.id, "BAD", secret)
+
+    race_after_the_board_read(monkeypatch, store, hiding_then_writing)
+    shown = services.load_board_page(store, hidden.id, LIVE_NOTES).current
+    assert secret not in repr(shown)
+    # the board read again: the page is the stage the note was written in, whole
+    assert shown.meeting.stage is Stage.WRITE and shown.meeting.texts_hidden
+    assert [n.text for n in shown.notes] == [None, None]
+    assert shown.notes[0].id == before.id
+
+
+def test_a_secret_vote_cast_after_the_ballot_opened_is_not_on_a_page_that_read_the_stage_before(
+    monkeypatch, store, owner, member, voter, hidden
+):
+    note = services.add_note(store, member, hidden.id, "GOOD", "popular")
+
+    def ballot_then_vote():
+        services.set_stage(store, owner, hidden.id, "VOTE")
+        services.vote(store, voter, hidden.id, note.id)
+
+    race_after_the_board_read(monkeypatch, store, ballot_then_vote)
+    shown = services.load_board_page(store, hidden.id, LIVE_NOTES).current
+    assert shown.meeting.stage is Stage.VOTE
+    assert [(n.text, n.votes) for n in shown.notes] == [("popular", None)]
+
+
+def test_a_page_whose_board_was_read_before_the_notes_shows_a_later_hidden_write_hidden(
+    store, owner, member, hidden
+):
+    """Other pages read the board first, then the notes (a user's boards, a version): a note
+    written hidden after the board read is shown hidden, whatever stage the board read shows."""
+    board = services.require_board(store, hidden.id)  # FREE: texts shown
+    services.set_stage(store, owner, hidden.id, "WRITE")
+    written = services.add_note(store, member, hidden.id, "GOOD", "after the read")
+    services.update_note(store, member, hidden.id, written.id, "rewritten after the read")
+    [loaded] = services.load_boards(store, [board], LIVE_NOTES)
+    assert loaded.current.meeting.stage is Stage.FREE  # the read it was given
+    assert [(n.text, n.votes) for n in loaded.current.notes] == [(None, 0)]
+    # once the stage is read after the write, the reveal shows it
+    services.set_stage(store, owner, hidden.id, "VOTE")
+    assert [n.text for n in page(store, hidden.id).current.notes] == ["rewritten after the read"]
+
+
+def test_writes_the_stage_hides_are_stamped_with_the_meeting_revision_and_made_only_at_it(
+    store, owner, member, voter, hidden
+):
+    shown = services.add_note(store, member, hidden.id, "GOOD", "in FREE")
+    services.start_timer(store, owner, hidden.id, 60)  # revision 1
+    services.set_stage(store, owner, hidden.id, "WRITE")  # revision 2
+    written = services.add_note(store, member, hidden.id, "GOOD", "in WRITE")
+    version_id = hidden.current_version.id
+    stamps = {n.id: (n.text_rev, n.votes_rev) for n in store.notes(version_id)}
+    assert stamps == {shown.id: (0, 0), written.id: (2, 0)}
+    # a write made on a board read before a meeting change pins the revision it read: refused
+    # in the store, it is looked at again and made at the revision there is now
+    stale = services.require_board(store, hidden.id)
+    services.start_timer(store, owner, hidden.id, 30)  # revision 3
+    note = store.get_note(version_id, written.id, consistent=True)
+    with pytest.raises(VersionClosed):
+        store.update_note(
+            note, NoteChanges(updated_at=now(), text="x"), member, None, [Stage.WRITE], 2
+        )
+    assert stale.current_version.meeting_rev == 2
+    services.update_note(store, member, hidden.id, written.id, "again in WRITE")
+    assert store.get_note(version_id, written.id, consistent=True).text_rev == 3
+    services.set_stage(store, owner, hidden.id, "VOTE")  # revision 4
+    services.vote(store, voter, hidden.id, written.id)
+    assert store.get_note(version_id, written.id, consistent=True).votes_rev == 4
+    services.set_stage(store, owner, hidden.id, "FREE")  # revision 5: nothing hidden, no stamp
+    services.vote(store, voter, hidden.id, shown.id)
+    assert (
+        store.get_note(version_id, shown.id).text_rev,
+        store.get_note(version_id, shown.id).votes_rev,
+    ) == (0, 0)

@@ -709,7 +709,7 @@ def test_guided_retro_runs_a_meeting_end_to_end(live_server: LiveServer, owner: 
     )
     assert lines[13:18] == [f"  {column:<6} {text}" for column, text in GUIDED_NOTES]
     # VOTE: a secret ballot
-    assert [line.rsplit(": ", 1)[1] for line in lines[18:24]] == ["the count shown is None"] * 6
+    assert [line.rsplit(": ", 1)[1] for line in lines[18:24]] == ["the answer is None"] * 6
     assert lines[24] == (
         "a late GOOD note is refused: ConflictError: new GOOD notes are closed after the WRITE "
         "stage: only ACTION notes may be added now; the board is in VOTE"

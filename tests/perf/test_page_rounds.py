@@ -7,7 +7,7 @@ consistent index lags behind a new board or a start races the page, and a versio
 """
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -72,6 +72,7 @@ def test_one_answer_holds_the_largest_notes_the_limit_counts_on():
     # what later fields may add at their longest: who takes it on, its group and title
     item |= {"who": EMOJI * 80, "group_id": new_id(), "group_title": EMOJI * MAX_TITLE}
     item |= {"carried_count": 999, "done": True, "vote_moves": 99_999}
+    item |= {"text_rev": 99_999, "votes_rev": 99_999}  # stamps of writes made while hidden
     assert ONE_ANSWER * _item_size(item) <= DYNAMODB_ANSWER
     assert MAX_NOTES_PER_VERSION == 2 * ONE_ANSWER
 
@@ -201,3 +202,75 @@ def test_participation_beside_the_page_costs_two_rounds_too():
     assert log.sequential == 2
     # (index ∥ newest version) → (board ∥ ballot ∥ my votes ∥ notes)
     assert sorted(log.operations) == ["GetItem", "GetItem", "Query", "Query", "Query", "Query"]
+
+
+# -- a board that hides: the stage read beside the notes ------------------------------------------
+HIDING_PAGE = "{ currentVersion { stage notes { id text votes } } }"
+
+
+def _hiding_board(store: Any) -> tuple[Any, str, str, str]:
+    """A board hiding texts and counts, whose meeting went WRITE → VOTE → DISCUSS with notes
+    written and votes cast while each stage hid them (every note stamped: text_rev, votes_rev)."""
+    owner = services.create_user(store, "Olga")[0].id
+    member = services.create_user(store, "Max")[0].id
+    board = services.create_board(
+        store, owner, "Guided", hide_while_writing=True, secret_ballot=True
+    )
+    services.set_stage(store, owner, board.id, "WRITE")
+    notes = [services.add_note(store, member, board.id, "GOOD", f"n{i}").id for i in range(3)]
+    return board, owner, member, notes[0]
+
+
+class _Seeded(NamedTuple):
+    board_id: str
+    user_id: str
+
+
+@pytest.mark.parametrize("stage", ["WRITE", "VOTE", "DISCUSS"])
+def test_a_page_of_a_board_that_hides_costs_two_rounds_in_every_stage(stage):
+    """Notes written while hidden carry the meeting's revision; a page whose board read is not
+    older than them shows what its stage shows, in the page's two rounds."""
+    with moto_store() as store:
+        board, owner, member, first = _hiding_board(store)
+        if stage != "WRITE":
+            services.set_stage(store, owner, board.id, "VOTE")
+            services.vote(store, member, board.id, first)
+        if stage == "DISCUSS":
+            services.set_stage(store, owner, board.id, "DISCUSS")
+        page, log = _page(_Seeded(board.id, member), HIDING_PAGE)
+    current = page["currentVersion"]
+    assert current["stage"] == stage
+    texts = [n["text"] for n in current["notes"]]
+    assert texts == ([None] * 3 if stage == "WRITE" else ["n0", "n1", "n2"])
+    votes = [n["votes"] for n in current["notes"]]
+    assert votes == ([None] * 3 if stage == "VOTE" else [1 if stage == "DISCUSS" else 0, 0, 0])
+    assert log.sequential == 2
+
+
+def test_a_stage_racing_the_page_costs_a_round_more_only_then(monkeypatch):
+    """The board read beside the notes is older than a note written hidden (the stage moved to
+    WRITE and a note was written between the board read and the notes read: here the board read
+    answers what it would have found a moment before): the board is read again — one GetItem,
+    one round more — and the page is the newer stage's, whole."""
+    with moto_store() as store:
+        board, owner, member, _ = _hiding_board(store)
+        services.set_stage(store, owner, board.id, "DISCUSS")  # every text shown
+        real_board = store.visible_board
+        before = real_board(owner, board.id)
+        services.set_stage(store, owner, board.id, "WRITE")
+        services.add_note(store, member, board.id, "BAD", "hidden")
+        reads: list[Any] = []
+
+        def read_before_the_change(*args: Any) -> Any:
+            found = real_board(*args)  # the request all the same
+            reads.append(found)
+            return before if len(reads) == 1 else found
+
+        monkeypatch.setattr(store, "visible_board", read_before_the_change)
+        page, log = _page(_Seeded(board.id, member), HIDING_PAGE)
+    current = page["currentVersion"]
+    assert current["stage"] == "WRITE"
+    assert [n["text"] for n in current["notes"]] == [None] * 4
+    assert len(reads) == 2
+    assert log.sequential == 3
+    assert log.calls[-1] == ("GetItem", 3)
