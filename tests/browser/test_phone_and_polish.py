@@ -345,6 +345,55 @@ def test_unreachable_errors_go_once_live_and_toasts_leave_the_title_clear(
         expect(alert).to_have_count(0, timeout=LIVE_MS)
 
 
+# What a tap at the middle of an element would reach: the element (or something in it)
+HIT_BY_TAP = """(el) => {
+    const box = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return hit !== null && el.contains(hit);
+}"""
+
+
+def test_a_toast_on_a_phone_never_covers_the_note_being_written(
+    new_page: Any, artifacts: Path
+) -> None:
+    # GIVEN the facilitator on a touch phone, the Good column's composer at the bottom of the
+    # screen (where toasts stand), a note typed in it
+    phone = new_page(viewport=PHONE, touch=True)
+    create_board(phone, "Toasts and thumbs")
+    field = phone.locator('[data-retro="composer-GOOD"]')
+    add = phone.get_by_role("button", name="Add note to Good")
+    add.evaluate("(el) => el.scrollIntoView({block: 'end'})")
+    field.fill("Lost in the tunnel")
+    # WHEN the connection drops and they tap Add
+    phone.context.set_offline(True)
+    add.tap()
+    alert = phone.locator(".toast--error", has_text="Can't reach the server")
+    expect(alert).to_be_visible(timeout=10_000)  # after the api's own retries
+    expect(field).to_have_value("Lost in the tunnel")  # the refused note is given back
+    # THEN the error is on screen, and a tap on the field or on Add still reaches them
+    expect(alert).to_be_in_viewport(ratio=1)
+    assert add.evaluate(HIT_BY_TAP), "the toast covers the Add button"
+    assert field.evaluate(HIT_BY_TAP), "the toast covers the note's field"
+    field_box, toast_box = _box(field.locator("xpath=ancestor::form")), _box(alert)
+    assert (
+        toast_box["y"] + toast_box["height"] <= field_box["y"]
+        or toast_box["y"] >= field_box["y"] + field_box["height"]
+    ), (field_box, toast_box)
+    phone.screenshot(path=artifacts / "toast-phone-writing.png")
+    # WHEN they scroll the composer up to the middle, THEN the toast is back at the bottom
+    add.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    phone.wait_for_function(
+        "() => document.querySelector('[data-retro=toast-area]').getBoundingClientRect().bottom"
+        " === innerHeight - 12"
+    )
+    assert add.evaluate(HIT_BY_TAP)
+    # ... and, back online, the note goes in with a tap
+    phone.context.set_offline(False)
+    add.tap()
+    expect(note(phone, "GOOD", "Lost in the tunnel")).to_have_count(1, timeout=LIVE_MS * 3)
+    assert_accessible(phone, "a phone with an error toast beside the composer")
+
+
 def test_someone_elses_new_note_has_a_calm_moment(new_page: Any) -> None:
     owner = new_page(viewport=LAPTOP)
     url = create_board(owner, "New notes")
