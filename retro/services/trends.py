@@ -7,7 +7,8 @@ board is looked up. A live version that hides its counts (a secret ballot while 
 no vote total either: watching it move while notes change would tell a note's count.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from retro.models import Tally
 from retro.services import checks
@@ -19,8 +20,7 @@ from retro.times import now
 __all__ = ["Trend", "recount_frozen", "trend"]
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
     board_id: str
     versions: list[Tally]  # oldest first
 

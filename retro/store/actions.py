@@ -5,16 +5,23 @@ cannot be built at all.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from retro.store.codec import Condition, Item, Key, condition_args, dump, key_args, update_args
+from retro.store.codec import (
+    EMPTY,
+    Condition,
+    Item,
+    Key,
+    condition_args,
+    dump,
+    key_args,
+    update_args,
+)
 
 __all__ = ["Action", "Check", "Delete", "Put", "Update"]
 
 
-@dataclass(frozen=True)
-class Put:
+class Put(NamedTuple):
     """Write a whole item (create it with `keys.not_exists()`)."""
 
     item: Item
@@ -25,13 +32,12 @@ class Put:
         return {"Put": body}
 
 
-@dataclass(frozen=True)
-class Update:
+class Update(NamedTuple):
     """Set (a None value removes) and add to (atomic counters) attributes of one item."""
 
     key: Key
-    set_: Mapping[str, Any] = field(default_factory=dict)
-    add: Mapping[str, int] = field(default_factory=dict)
+    set_: Mapping[str, Any] = EMPTY
+    add: Mapping[str, int] = EMPTY
     condition: Condition | None = None
 
     def request(self, table: str) -> dict[str, Any]:
@@ -39,8 +45,7 @@ class Update:
         return {"Update": {"TableName": table, "Key": key_args(self.key), **args}}
 
 
-@dataclass(frozen=True)
-class Delete:
+class Delete(NamedTuple):
     key: Key
     condition: Condition | None = None
 
@@ -49,8 +54,7 @@ class Delete:
         return {"Delete": {"TableName": table, "Key": key_args(self.key), **args}}
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """A bare condition on an item the transaction does not change."""
 
     key: Key

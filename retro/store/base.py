@@ -11,7 +11,7 @@ the key, so DynamoDB itself answers an identical retry within 10 minutes without
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from retro.errors import ConflictError, RetroError, UnavailableError, ValidationError
 from retro.models import Note
@@ -35,8 +35,7 @@ TRANSACTION_ROOM = 90
 Refusal = RetroError | Callable[[TransactionFailed], RetroError] | None
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """What a write came to: the id it made or changed, and whether it was done before.
 
     `replayed`: this request (by its key) had already been written, and nothing was written now;

@@ -4,16 +4,15 @@
 how items are shaped. A field left as None is left unchanged.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from retro.models import Column
 
 __all__ = ["BoardChanges", "Idempotency", "NoteChanges"]
 
 
-@dataclass(frozen=True)
-class BoardChanges:
+class BoardChanges(NamedTuple):
     """A rename or a settings change of a board (already checked by the service)."""
 
     updated_at: datetime
@@ -23,8 +22,7 @@ class BoardChanges:
     secret_ballot: bool | None = None
 
 
-@dataclass(frozen=True)
-class NoteChanges:
+class NoteChanges(NamedTuple):
     """An edit of a note's text, a move to another column, an action ticked off or named
     (already checked). A move to another column leaves the note's group."""
 
@@ -36,8 +34,7 @@ class NoteChanges:
     leaves_group: bool = False
 
 
-@dataclass(frozen=True)
-class Idempotency:
+class Idempotency(NamedTuple):
     """A client's key for a write (`clientRequestId`): the write happens once per key.
 
     A key belongs to its caller and its operation. `target_id` names what the write addresses

@@ -11,11 +11,12 @@ both on every type.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 __all__ = [
+    "EMPTY",
     "Condition",
     "Item",
     "Key",
@@ -29,15 +30,18 @@ __all__ = [
 Item = dict[str, Any]
 Key = tuple[str, str]
 
+# The default of a record's mapping fields: records are tuples, so a default is shared, and
+# this one cannot be changed through any of them.
+EMPTY: Mapping[str, Any] = MappingProxyType({})
 
-@dataclass(frozen=True)
-class Condition:
+
+class Condition(NamedTuple):
     """A condition expression with its placeholders — built in `retro.store.keys` (those on a
     version's stage and timer in `retro.store.gates`), nowhere else."""
 
     expression: str
-    names: Mapping[str, str] = field(default_factory=dict)
-    values: Mapping[str, Any] = field(default_factory=dict)
+    names: Mapping[str, str] = EMPTY
+    values: Mapping[str, Any] = EMPTY
 
 
 def _wire(value: Any) -> dict[str, Any]:

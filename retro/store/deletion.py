@@ -13,8 +13,8 @@
 
 import contextlib
 import functools
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from retro.errors import ConflictError
 from retro.models import Board
@@ -31,8 +31,7 @@ from retro.store.versions import VersionsStore
 __all__ = ["DeletionStore", "Located"]
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A board found by its id, and whether its deletion has begun (then nobody sees it)."""
 
     board: Board

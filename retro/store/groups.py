@@ -13,8 +13,8 @@ The conditions here are on a group's own attributes and its notes' membership.
 """
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from retro.errors import ConflictError, RetroError
 from retro.models import Column, Note, Stage
@@ -35,8 +35,7 @@ __all__ = ["MAX_GROUP", "Group", "GroupsStore"]
 MAX_GROUP = 90
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """A group as stored: who made it is not kept."""
 
     id: str

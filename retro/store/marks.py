@@ -16,8 +16,8 @@ unfinished change from a finished one and finish or undo it:
   write; the cleanup after it can stop anywhere and be resumed.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from retro.models import BoardVersion, Note, VersionRef
 from retro.store import keys
@@ -42,8 +42,7 @@ __all__ = [
 CARRY_PENDING, CARRY_DONE = "pending", "done"
 
 
-@dataclass(frozen=True)
-class Staged:
+class Staged(NamedTuple):
     """A version being started (or abandoned): its number and the version it follows."""
 
     board_id: str

@@ -79,7 +79,7 @@ class NotesStore(StoreBase):
 
         return self.write_once(
             note.id,
-            [Put(note_item(note), keys.not_exists()), replace(step, condition=room)],
+            [Put(note_item(note), keys.not_exists()), step._replace(condition=room)],
             once,
             refused,
         )

@@ -24,7 +24,7 @@ may not hold: together they hold 2 MB whatever the notes' sizes and times, and
 is finished in further rounds: slower, never incomplete.
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from retro.models import Board, BoardVersion, Column, Note
 from retro.store import keys
@@ -45,8 +45,7 @@ MAX_NOTES_PER_VERSION = 2 * ONE_ANSWER
 _COLUMN_COUNTS = ("t_good", "t_bad", "t_action")  # retro.store.tallies: notes per column
 
 
-@dataclass(frozen=True)
-class Probe:
+class Probe(NamedTuple):
     """A board's newest version as read in round 1, and how many notes it counts (None: an
     item older than the counts)."""
 
@@ -74,8 +73,7 @@ def note_count(item: Item) -> int | None:
     return sum(int(n) for n in counted) if counted else None
 
 
-@dataclass(frozen=True)
-class End:
+class End(NamedTuple):
     """One end's Query of a version's notes: its items in key order from that end, and
     whether the end reached the other one (no more pages)."""
 

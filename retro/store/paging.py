@@ -8,8 +8,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from retro.errors import ValidationError
 from retro.store.codec import Item, key_args, load
@@ -17,8 +16,7 @@ from retro.store.codec import Item, key_args, load
 __all__ = ["Page", "decode_token", "encode_token"]
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     items: list[Item]
     next_token: str | None
 

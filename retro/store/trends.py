@@ -7,7 +7,7 @@ two sequential rounds, three requests, whatever the history's length (a Query pa
 1 MB, thousands of version items; more follow in further pages).
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from retro.models import Board, BoardVersion, Tally
 from retro.store import keys
@@ -21,8 +21,7 @@ from retro.store.tallies import COUNTS, OPEN_PREFIX, to_tally
 __all__ = ["Counted", "TrendsStore"]
 
 
-@dataclass(frozen=True)
-class Counted:
+class Counted(NamedTuple):
     """A board and its versions, oldest first, each with its counts."""
 
     board: Board

@@ -17,7 +17,7 @@ A start is three steps, each safe to stop after (docs/ARCHITECTURE.md, "Starting
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from retro.errors import ConflictError, RetroError, UnavailableError
 from retro.models import Board, BoardVersion, Note, VersionRef
@@ -55,8 +55,7 @@ __all__ = ["Started", "VersionsStore"]
 _BATCH = 25  # BatchWriteItem's most items per request
 
 
-@dataclass(frozen=True)
-class Started:
+class Started(NamedTuple):
     """A version as a start left it: the version it follows, and whether its carry is done."""
 
     version: BoardVersion
