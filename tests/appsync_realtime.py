@@ -7,11 +7,14 @@ test reads like the protocol (AppSync Developer Guide, "Building a real-time Web
 import asyncio
 import base64
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import websockets
 
 from tests.conftest import LiveServer
 
-__all__ = ["API_KEY", "Frames", "appsync_url", "b64", "start"]
+__all__ = ["API_KEY", "Frames", "appsync_url", "b64", "listen", "start"]
 
 # The API key of the servers the local tests start on the fake API.
 API_KEY = "da2-localtestkey00000000000000"
@@ -65,3 +68,35 @@ class Frames:
         except TimeoutError:
             return
         raise AssertionError(f"unexpected frame {frame}")
+
+
+async def listen(
+    server: LiveServer,
+    token: str,
+    subscriptions: Mapping[str, str],
+    variables: dict[str, Any],
+    ready: asyncio.Event,
+    done: asyncio.Event,
+    received: Callable[[dict[str, Any]], None],
+    *,
+    keepalive: bool = False,
+) -> None:
+    """Listen as the holder of `token`: start every subscription (its id is its key) with
+    `variables`, set `ready` once all are acknowledged, then hand each frame to `received`
+    (`ka` too if `keepalive`) until `done` is set."""
+    auth = {"host": f"127.0.0.1:{server.server.port}", "Authorization": token}
+    url = appsync_url(server, auth, path="/graphql/realtime")
+    async with websockets.connect(url, subprotocols=["graphql-ws"], max_size=None) as ws:
+        frames = Frames(ws)
+        await frames.send({"type": "connection_init"})
+        assert (await frames.next())["type"] == "connection_ack"
+        for field, query in subscriptions.items():
+            await frames.send(start(field, query, variables, auth=auth))
+            assert await frames.next() == {"type": "start_ack", "id": field}
+        ready.set()
+        while not done.is_set():
+            try:
+                frame = await frames.next(keepalive=keepalive, timeout=0.3)
+            except TimeoutError:
+                continue
+            received(frame)

@@ -26,11 +26,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import websockets
 
 from retro import services
 from retro.services import exports, groups
-from tests.appsync_realtime import Frames, appsync_url, start
+from tests.appsync_realtime import listen
 from tests.conftest import LiveServer
 
 from .conftest import User, add_note, board_state, new_user, vote
@@ -129,22 +128,11 @@ class Listener:
         return body["data"]  # type: ignore[no-any-return]
 
     async def listen(self, ready: asyncio.Event, done: asyncio.Event) -> None:
-        auth = {"host": f"127.0.0.1:{self.server.server.port}", "Authorization": self.user.token}
-        url = appsync_url(self.server, auth, path="/graphql/realtime")
-        async with websockets.connect(url, subprotocols=["graphql-ws"], max_size=None) as ws:
-            frames = Frames(ws)
-            await frames.send({"type": "connection_init"})
-            assert (await frames.next())["type"] == "connection_ack"
-            for field, query in SUBSCRIPTIONS.items():
-                await frames.send(start(field, query, {"b": self.board}, auth=auth))
-                assert await frames.next() == {"type": "start_ack", "id": field}
-            ready.set()
-            while not done.is_set():
-                try:
-                    frame = await frames.next(timeout=0.3)
-                except TimeoutError:
-                    continue
-                self.frames.append((self.phase, frame))
+        def received(frame: dict[str, Any]) -> None:
+            self.frames.append((self.phase, frame))
+
+        variables = {"b": self.board}
+        await listen(self.server, self.user.token, SUBSCRIPTIONS, variables, ready, done, received)
 
     async def settle(self, phase: str) -> None:
         """Wait until every event expected so far has arrived, then start `phase`."""

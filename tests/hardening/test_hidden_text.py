@@ -25,9 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-import websockets
-
-from tests.appsync_realtime import Frames, appsync_url, start
+from tests.appsync_realtime import listen
 from tests.conftest import LiveServer
 
 from .conftest import User, raw_request
@@ -149,27 +147,15 @@ class Meeting:
         return str(note["id"])
 
     async def listen(self, name: str, ready: asyncio.Event, done: asyncio.Event) -> None:
-        auth = {
-            "host": f"127.0.0.1:{self.server.server.port}",
-            "Authorization": self.users[name].token,
-        }
-        url = appsync_url(self.server, auth, path="/graphql/realtime")
-        async with websockets.connect(url, subprotocols=["graphql-ws"], max_size=None) as ws:
-            frames = Frames(ws)
-            await frames.send({"type": "connection_init"})
-            assert (await frames.next())["type"] == "connection_ack"
-            for field, query in SUBSCRIPTIONS.items():
-                await frames.send(start(field, query, {"b": self.board}, auth=auth))
-                assert await frames.next() == {"type": "start_ack", "id": field}
-            ready.set()
-            while not done.is_set():
-                try:
-                    frame = await frames.next(keepalive=True, timeout=0.5)
-                except TimeoutError:
-                    continue
-                self.received[name].append((self.phase, "frame", json.dumps(frame), frame))
-                if frame["type"] == "data":
-                    self.events[name] += 1
+        def received(frame: dict[str, Any]) -> None:
+            self.received[name].append((self.phase, "frame", json.dumps(frame), frame))
+            if frame["type"] == "data":
+                self.events[name] += 1
+
+        token, variables = self.users[name].token, {"b": self.board}
+        await listen(
+            self.server, token, SUBSCRIPTIONS, variables, ready, done, received, keepalive=True
+        )
 
     async def settle(self, phase: str) -> None:
         """Wait until every listener has every event so far, then start `phase`."""
