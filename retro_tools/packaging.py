@@ -1,15 +1,19 @@
 """Build the Lambda deployment packages: ``dist/<function>.zip``, one per function.
 
 The functions are the ones ``schema/resolvers.json`` names (``functions.*`` plus the
-``authorizer``), so adding a function there adds a zip here. Each zip holds:
+``authorizer``), so adding a function there adds a zip here. Each zip holds what its
+handler imports, and nothing else (a cold start lists and maps what the zip holds):
 
-- the project's ``retro`` and ``resolvers`` packages (without ``appsync_local``, the local
-  AppSync, which Lambda never runs);
-- the runtime dependencies from ``pyproject.toml`` *minus boto3*: the Lambda Python runtime
-  ships boto3 and botocore, and bundling them would triple the zip for nothing. They are
-  installed as Linux wheels for the target architecture and Python version with
+- the modules of the project's ``retro`` and ``resolvers`` packages that the handler's module
+  imports, directly or not, deferred imports included — found by reading the sources, so
+  never ``appsync_local`` (the local AppSync) nor the tools;
+- of the runtime dependencies from ``pyproject.toml``, those whose modules these import, with
+  what they need — *minus boto3*: the Lambda Python runtime ships boto3 and botocore, and
+  bundling them would triple the zip for nothing. They are installed as Linux wheels for the
+  target architecture and Python version with
   ``pip install --platform ... --only-binary=:all: --target ...``, so a build on macOS still
-  produces a package for Lambda's Linux.
+  produces a package for Lambda's Linux. (So the authorizer, which parses no selection, ships
+  without graphql-core.)
 
 - bytecode for every module, compiled by a CPython of the runtime's version when the build
   machine has one (``python3.12`` on the PATH or under pyenv): Lambda's ``/var/task`` is
@@ -36,6 +40,7 @@ from __future__ import annotations
 import argparse
 import ast
 import base64
+import csv
 import glob
 import hashlib
 import io
@@ -308,6 +313,34 @@ def project_modules(root: Path, modules: Iterable[str]) -> dict[str, Path]:
     return found
 
 
+def _imported_top_levels(paths: Iterable[Path]) -> set[str]:
+    """The top-level names of the absolute imports in ``paths`` (``graphql``, ``json``...)."""
+    names: set[str] = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def _top_levels_by_distribution(site: Path) -> dict[str, set[str]]:
+    """Each distribution pip installed into ``site`` (its PEP 503 name) -> the top-level
+    modules and packages it installed there, read from its ``RECORD``."""
+    found: dict[str, set[str]] = {}
+    for info in site.glob("*.dist-info"):
+        record = (info / "RECORD").read_text(encoding="utf-8")
+        tops = {row[0].split("/")[0] for row in csv.reader(record.splitlines()) if row}
+        found[_distribution_name(info.name.partition("-")[0])] = {
+            # graphql -> graphql, typing_extensions.py -> typing_extensions, x.cpython-...so -> x
+            top.split(".")[0]
+            for top in tops
+            if not top.endswith((".dist-info", ".data")) and top not in ("..", "bin")
+        }
+    return found
+
+
 def _module_path(root: Path, name: str) -> tuple[Path | None, bool]:
     base = root.joinpath(*name.split("."))
     if (base / "__init__.py").is_file():
@@ -434,19 +467,31 @@ def compile_bytecode(
     return {cached: out / cached for cached in compiled.values()}
 
 
-def _check_handlers(functions: dict[str, str], names: Iterable[str]) -> None:
-    """Fail early if a handler's module is not in the package (Lambda would fail at runtime)."""
-    present = set(names)
-    for function, handler in functions.items():
+def _cached(source: str, target: Target) -> str:
+    """Where the target's CPython looks for the bytecode of ``source`` (a name in the zip):
+    ``retro/ids.py`` -> ``retro/__pycache__/ids.cpython-312.pyc``."""
+    folder, _, module = source.rpartition("/")
+    return f"{folder}/__pycache__/{module.removesuffix('.py')}.{target.cache_tag}.pyc".lstrip("/")
+
+
+def _check_handlers(functions: dict[str, str], contents: dict[str, dict[str, Path]]) -> None:
+    """Fail early if a handler's module is not in its function's package (Lambda would fail
+    at runtime), naming every function whose handler is missing."""
+    problems = []
+    for function, handler in sorted(functions.items()):
         module, _, attribute = handler.rpartition(".")
         if not module or not attribute:
-            raise PackagingError(f"function {function!r}: handler {handler!r} is not module.attr")
+            problems.append(f"function {function!r}: handler {handler!r} is not module.attr")
+            continue
         path = module.replace(".", "/")
+        present = contents[function]
         if f"{path}.py" not in present and f"{path}/__init__.py" not in present:
-            raise PackagingError(
+            problems.append(
                 f"function {function!r}: handler module {module!r} is not in the package "
                 f"(expected {path}.py)"
             )
+    if problems:
+        raise PackagingError("; ".join(problems))
 
 
 def _zip_bytes(files: dict[str, Path]) -> bytes:
@@ -493,8 +538,9 @@ def build(
 
     Returns:
         The zips written, the path of ``build.json`` — which records the target, whether the
-        zips carry bytecode, and each zip's SHA-256 (Terraform checks the target against its
-        own settings) — and the interpreter that compiled the bytecode, None if none did.
+        zips carry bytecode, and each zip's SHA-256 and requirements (Terraform checks the
+        target against its own settings) — and the interpreter that compiled the bytecode,
+        None if none did.
     """
     target = target or Target()
     if bytecode and compiler is None:
@@ -506,33 +552,60 @@ def build(
     with tempfile.TemporaryDirectory(prefix="retro-package-") as scratch:
         site = Path(scratch) / "site"
         install_wheels(requirements, site, target, cache)
-        files = dict(_dependency_files(site))
-        handler_modules = [handler.rpartition(".")[0] for handler in functions.values()]
-        for name, path in project_modules(root, handler_modules).items():
-            if name in files:
-                raise PackagingError(f"{name} is both a project file and a dependency file")
-            files[name] = path
-        _check_handlers(functions, files)
+        distributions = _top_levels_by_distribution(site)
+        for requirement in requirements:
+            if _distribution_name(requirement) not in distributions:
+                raise PackagingError(f"pip installed no distribution for {requirement!r}")
+        # Dependency files per set of requirements: pip resolves each set (with what its
+        # members need, for this target) into a folder of its own.
+        installed = {tuple(requirements): dict(_dependency_files(site)), (): {}}
+        contents: dict[str, dict[str, Path]] = {}
+        needs: dict[str, list[str]] = {}
+        for function, handler in sorted(functions.items()):
+            project = project_modules(root, [handler.rpartition(".")[0]])
+            imported = _imported_top_levels(project.values())
+            needed = [
+                requirement
+                for requirement in requirements
+                if requirement in extra_requirements
+                or distributions[_distribution_name(requirement)] & imported
+            ]
+            if tuple(needed) not in installed:
+                own = Path(scratch) / f"site-{len(installed)}"
+                install_wheels(needed, own, target, cache)
+                installed[tuple(needed)] = dict(_dependency_files(own))
+            files = dict(installed[tuple(needed)])
+            for name, path in project.items():
+                if name in files:
+                    raise PackagingError(f"{name} is both a project file and a dependency file")
+                files[name] = path
+            contents[function], needs[function] = files, needed
+        _check_handlers(functions, contents)
         compiled: Bytecode | None = None
         if bytecode and compiler is not None:
-            pycs = compile_bytecode(compiler, files, target, Path(scratch))
-            files.update(pycs)
+            # Compiled once for all zips (same name, same wheel or source, same bytes)
+            every_file = {name: path for files in contents.values() for name, path in files.items()}
+            pycs = compile_bytecode(compiler, every_file, target, Path(scratch))
+            for files in contents.values():
+                sources = [name for name in files if name.endswith(".py")]
+                files.update({pyc: pycs[pyc] for pyc in (_cached(n, target) for n in sources)})
             compiled = Bytecode(compiler.python, compiler.version, modules=len(pycs))
-        # Every function gets the same code: the handler setting tells them apart. One zip per
-        # function still lets a function's package diverge later without touching Terraform.
-        data = _zip_bytes(files)
+        archives = {function: _zip_bytes(files) for function, files in contents.items()}
 
     out.mkdir(parents=True, exist_ok=True)
     zips: dict[str, Path] = {}
-    described: dict[str, dict[str, str | int]] = {}
+    described: dict[str, dict[str, str | int | list[str]]] = {}
     for function, handler in sorted(functions.items()):
         path = out / f"{function}.zip"
+        data = archives[function]
         _write_atomically(path, data)
         zips[function] = path
         described[function] = {
             "handler": handler,
             "zip": path.name,
             "bytes": len(data),
+            "modules": sum(name.endswith(".py") for name in contents[function]),
+            "requirements": needs[function],
             # The encoding of Terraform's filebase64sha256(), to compare with a plan.
             "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode("ascii"),
         }

@@ -1,11 +1,13 @@
-"""The Lambda packages: one zip per function, deterministic, small, and importable.
+"""The Lambda packages: one zip per function, deterministic, small, importable, and holding
+only what its handler imports.
 
 "Importable" is checked the way Lambda loads the code: the zip extracted into one folder, the
 runtime's boto3 in another, a fresh interpreter that sees nothing else (``-I -S``: no
-environment variables, no site-packages), then ``import`` of each handler module. The zip
+environment variables, no site-packages), then ``import`` of the zip's handler module. The zip
 that ships is built for Linux CPython 3.12; it is imported in a CPython 3.12 when this machine
 has one. A build for the interpreter running the tests, made by the same code, is imported
-always.
+always. "Only what it imports": each handler, run so from its zip against moto's DynamoDB
+server, loads from the zip every top-level module the zip holds.
 """
 
 import glob
@@ -18,11 +20,15 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from retro import services
+from retro.settings import settings
+from retro.store import default_store
 from retro_tools.packaging import (
     ARCHITECTURES,
     NO_BYTECODE,
@@ -111,7 +117,8 @@ def _import_handlers(
     *,
     sources_replaced: bool = False,
 ) -> dict[str, Any]:
-    """Import every handler of the map from the extracted zip in a clean ``python``.
+    """Import the handler of the zip (``read.zip``: the read function's) from the extracted
+    zip in a clean ``python``.
 
     With ``sources_replaced`` every ``.py`` of the zip is replaced by a ``raise`` first, and
     the interpreter may not write bytecode (``-B``, as on Lambda's read-only /var/task): the
@@ -131,11 +138,10 @@ def _import_handlers(
     script = f"""
 import importlib, json, sys
 sys.path[:0] = [{str(task)!r}, {str(runtime)!r}]
-handlers = {json.dumps(_expected_functions())!r}
-for function, handler in json.loads(handlers).items():
-    module_name, _, attribute = handler.rpartition(".")
-    module = importlib.import_module(module_name)
-    assert callable(getattr(module, attribute)), handler
+handler = {_expected_functions()[zip_path.stem]!r}
+module_name, _, attribute = handler.rpartition(".")
+module = importlib.import_module(module_name)
+assert callable(getattr(module, attribute)), handler
 loaded = {{name: importlib.import_module(name).__file__ for name in ["boto3", *{list(modules)!r}]}}
 print(json.dumps({{**loaded, "local": "appsync_local" in sys.modules}}))
 """
@@ -147,7 +153,7 @@ print(json.dumps({{**loaded, "local": "appsync_local" in sys.modules}}))
         cwd=workdir,
         env={"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1"},
     )
-    assert result.returncode == 0, f"importing the handlers failed:\n{result.stderr}"
+    assert result.returncode == 0, f"importing the handler failed:\n{result.stderr}"
     loaded: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return loaded
 
@@ -179,8 +185,9 @@ def test_zip_holds_the_code_and_its_dependencies_but_not_boto3_or_local_server(
     assert {"retro", "resolvers", "graphql"} <= tops
     assert not tops & {"boto3", "botocore", "s3transfer"}, "boto3 is the Lambda runtime's"
     assert not tops & {"appsync_local", "retro_tools"}, "the local server or a tool ships"
-    for handler in _expected_functions().values():
-        assert handler.rpartition(".")[0].replace(".", "/") + ".py" in names
+    for function, handler in _expected_functions().items():
+        with zipfile.ZipFile(production_build.zips[function]) as archive:
+            assert handler.rpartition(".")[0].replace(".", "/") + ".py" in archive.namelist()
 
 
 def _extensions(names: list[str], package: str) -> list[str]:
@@ -190,12 +197,15 @@ def _extensions(names: list[str], package: str) -> list[str]:
 def test_a_compiled_dependency_is_bundled_as_the_wheel_of_lambdas_platform(
     compiled_build: BuildResult,
 ) -> None:
-    with zipfile.ZipFile(compiled_build.zips["read"]) as archive:
-        names = archive.namelist()
-    binaries = _extensions(names, "markupsafe")
-    assert binaries, "markupsafe's compiled module is missing"
-    assert all("cpython-312-x86_64-linux-gnu" in n for n in binaries), binaries
-    assert COMPILED in json.loads(compiled_build.manifest.read_text())["requirements"]
+    manifest = json.loads(compiled_build.manifest.read_text())
+    assert COMPILED in manifest["requirements"]
+    # An extra requirement goes in every zip, though no handler imports it
+    for function, path in compiled_build.zips.items():
+        with zipfile.ZipFile(path) as archive:
+            binaries = _extensions(archive.namelist(), "markupsafe")
+        assert binaries, f"markupsafe's compiled module is missing from {function}.zip"
+        assert all("cpython-312-x86_64-linux-gnu" in n for n in binaries), binaries
+        assert COMPILED in manifest["functions"][function]["requirements"]
 
 
 @pytest.mark.parametrize(
@@ -226,18 +236,23 @@ def test_zip_holds_exactly_the_project_modules_the_handlers_import(
     for folder in ("retro", "resolvers"):
         shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "retro" / "unused_helper.py").write_text("VALUE = 1\n")
-    # THEN the project files in the zip are the runtime and handler modules the handlers
-    # import, found by following their imports — and the unused module is not among them
-    with zipfile.ZipFile(production_build.zips["write"]) as archive:
-        project = {n for n in archive.namelist() if n.split("/")[0] in {"retro", "resolvers"}}
-    modules = {n for n in project if n.endswith(".py")}
-    handlers = [h.rpartition(".")[0] for h in _expected_functions().values()]
-    assert modules == set(project_modules(copy, handlers))
-    assert "retro/unused_helper.py" not in project_modules(copy, handlers)
-    assert {"retro/services/__init__.py", "retro/store/table.py", "resolvers/read.py"} <= modules
-    # Only modules and, when the build compiled it, their bytecode: no py.typed, no data files
-    bytecode = {_cached(n) for n in modules} if production_build.bytecode else set()
-    assert project - modules == bytecode
+    # THEN the project files in each zip are the runtime and handler modules its handler
+    # imports, found by following its imports — and the unused module is not among them
+    for function, handler in _expected_functions().items():
+        with zipfile.ZipFile(production_build.zips[function]) as archive:
+            names = archive.namelist()
+        project = {n for n in names if n.split("/")[0] in {"retro", "resolvers"}}
+        modules = {n for n in project if n.endswith(".py")}
+        imported = project_modules(copy, [handler.rpartition(".")[0]])
+        assert modules == set(imported), function
+        assert "retro/unused_helper.py" not in imported
+        assert {"retro/services/__init__.py", "retro/store/table.py"} <= modules
+        # Only modules and, when the build compiled it, their bytecode: no py.typed, no data
+        bytecode = {_cached(n) for n in modules} if production_build.bytecode else set()
+        assert project - modules == bytecode, function
+    # and a handler's zip holds no other handler's module
+    with zipfile.ZipFile(production_build.zips["authorizer"]) as archive:
+        assert not {"resolvers/read.py", "resolvers/write.py"} & set(archive.namelist())
 
 
 def test_zip_entries_are_normalised(production_build: BuildResult) -> None:
@@ -301,22 +316,26 @@ def test_zip_carries_unchecked_bytecode_of_the_runtimes_python_for_every_module(
         text=True,
         check=True,
     ).stdout.strip()
-    with zipfile.ZipFile(production_build.zips["read"]) as archive:
-        names = archive.namelist()
-        sources = [n for n in names if n.endswith(".py")]
-        pycs = {n: archive.read(n) for n in names if n.endswith(".pyc")}
-    assert set(pycs) == {_cached(n) for n in sources}
-    assert len(pycs) == len(sources) > 100, "every module, the dependencies' too"
-    for name, data in pycs.items():
-        # PEP 552 header: the 3.12 magic, then flags 0b01 = hash-based, source not checked
-        # (Lambda never reads or stats the source), then the source's hash.
-        assert data[:4].hex() == magic, name
-        assert int.from_bytes(data[4:8], "little") == 0b01, name
     manifest = json.loads(production_build.manifest.read_text())
+    every_source: set[str] = set()
+    for function, path in production_build.zips.items():
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            sources = [n for n in names if n.endswith(".py")]
+            pycs = {n: archive.read(n) for n in names if n.endswith(".pyc")}
+        assert set(pycs) == {_cached(n) for n in sources}, function
+        assert len(pycs) == len(sources) == manifest["functions"][function]["modules"]
+        for name, data in pycs.items():
+            # PEP 552 header: the 3.12 magic, then flags 0b01 = hash-based, source not checked
+            # (Lambda never reads or stats the source), then the source's hash.
+            assert data[:4].hex() == magic, name
+            assert int.from_bytes(data[4:8], "little") == 0b01, name
+        every_source |= set(sources)
+    assert manifest["functions"]["read"]["modules"] > 100, "every module, graphql-core's too"
     assert manifest["bytecode"] == {
         "compiler": f"CPython {production_build.bytecode.version}",
         "invalidation": "unchecked-hash",
-        "modules": len(sources),
+        "modules": len(every_source),  # each module compiled once for all the zips
     }
     assert production_build.bytecode.version.startswith("3.12.")
 
@@ -441,6 +460,173 @@ def test_production_zip_imports_in_a_clean_python_3_12(
     assert loaded["graphql"].startswith(str(tmp_path / "task")), loaded
     assert loaded["boto3"].startswith(str(tmp_path / "runtime")), loaded
     assert loaded["local"] is False, "a handler imported the local server"
+
+
+#: Run in the extracted zip as Lambda would: the handler imported, one invocation, then the
+#: top-level names of every module loaded from the zip's folder. {event}: the JSON event.
+_INVOKE = """
+import importlib, json, sys
+task, runtime, handler, event = sys.argv[1:5]
+sys.path[:0] = [task, runtime]
+module_name, _, attribute = handler.rpartition(".")
+answer = getattr(importlib.import_module(module_name), attribute)(json.loads(event), None)
+from_task = sorted({
+    name.split(".")[0] for name, module in list(sys.modules.items())
+    if (getattr(module, "__file__", None) or "").startswith(task + "/")
+})
+print(json.dumps({"answer": answer, "from_task": from_task}))
+"""
+
+
+@pytest.fixture
+def seeded_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """moto's DynamoDB server on 127.0.0.1 with Retro's table, a user and a board; yields the
+    environment a handler needs, with ``token``, ``userId`` and ``boardId`` added."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        env = {
+            "RETRO_DYNAMODB_ENDPOINT": f"http://{host}:{port}",
+            "RETRO_TABLE": "retro-packaging",
+            "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "RETRO_LOG_LEVEL": "ERROR",
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        settings.cache_clear()
+        default_store.cache_clear()
+        store = default_store()
+        store.table.create()
+        user, token = services.create_user(store, "Packager")
+        board = services.create_board(store, user.id, "Packaged")
+        yield {**env, "token": token, "userId": user.id, "boardId": board.id}
+    finally:
+        server.stop()
+        settings.cache_clear()
+        default_store.cache_clear()
+
+
+def _appsync_event(field: str, arguments: dict[str, Any], user: str, selection: str) -> Any:
+    parent, name = field.split(".")
+    return {
+        "arguments": arguments,
+        "source": None,
+        "identity": {"resolverContext": {"userId": user}},
+        "request": {"headers": {}, "domainName": None},
+        "info": {
+            "fieldName": name,
+            "parentTypeName": parent,
+            "variables": {},
+            "selectionSetList": [],
+            "selectionSetGraphQL": selection,
+        },
+        "prev": None,
+        "stash": {},
+    }
+
+
+def _top_levels_in_zip(names: list[str]) -> set[str]:
+    """The importable top-level names of a zip's entries (not metadata, not bytecode caches)."""
+    tops = {name.split("/")[0] for name in names}
+    return {
+        top.split(".")[0]  # a top-level module: typing_extensions.py, x.cpython-312-...so
+        for top in tops
+        if not top.endswith(".dist-info") and top != "__pycache__"
+    }
+
+
+def test_each_zip_holds_the_top_level_modules_its_handler_imports_and_nothing_else(
+    production_build: BuildResult, seeded_dynamodb: dict[str, str], tmp_path: Path
+) -> None:
+    """Issue 16's acceptance: no module in a zip that its handler does not import.
+
+    Each handler runs from its extracted zip in a clean interpreter, for one invocation whose
+    selection has an alias — the case that loads graphql-core (resolvers/selection.py) — and
+    the top-level names of the modules it loaded from the zip are compared with the zip's.
+    """
+    with zipfile.ZipFile(production_build.zips["read"]) as archive:
+        compiled = [n for n in archive.namelist() if n.endswith(".so")]
+    # The production zip is pure Python: it runs in CPython 3.12 when this machine has one
+    # (using its bytecode), else in the interpreter running the tests (from the sources).
+    python = _python("3.12") or sys.executable
+    if compiled and python == sys.executable and sys.version_info[:2] != (3, 12):
+        pytest.skip(f"the zip holds compiled modules for CPython 3.12: {compiled[:3]}")
+    runtime = tmp_path / "runtime"
+    install_wheels([_boto3_requirement()], runtime, production_build.target, WHEEL_CACHE)
+    user, token, board = (seeded_dynamodb[k] for k in ("userId", "token", "boardId"))
+    events = {
+        "read": _appsync_event("Query.board", {"id": board}, user, "{\n  id\n  name: title\n}"),
+        "write": _appsync_event(
+            "Mutation.addNote",
+            {"input": {"boardId": board, "column": "GOOD", "text": "packed"}},
+            user,
+            "{\n  id\n  words: text\n}",
+        ),
+        "authorizer": {
+            "authorizationToken": token,
+            "requestContext": {"apiId": "local", "accountId": "000000000000"},
+            "requestHeaders": {"authorization": token},
+        },
+    }
+    assert set(events) == set(production_build.zips)
+    env = {k: v for k, v in seeded_dynamodb.items() if k.isupper()}
+    expected = {
+        "read": {"retro", "resolvers", "graphql"},
+        "write": {"retro", "resolvers", "graphql"},
+        "authorizer": {"retro", "resolvers"},  # it parses no selection
+    }
+    for function, path in production_build.zips.items():
+        # GIVEN the function's zip extracted as Lambda's /var/task
+        task = tmp_path / function
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            archive.extractall(task)
+        # WHEN its handler is imported and invoked once in a clean interpreter
+        done = subprocess.run(
+            [
+                python,
+                "-I",
+                "-S",
+                "-B",
+                "-c",
+                _INVOKE,
+                str(task),
+                str(runtime),
+                _expected_functions()[function],
+                json.dumps(events[function]),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+            env={"PATH": os.environ.get("PATH", ""), **env},
+        )
+        assert done.returncode == 0, f"{function}: the invocation failed:\n{done.stderr}"
+        ran = json.loads(done.stdout.strip().splitlines()[-1])
+        # THEN it answered (the selection's aliases are AppSync's to apply: the fields come
+        # under their names)
+        if function == "read":
+            assert ran["answer"]["id"] == board and ran["answer"]["title"] == "Packaged"
+        elif function == "write":
+            assert ran["answer"]["text"] == "packed", ran
+        else:
+            assert ran["answer"]["isAuthorized"] is True, ran
+        # AND the zip's top-level modules are exactly those it loaded from the zip
+        assert set(ran["from_task"]) == expected[function], (function, ran["from_task"])
+        assert _top_levels_in_zip(names) == set(ran["from_task"]), function
+        # AND the only metadata is that of the distributions it imports
+        metadata = {n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info")}
+        assert {m.split("-")[0] for m in metadata} == (
+            {"graphql_core"} if "graphql" in expected[function] else set()
+        ), metadata
+        assert not {"tests", "appsync_local", "retro_tools", "bench"} & {
+            n.split("/")[0] for n in names
+        }
 
 
 def test_a_compiled_dependency_loads_in_a_clean_python_3_12(
