@@ -4,6 +4,7 @@ the sum of their votes, and the trend across versions as a chart and a table; an
 applying group frames on its own."""
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -438,6 +439,61 @@ def test_the_follow_through_views_are_accessible_in_dark_mode_too(new_page: Any)
     cache.get_by_role("textbox", name="Who takes it on").press("Enter")
     expect(cache.locator('[data-retro="who"]')).to_be_hidden()
     expect(cache.get_by_role("button", name="Who takes it?")).to_be_focused()
+
+
+def test_the_trend_table_on_a_phone_says_it_scrolls_and_scrolls_by_keyboard(
+    new_page: Any, artifacts: Path
+) -> None:
+    # GIVEN a board with two versions, its trend open on a phone (the table is wider than it)
+    owner = new_page(viewport={"width": 1280, "height": 800})
+    url = create_board(owner, "Wide trend")
+    add_note(owner, "ACTION", "Cache the dependencies")
+    _start_version(owner, 2)
+    phone = open_board(new_page, url, viewport={"width": 390, "height": 844}, touch=True)
+    phone.get_by_role("button", name="Versions, export, link").tap()
+    phone.get_by_role("button", name="Trend").tap()
+    table = phone.get_by_role("table", name="Counts per version")
+    expect(table.locator("tbody tr")).to_have_count(2, timeout=LIVE_MS)
+
+    # THEN a line says the table scrolls sideways, and the region that scrolls is named by the
+    # caption, described by that line, and takes the keyboard's focus
+    region = phone.get_by_role("region", name="Counts per version")
+    hint = phone.locator('[data-retro="trend-scroll-hint"]')
+    expect(hint).to_be_visible()
+    expect(hint).to_have_text("Scroll sideways to see every count →")
+    expect(region).to_have_accessible_description("Scroll sideways to see every count")
+    frame = region.locator("xpath=..")
+    expect(frame).to_have_attribute("data-more", "right")  # its right edge fades out
+    region.scroll_into_view_if_needed()
+    phone.screenshot(path=artifacts / "trend-phone-table.png")
+    assert_accessible(phone, "the trend's table on a phone")
+    region.focus()
+    expect(region).to_be_focused()
+
+    # WHEN a keyboard scrolls it to its end
+    phone.keyboard.press("End")
+    for _ in range(20):
+        phone.keyboard.press("ArrowRight")
+
+    # THEN the last column is in sight, nothing fades on the right, the versions stay in sight
+    # (their headings stand still while the counts scroll) and the left edge shows more
+    assert region.evaluate("(el) => el.scrollLeft") > 0
+    expect(frame).to_have_attribute("data-more", "left", timeout=LIVE_MS)
+    expect(table.get_by_role("columnheader", name="Oldest open action")).to_be_in_viewport()
+    first = table.locator("tbody th").first
+    region_box, heading_box = region.bounding_box(), first.bounding_box()
+    assert region_box is not None and heading_box is not None
+    assert abs(heading_box["x"] - region_box["x"]) < 1, (region_box, heading_box)
+    phone.screenshot(path=artifacts / "trend-phone-table-scrolled.png")
+    assert_accessible(phone, "the trend's table on a phone, scrolled")
+
+    # On a laptop the table fits: no line, nothing fades
+    owner.get_by_role("button", name="Trend").click()
+    expect(owner.get_by_role("table", name="Counts per version").locator("tbody tr")).to_have_count(
+        2
+    )
+    expect(owner.locator('[data-retro="trend-scroll-hint"]')).to_be_hidden()
+    expect(owner.locator(".table-frame")).to_have_attribute("data-more", "")
 
 
 def test_a_note_moved_to_another_column_leaves_its_group_for_everyone(new_page: Any) -> None:

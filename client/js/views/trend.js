@@ -256,10 +256,39 @@ function drawTable(versions) {
       ),
     ),
   );
-  // Wide on a phone: the table scrolls sideways, and a keyboard can scroll it too.
-  return h(
+  // Wide on a phone: the table scrolls sideways, and a keyboard can scroll it too (a focusable
+  // region, named by the caption). That it does is shown, not left to be discovered: a line
+  // says so while any column is out of sight, the edge with more fades out, and the versions
+  // stay in sight as the counts scroll under them.
+  const hintId = "trend-scroll-hint";
+  const hint = h(
+    "p",
+    { class: "hint table-hint", id: hintId, dataset: { retro: "trend-scroll-hint" } },
+    "Scroll sideways to see every count",
+    h("span", { "aria-hidden": "true" }, " →"),
+  );
+  const region = h(
     "div",
-    { class: "table-scroll", tabIndex: 0, role: "region", "aria-labelledby": captionId },
+    {
+      class: "table-scroll",
+      tabIndex: 0,
+      role: "region",
+      "aria-labelledby": captionId,
+      "aria-describedby": hintId,
+      dataset: { retro: "trend-scroll" },
+    },
     table,
   );
+  const frame = h("div", { class: "table-frame", dataset: { more: "" } }, region);
+  const update = () => {
+    const hidden = region.scrollWidth - region.clientWidth;
+    const more = [];
+    if (region.scrollLeft > 1) more.push("left");
+    if (region.scrollLeft < hidden - 1) more.push("right");
+    frame.dataset.more = more.join(" ");
+    hint.hidden = hidden <= 1;
+  };
+  region.addEventListener("scroll", update, { passive: true });
+  new ResizeObserver(update).observe(region);
+  return h("div", {}, hint, frame);
 }
