@@ -46,6 +46,15 @@ export class Api extends EventTarget {
   }
 
   /**
+   * Makes `token` this browser's identity from now on (handover.js: the demo owner's link).
+   * Call before the first request, so the realtime connection starts with it too.
+   * @param {string} token
+   */
+  adopt(token) {
+    localStorage.setItem(this.#storageKey, token);
+  }
+
+  /**
    * @returns {boolean} whether, since this page loaded, the server refused for good a token it
    *   had accepted: it no longer knows this browser's user (nor, likely, its boards)
    */

@@ -6,7 +6,7 @@
 import { Api } from "./api.js";
 import { loadConfig } from "./config.js";
 import { h, hook } from "./dom.js";
-import { adoptToken, takeHandover } from "./handover.js";
+import { takeHandover } from "./handover.js";
 import { showError, toast } from "./notify.js";
 import { WHO_AM_I } from "./operations.js";
 import { Realtime } from "./realtime.js";
@@ -45,8 +45,8 @@ async function main() {
     );
     return;
   }
-  if (handedOver) adoptToken(handedOver, config.graphqlUrl);
   const api = new Api(config);
+  if (handedOver) api.adopt(handedOver);
   const realtime = new Realtime(config, () => api.ensureToken());
   // A new identity (the old token was unknown) needs a new realtime connection too.
   api.addEventListener("identity", (event) => {

@@ -3,7 +3,7 @@
 // `#/board/<id>?owner=<token>`. The token is the demo facilitator's, shown in the same terminal;
 // a URL fragment never reaches a server (no access log holds it). The client takes it once:
 // the address bar loses it at once (replaced, so neither history nor a copied link keeps it),
-// and the token is kept where api.js keeps this browser's identity.
+// and app.js gives it to the Api (`adopt`), which keeps this browser's identity.
 //
 // Only on a loopback host, where `retro serve` runs: a deployed client never lets a link
 // change who the person is. Anywhere else, a link carrying someone's token could make a
@@ -23,14 +23,4 @@ export function takeHandover() {
   if (!match) return null;
   history.replaceState(history.state, "", match[1]);
   return LOOPBACK.has(location.hostname) ? decodeURIComponent(match[2]) : null;
-}
-
-/**
- * Makes `token` this browser's identity for the API at `graphqlUrl`: the key is api.js's
- * (`retro.token:<graphqlUrl>`), so api.js and the realtime connection use it from the start.
- * @param {string} token
- * @param {string} graphqlUrl
- */
-export function adoptToken(token, graphqlUrl) {
-  localStorage.setItem(`retro.token:${graphqlUrl}`, token);
 }

@@ -66,6 +66,15 @@ def test_every_module_asks_to_be_type_checked(path: Path) -> None:
     assert path.read_text(encoding="utf-8").startswith("// @ts-check\n"), path.name
 
 
+def test_the_browsers_identity_is_kept_by_the_api_module_only() -> None:
+    # One module owns the token's storage key: another writing it (the demo owner's handover)
+    # goes through Api.adopt, so the key cannot drift apart between two copies.
+    holders = [p.name for p in SCRIPTS if "retro.token" in p.read_text(encoding="utf-8")]
+    assert holders == ["api.js"]
+    app = (CLIENT / "js" / "app.js").read_text(encoding="utf-8")
+    assert "api.adopt(" in app
+
+
 def _tsc(project: Path) -> subprocess.CompletedProcess[str]:
     """Runs TypeScript's compiler on `project` (checks only: the config says noEmit)."""
     if not TSC.exists():
