@@ -3,7 +3,7 @@
 DynamoDB is taken out of the measurement: the page is loaded once on moto through a recording
 client, and then served from those very responses by a replaying client (same wire-format
 dicts botocore would hand back, returned as they are). What is timed is everything Retro does in
-an invocation — routing, argument checks, parsing the selection, the four store calls with their
+an invocation — routing, argument checks, parsing the selection, the store calls with their
 deserialisation and model validation, the parallel branches on the thread pool, rendering —
 plus a dict lookup per call in the replayer. Budget (issue 8): ≤ 5 ms per invocation.
 
@@ -154,13 +154,13 @@ def timings(notes: int = NOTES, samples: int = SAMPLES) -> tuple[list[float], in
 _PARTS = (
     ("deserialise items (store.codec.load)", "retro/store/codec.py", ("load",)),
     (
-        "validate items into models (records.to_*)",
-        "retro/store/records.py",
+        "validate items into models (store.reading.to_*)",
+        "retro/store/reading.py",
         ("to_board", "to_version", "to_note", "to_user"),
     ),
-    ("render views (resolvers/views.py)", "resolvers/views.py", ("note", "_board", "_version")),
-    ("parse selection (resolvers.document)", "resolvers/selection.py", ("parse_selection",)),
-    ("check arguments (pydantic)", "resolvers/arguments.py", ("parse",)),
+    ("render views (resolvers/project.py)", "resolvers/project.py", ("project",)),
+    ("parse selection (resolvers/selection.py)", "resolvers/selection.py", ("parse_selection",)),
+    ("check arguments (resolvers/arguments.py)", "resolvers/arguments.py", ("parse",)),
 )
 _WITHIN = ("  of which text checks (models.clean_text)", "retro/models.py", ("clean_text",))
 
