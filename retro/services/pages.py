@@ -23,9 +23,8 @@ loads — the nested fields have no resolver — so without this one aliased fie
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from retro.errors import ValidationError
 from retro.models import (
@@ -68,8 +67,7 @@ MAX_READS = 25
 
 
 # -- what to load --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class NotesSpec:
+class NotesSpec(NamedTuple):
     """Load a version's notes: of one column, or of all (None)."""
 
     column: Column | None = None
@@ -79,8 +77,7 @@ class NotesSpec:
         return cls(checks.column(column) if column is not None else None)
 
 
-@dataclass(frozen=True)
-class VersionSpec:
+class VersionSpec(NamedTuple):
     """What to load under a version: its notes, or nothing; `groups`: show the groups among
     those notes (each note carries its group: they cost no read of their own)."""
 
@@ -93,13 +90,12 @@ class VersionSpec:
         return 0 if self.notes is None else 1
 
 
-@dataclass(frozen=True)
-class VersionsSpec:
+class VersionsSpec(NamedTuple):
     """Load a page of a board's versions (oldest first), and under each what `items` says."""
 
     limit: int = checks.DEFAULT_PAGE
     next_token: str | None = None
-    items: VersionSpec = field(default_factory=VersionSpec)
+    items: VersionSpec = VersionSpec()
 
     @classmethod
     def of(cls, limit: object, next_token: object, items: VersionSpec) -> "VersionsSpec":
@@ -113,11 +109,10 @@ class VersionsSpec:
         return 1 + self.limit * self.items.reads
 
 
-@dataclass(frozen=True)
-class BoardSpec:
+class BoardSpec(NamedTuple):
     """What to load under a board: under its live version, and a page of its versions."""
 
-    current: VersionSpec = field(default_factory=VersionSpec)
+    current: VersionSpec = VersionSpec()
     versions: VersionsSpec | None = None
 
     @property
@@ -138,8 +133,7 @@ def check_reads(reads: int) -> None:
 
 
 # -- what was loaded -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class VersionPage:
+class VersionPage(NamedTuple):
     """A version (the board's live one as the board carries it, or a stored one), its meeting
     as of the answer, and its notes as anyone may see them then (None: not asked for)."""
 
@@ -150,14 +144,12 @@ class VersionPage:
     groups: list[NoteGroup] | None = None  # None: not asked for
 
 
-@dataclass(frozen=True)
-class VersionsPage:
+class VersionsPage(NamedTuple):
     items: list[VersionPage]
     next_token: str | None
 
 
-@dataclass(frozen=True)
-class BoardPage:
+class BoardPage(NamedTuple):
     """A board, its live version, and a page of its versions (None: not asked for)."""
 
     board: Board
