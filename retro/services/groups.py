@@ -14,7 +14,7 @@ answers the group as anyone may see it — AppSync sends it to every `onGroupCha
 
 from collections.abc import Callable, Collection, Sequence
 
-from retro.errors import ConflictError, NotFoundError, ValidationError
+from retro.errors import ConflictError, NotFoundError, RetroError, ValidationError
 from retro.ids import new_id
 from retro.models import Board, Note, NoteGroup, Stage
 from retro.services import checks, stages
@@ -68,7 +68,7 @@ def group_notes(
         else:
             found = store.get_group(live, group_id)
             if found is None:
-                raise NotFoundError("group", group_id)
+                raise _not_live(store, board, group_id)
             group = found
             if group.column is not column:
                 raise ValidationError("noteIds", f"group {group.id} holds {group.column} notes")
@@ -79,7 +79,10 @@ def group_notes(
         joining = [n for n in notes if n.group_id != group.id]
         if size + len(joining) > MAX_GROUP:
             raise ValidationError("noteIds", f"a group holds at most {MAX_GROUP} notes")
-        if not joining:
+        if not joining:  # nothing to write; refused all the same where grouping is closed
+            stage = stages.effective_stage(board.current_version, now())
+            if stage not in _allowed(board):
+                raise _hidden(stage)
             return _answer(store, board, group.id)
         write_it = store.make_group if group_id is None else store.join_group
         _gated(store, board, lambda stages_: write_it(group, joining, once, stages_))
@@ -105,8 +108,10 @@ def rename_group(
         board = require_board(store, board_id)
         live = board.current_version.id
         group = store.get_group(live, group_id)
+        if group is None:
+            raise _not_live(store, board, group_id)
         members = [n for n in store.notes(live, consistent=True) if n.group_id == group_id]
-        if group is None or not members:
+        if not members:
             raise NotFoundError("group", group_id)
         _gated(store, board, lambda s: store.rename_group(group, named, members, once, s))
         return _answer(store, board, group_id)
@@ -142,12 +147,25 @@ def _live_notes(store: Store, board: Board, wanted: list[str]) -> list[Note]:
     return [found[i] for i in wanted]
 
 
+def _not_live(store: Store, board: Board, group_id: str) -> RetroError:
+    """Why `group_id` is no group of the live version: in an older version of this board, it
+    is frozen (as a note there is, `notes.find_live_note`); else there is no such group."""
+    version_id = store.version_of_group(group_id)
+    if version_id and (version := store.get_version(board.id, version_id)):
+        return ConflictError(f"group {group_id} is in version {version.number}, which is frozen")
+    return NotFoundError("group", group_id)
+
+
+def _allowed(board: Board) -> frozenset[Stage]:
+    """The stages in which groups may change on this board: all but a WRITE that hides texts."""
+    if board.settings.hide_while_writing:
+        return stages.ALL_STAGES - {Stage.WRITE}
+    return stages.ALL_STAGES
+
+
 def _gated(store: Store, board: Board, write: Writer) -> None:
     """Write with the stage pinned, in a stage that lets groups change on this board."""
-    allowed = stages.ALL_STAGES
-    if board.settings.hide_while_writing:
-        allowed = allowed - {Stage.WRITE}
-    gated(store, board, allowed, _hidden, lambda gate: write([gate.stage]))
+    gated(store, board, _allowed(board), _hidden, lambda gate: write([gate.stage]))
 
 
 def _hidden(stage: Stage) -> ConflictError:

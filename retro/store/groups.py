@@ -101,6 +101,13 @@ class GroupsStore(StoreBase):
         item = self.table.get(keys.group(version_id, group_id), consistent=True)
         return to_group(item) if item else None
 
+    def version_of_group(self, group_id: str) -> str | None:
+        """The version a group lives in, found by the group's id alone (`cid_si`)."""
+        for key in self.table.find_keys(keys.GROUP + group_id):
+            if (version_id := keys.version_of(key)) is not None:
+                return version_id
+        return None
+
     def make_group(
         self,
         group: Group,

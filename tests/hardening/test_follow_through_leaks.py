@@ -234,6 +234,8 @@ def test_titles_and_who_stay_hidden_while_texts_are(
             (GROUP_NOTES, {"boardId": board, "noteIds": [loose], "groupId": group}),
             (UNGROUP, {"boardId": board, "noteId": good[0]}),
             (GROUP_NOTES, {"boardId": board, "noteIds": [loose], "title": renamed}),
+            # a note named again into its own group would change nothing: refused all the same
+            (GROUP_NOTES, {"boardId": board, "noteIds": good[:1], "groupId": group}),
         ]
         for query, variables in refusals:
             error = only_error(await on.call(cy.token, query, {"i": variables}))
@@ -242,10 +244,6 @@ def test_titles_and_who_stay_hidden_while_texts_are(
         # a retry of the group's making is answered as it is now: without its title
         retried = (await on.data(ana.token, GROUP_NOTES, i=making))["groupNotes"]
         assert (retried["id"], retried["title"], retried["noteIds"]) == (group, None, good)
-        # a note named again into its own group changes nothing: answered, the title hidden
-        same = {"i": {"boardId": board, "noteIds": good[:1], "groupId": group}}
-        unchanged = (await on.data(cy.token, GROUP_NOTES, **same))["groupNotes"]
-        assert (unchanged["title"], unchanged["noteIds"]) == (None, good)
         # an action's refusal on a GOOD note names the column, not the text
         not_action = {"i": {"boardId": board, "id": good[0], "done": True}}
         error = only_error(await on.call(cy.token, UPDATE_ACTION, not_action))
@@ -434,14 +432,22 @@ def test_notes_and_groups_of_other_boards_frozen_versions_or_columns_are_refused
 
     live_server.data(START, {"b": a}, token=owner.token)  # version 1 is frozen now
     frozen = "ConflictError"
+    (carried,) = [n["id"] for n in snapshot(live_server, owner.token, a)["currentVersion"]["notes"]]
+    in_version_1 = f"group {a_group} is in version 1, which is frozen"
     unchanged_by(
         [
+            (RENAME, {"boardId": a, "id": a_group, "title": "late"}, frozen, in_version_1),
+            (
+                GROUP_NOTES,
+                {"boardId": a, "noteIds": [carried], "groupId": a_group},
+                frozen,
+                in_version_1,
+            ),
             (UPDATE_ACTION, {"boardId": a, "id": a_action, "done": True}, frozen, "frozen"),
             (UPDATE_ACTION, {"boardId": a, "id": a_action, "who": "late"}, frozen, "frozen"),
             (GROUP_NOTES, {"boardId": a, "noteIds": [a2], "title": "late"}, frozen, "frozen"),
             (GROUP_NOTES, {"boardId": a, "noteIds": [a2], "groupId": a_group}, frozen, "frozen"),
             (UNGROUP, {"boardId": a, "noteId": a1}, frozen, "frozen"),
-            (RENAME, {"boardId": a, "id": a_group, "title": "late"}, gone, a_group),
         ]
     )
 
