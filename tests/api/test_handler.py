@@ -236,6 +236,47 @@ def test_me_and_my_boards(store, people, board):
     }
 
 
+def test_an_answer_holds_what_is_selected_and_the_ids_a_nested_resolver_reads(store, people, board):
+    """Only selected fields come back. A field with a resolver of its own is filled by AppSync
+    from `source` — this answer, not what the query selected — so the answer keeps the ids that
+    resolver reads when such a field is selected, asked for or not."""
+    owner, _ = people["owner"]
+    assert call(
+        read.handler, "Query.board", {"id": board.id}, user=owner, selection="{ title }"
+    ) == {"title": "Sprint 41"}
+    parent = call(
+        read.handler,
+        "Query.board",
+        {"id": board.id},
+        user=owner,
+        selection="{ title version(number: 1) { title } }",
+    )
+    assert parent == {"id": board.id, "title": "Sprint 41"}
+    version = call(
+        read.handler,
+        "Board.version",
+        {"number": 1},
+        user=owner,
+        source=parent,
+        selection="{ title export(format: CSV) }",
+    )
+    assert version == {
+        "id": board.current_version.id,
+        "boardId": board.id,
+        "number": 1,
+        "title": None,
+    }
+    exported = call(
+        read.handler, "BoardVersion.export", {"format": "CSV"}, user=owner, source=version
+    )
+    assert exported.splitlines()[0].startswith("column,")
+    me = call(read.handler, "Query.me", user=owner, selection="{ boards { nextToken } }")
+    assert me == {"id": owner}
+    assert call(
+        read.handler, "User.boards", {}, user=owner, source=me, selection="{ nextToken }"
+    ) == {"nextToken": None}
+
+
 def test_someone_elses_boards_are_not_listed(store, people):
     owner, _ = people["owner"]
     stranger, _ = people["stranger"]
