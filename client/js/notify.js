@@ -13,14 +13,24 @@ import { h, hook } from "./dom.js";
 
 const SHOWN_MS = { info: 3500, error: 8000 };
 
+/** @type {WeakMap<Element, () => void>} each shown toast: shows it its full time again */
+const rearm = new WeakMap();
+
 /**
  * Shows a message in the toast stack. Errors stay longer and are announced assertively.
+ * A message already shown is not stacked again (two requests failing for one cause, e.g. no
+ * connection, say it once): it stays its full time from now.
  * @param {string} message
  * @param {"info"|"error"} [kind]
  * @param {{unreachable?: boolean}} [options] unreachable: an error of the connection
  */
 export function toast(message, kind = "info", { unreachable = false } = {}) {
   const stack = hook(document, kind === "error" ? "alerts" : "toasts");
+  const shown = [...stack.children].find((item) => item.firstChild?.textContent === message);
+  if (shown) {
+    rearm.get(shown)?.();
+    return;
+  }
   const close = h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss" }, "×");
   const item = h(
     "div",
@@ -36,7 +46,11 @@ export function toast(message, kind = "info", { unreachable = false } = {}) {
   stack.append(item);
   watchPlace();
   placeToasts();
-  setTimeout(remove, SHOWN_MS[kind]);
+  let timer = setTimeout(remove, SHOWN_MS[kind]);
+  rearm.set(item, () => {
+    clearTimeout(timer);
+    timer = setTimeout(remove, SHOWN_MS[kind]);
+  });
 }
 
 /** Space kept between a toast and a form. */
