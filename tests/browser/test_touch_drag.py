@@ -44,6 +44,7 @@ class Finger:
         self.cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
     def down(self, locator: Any) -> None:
+        locator.scroll_into_view_if_needed()  # a finger touches what is on screen
         self.at = _center(locator)
         self._touch("touchStart", [{"x": self.at[0], "y": self.at[1]}])
 
@@ -140,3 +141,25 @@ def test_on_a_touch_phone_a_held_note_is_grouped_and_moved_by_dragging_and_a_swi
     add_note(phone, "GOOD", "Written after letting go")
     expect(note(owner, "GOOD", "Written after letting go")).to_have_count(1, timeout=LIVE_MS)
     expect(note(owner, "ACTION", "Another bad thing 1")).to_have_count(1)
+
+
+def test_on_a_touch_tablet_a_held_note_is_dropped_on_another_column(new_page: Any) -> None:
+    # GIVEN a touch screen wide enough for the columns side by side (no tabs)
+    tablet = new_page(viewport={"width": 1024, "height": 768}, touch=True)
+    create_board(tablet, "Tablet retro")
+    card = add_note(tablet, "GOOD", "Pairing helped")
+    expect(tablet.locator('[data-retro="tab-BAD"]')).to_be_hidden()
+    finger = Finger(tablet)
+
+    # WHEN the author holds the card and lets go over the Bad column
+    finger.down(card.locator(".note-text"))
+    expect(card).to_have_class(CARRIED)
+    finger.slide_to(column(tablet, "BAD").locator(".col-head"))
+    expect(column(tablet, "BAD")).to_have_class(re.compile(r"\bdrop-target\b"))
+    finger.up()
+
+    # THEN it is in Bad, and its "Move to…" has the focus, as after a move by the menu
+    moved = note(tablet, "BAD", "Pairing helped")
+    expect(moved).to_have_count(1, timeout=LIVE_MS)
+    expect(note(tablet, "GOOD", "Pairing helped")).to_have_count(0)
+    expect(moved.get_by_role("button", name="Move to…")).to_be_focused()
