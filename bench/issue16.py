@@ -12,7 +12,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bench.board_page import MAX_SEQUENTIAL, OVER
+from bench.cold_start import BENCH as COLD_START
+from bench.cold_start import MAX_RATIO
 from bench.common import FAILED_FIGURE, LOAD_FIGURE, Row, print_columns
+from bench.handler_output import BENCH as HANDLER_OUTPUT
 
 __all__ = ["BEFORE", "NOW", "SOURCES", "Line", "Recorded", "print_summary", "summary"]
 
@@ -88,28 +92,26 @@ NOT_RUN = Now("not run")
 
 # The benchmarks' labels this summary reads (tests/perf/test_bench_summary.py holds them to the
 # rows the benchmarks really produce).
-COLD_START = "3 cold start"
 BOARD_PAGE = "1 board page (handler)"
 ROUNDS_FIGURE = "DynamoDB requests: sequential / total"
-HANDLER_OUTPUT = "6 handler output"
 LOCAL_SERVER = "5 local server"
 FAN_OUT_FIGURE = "response -> last delivery p50 / p99 (max)"
 HANDLERS = ("read", "write", "authorizer")
-MAX_RATIO = 1.3
+FIRST_CALL = " + 1st call"  # the case of a cold-start row of import + first call
 
-_CPU_RATIO = re.compile(r"\|\s*(?:[\d,.]+ ms = )?(\d+(?:\.\d+)?)x")
+_CPU_RATIO = re.compile(r"\| [\d,]+ ms = (\d+(?:\.\d+)?)x")  # "<wall> = 1.52x | <CPU> = 1.48x"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _cpu_ratio(row: Row) -> float | None:
-    """The CPU ratio of a cold-start row: the first `x` figure after the wall-time one."""
+    """The CPU ratio of a cold-start row (the one after the wall-time ratio)."""
     found = _CPU_RATIO.search(row.value)
     return float(found.group(1)) if found else None
 
 
 def _layout(figure: str) -> str:
-    """A short name for the cold-start layout a figure names ("as on Lambda: ...: import")."""
-    if "WITHOUT bytecode" in figure or "from the zip, no .pyc" in figure:
+    """A short name for the cold-start layout a figure names (bench.cold_start.layouts)."""
+    if "WITHOUT bytecode" in figure:
         return "zip without bytecode"
     if "as on Lambda" in figure:
         return "as on Lambda"
@@ -138,8 +140,7 @@ def _ratios(rows: Sequence[Row], kind: Callable[[Row], bool], budget: bool) -> N
 
 def _import(rows: Sequence[Row]) -> Now:
     def kind(row: Row) -> bool:
-        plain = "import | CPU" in row.figure and " + 1st" not in row.case
-        return plain and _layout(row.figure) != "zip without bytecode"
+        return not row.case.endswith(FIRST_CALL) and _layout(row.figure) != "zip without bytecode"
 
     now = _ratios(rows, kind, budget=True)
     for row in rows:  # a layout the machine cannot run (no CPython of the runtime's version)
@@ -150,23 +151,16 @@ def _import(rows: Sequence[Row]) -> Now:
 
 def _zip(rows: Sequence[Row]) -> Now:
     def kind(row: Row) -> bool:
-        first_call = "1st call" in row.figure or "1st invocation" in row.figure
-        return _layout(row.figure) == "zip without bytecode" and not first_call
+        return not row.case.endswith(FIRST_CALL) and _layout(row.figure) == "zip without bytecode"
 
     return _ratios(rows, kind, budget=False)
 
 
 def _first_call(rows: Sequence[Row]) -> Now:
-    def kind(row: Row) -> bool:
-        first_call = "1st call" in row.figure or "1st invocation" in row.figure
-        return first_call and "(zip)" not in row.case
-
-    return _ratios(rows, kind, budget=False)
+    return _ratios(rows, lambda row: row.case.endswith(FIRST_CALL), budget=False)
 
 
 def _rounds(rows: Sequence[Row]) -> Now:
-    from bench.board_page import MAX_SEQUENTIAL, OVER  # noqa: PLC0415 — imports the handlers
-
     # the version stored before the 200-note limit and before note counts: a round more
     legacy = f"{OVER[0]} notes of {OVER[2]:,} chars"
     found = {r.case: r for r in rows if r.bench == BOARD_PAGE and r.figure == ROUNDS_FIGURE}
