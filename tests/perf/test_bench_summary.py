@@ -80,8 +80,9 @@ def _page_costs(
 
 @pytest.fixture
 def faked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> SimpleNamespace:
-    """Every benchmark's measurements faked; `failed` sets the local server's failed requests."""
-    state = SimpleNamespace(failed=[])
+    """Every benchmark's measurements faked; `failed` sets the local server's failed requests,
+    `load` the load average the run sees."""
+    state = SimpleNamespace(failed=[], load="1.5, 1.0, 0.8")
     monkeypatch.setattr(board_page, "measure", _page_costs)
     monkeypatch.setattr(
         handler_output, "measure", lambda notes=10: handler_output.Output(1434, 1434, exact=True)
@@ -112,6 +113,8 @@ def faked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> SimpleNamespace:
         return last, [0.020] * local_server.SUBSCRIBERS
 
     monkeypatch.setattr(local_server, "_fanout", fan_out)
+    monkeypatch.setattr(local_server, "load", lambda: state.load)
+    monkeypatch.setattr(bench_main, "_load", lambda: state.load)
     monkeypatch.setattr(rest_shape, "run", list)  # no row of the issue's table comes from these
     monkeypatch.setattr(warm_handler, "run", list)
     return state
@@ -151,21 +154,20 @@ def test_every_row_of_the_issue_is_read_from_what_the_benchmarks_produce(faked: 
     assert lines["output"].verdict == "ok"
     assert lines["fan-out 100"].now.text == "not measured (the bench fans out to 300 subscribers)"
     assert lines["fan-out 100"].verdict == ""
-    assert re.fullmatch(
-        r"45\.0 ms \(p50 30\.0 ms, max 250\.0 ms\) at load [\d.]+ -> [\d.]+",
-        lines["fan-out 300"].now.text,
-    )
+    assert lines["fan-out 300"].now.text == "45.0 ms (p50 30.0 ms, max 250.0 ms) at load 1.5 -> 1.5"
     assert lines["fan-out 300"].verdict == "ok"
-    assert re.fullmatch(
-        r"ran to the end at load [\d.]+-[\d.]+, 0 failed requests", lines["under load"].now.text
-    )
+    assert lines["under load"].now.text == "ran to the end at load 1.5-1.5, 0 failed requests"
     assert lines["under load"].verdict == "ok"
 
 
 def test_a_budget_missed_reads_missed(faked: SimpleNamespace, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setitem(CPU, "resolvers.write", 0.140)  # 1.4x boto3's import
     faked.failed = ["the server answered errors: UnavailableError", "timed out"]
+    faked.load = "3.2, 2.0, 1.1"
     lines = _lines(bench_main.run_benchmarks(bench_main.BENCHMARKS))
+    assert lines["fan-out 300"].now.text.endswith(
+        "at load 3.2 -> 3.2 (the budget holds at load <= 2)"
+    )
     assert "write 1.40x" in lines["import"].now.text
     assert lines["import"].verdict == "MISSED"
     # two failed requests in each of the two throughput runs (10 and 100 notes)
