@@ -141,18 +141,25 @@ def _timer_state(timer: Timer | None, at: datetime) -> TimerState | None:
 
 
 def public(note: Note, meeting: MeetingState) -> PublicNote:
-    """`note` as anyone may see it in `meeting`: never its author; no text or count it hides."""
+    """`note` as anyone may see it in `meeting`: never its author; no text or count it hides.
+
+    An action carried from the last version, untouched since (as it was copied: its
+    `updated_at` is its `created_at`), is not new writing — its frozen source shows the same
+    text and who to everyone — so hiding texts leaves its text and who face up. Touched since
+    (an edit, a who, a tick), it is hidden as any note; a group's title always is."""
+    as_carried = note.carried_from is not None and note.updated_at == note.created_at
+    texts_hidden = meeting.texts_hidden and not as_carried
     return PublicNote(
         id=note.id,
         board_id=note.board_id,
         version_id=note.version_id,
         column=note.column,
-        text=None if meeting.texts_hidden else note.text,
+        text=None if texts_hidden else note.text,
         votes=None if meeting.votes_hidden else note.votes,
         created_at=note.created_at,
         updated_at=note.updated_at,
         done=note.done,
-        who=None if meeting.texts_hidden else note.who,  # a name typed is text too
+        who=None if texts_hidden else note.who,  # a name typed is text too
         carried_from=note.carried_from,
         carried_count=note.carried_count,
         group_id=note.group_id,

@@ -204,7 +204,12 @@ def test_a_frozen_version_hides_nothing_and_the_next_starts_in_write(store, owne
     first = loaded.versions.items[0]
     assert first.meeting.stage is Stage.WRITE and not first.meeting.texts_hidden
     assert sorted(n.text for n in first.notes) == ["carried", "frozen in WRITE"]
-    assert [n.text for n in loaded.current.notes] == [None]  # the carried action, hidden anew
+    # the carried action is not new writing (version 1 shows it to everyone): face up ...
+    [copy] = loaded.current.notes
+    assert copy.text == "carried" and copy.carried_from is not None
+    # ... until it is touched: then it is writing, hidden as any note
+    services.update_action(store, member, hidden.id, copy.id, who="Max")
+    assert [(n.text, n.who) for n in page(store, hidden.id).current.notes] == [(None, None)]
     free = services.create_board(store, owner, "Free")
     assert services.start_new_version(store, owner, free.id).stage is Stage.FREE
 
@@ -478,3 +483,20 @@ def test_writes_the_stage_hides_are_stamped_with_the_meeting_revision_and_made_o
         store.get_note(version_id, shown.id).text_rev,
         store.get_note(version_id, shown.id).votes_rev,
     ) == (0, 0)
+
+
+def test_a_carried_action_in_a_group_keeps_the_groups_title_hidden_while_texts_are(
+    store, owner, member, hidden
+):
+    services.add_note(store, member, hidden.id, "ACTION", "carried")
+    services.set_stage(store, owner, hidden.id, "WRITE")
+    services.start_new_version(store, owner, hidden.id)
+    services.set_stage(store, owner, hidden.id, "DISCUSS")
+    [copy] = page(store, hidden.id).current.notes
+    services.group_notes(store, member, hidden.id, [copy.id], title="a title written in DISCUSS")
+    services.set_stage(store, owner, hidden.id, "WRITE")
+    grouped = services.load_board_page(
+        store, hidden.id, BoardSpec(VersionSpec(NotesSpec(), groups=True))
+    ).current
+    assert [(n.text, n.group_title) for n in grouped.notes] == [("carried", None)]
+    assert [g.title for g in grouped.groups] == [None]

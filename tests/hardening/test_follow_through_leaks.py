@@ -6,8 +6,9 @@ sockets:
 
 - hidden text: a group's title and an action's `who` are text, so while the live version hides
   texts (WRITE with `hideWhileWriting`) they are in no answer, no subscription frame, no error
-  message and no trend — also when the stage goes back to WRITE after they were written, and
-  in a new version that starts in WRITE with carried actions;
+  message and no trend — also when the stage goes back to WRITE after they were written; in a
+  new version that starts in WRITE, a carried action shows what its frozen source shows until
+  it is touched, then it is hidden too;
 - a secret ballot: while counts are hidden, a group's vote sum is null everywhere, the order of
   the groups does not follow the votes (that would rank the notes), and the trend's `votesCast`
   of the live version is null;
@@ -191,7 +192,8 @@ def test_titles_and_who_stay_hidden_while_texts_are(
 ) -> None:
     """Groups made and actions taken in FREE; the stage goes back to WRITE (texts hidden):
     neither a title nor a `who` reaches anyone until the reveal — not in an answer, a frame, an
-    error, the trend, nor in a new version that starts in WRITE with the action carried."""
+    error, the trend. A new version that starts in WRITE shows the carried action as version 1
+    does (it is not new writing), until a new `who` is written on it: that is hidden."""
     owner, ana, cy = people["owner"], people["ana"], people["cy"]
     board = new_board(live_server, owner, hide=True, ballot=False)
     texts = [secret("good one"), secret("good two"), secret("the action"), secret("loose")]
@@ -199,7 +201,7 @@ def test_titles_and_who_stay_hidden_while_texts_are(
     action = add_note(live_server, ana.token, board, texts[2], "ACTION")
     loose = add_note(live_server, cy.token, board, texts[3])
     title, renamed = secret("title"), secret("renamed")
-    who, who_later = secret("who"), secret("who later")
+    who, who_later, who_carried = secret("who"), secret("who later"), secret("who carried")
 
     async def scenario(on: Listener) -> None:
         making = {"boardId": board, "noteIds": good, "title": title, "clientRequestId": "k-g"}
@@ -255,16 +257,21 @@ def test_titles_and_who_stay_hidden_while_texts_are(
         shown = (await on.data(owner.token, SET_STAGE, b=board, s="VOTE"))["setStage"]
         assert [g["title"] for g in shown["groups"]] == [title]  # the rename was refused
         assert {n["id"]: n["who"] for n in shown["notes"]}[action] == who_later
-        # opened again: a guided version starts the next in WRITE, carrying it, hidden
+        # opened again: a guided version starts the next in WRITE, carrying it, face up (its
+        # frozen source shows the same to everyone)
         opened = {"boardId": board, "id": action, "done": False}
         await on.data(cy.token, UPDATE_ACTION, i=opened)
-
-        await on.settle("carried")
         started = (await on.data(owner.token, START, b=board))["startNewVersion"]
         assert (started["stage"], started["textsHidden"]) == ("WRITE", True)
         assert [(n["text"], n["who"], n["carriedFrom"]) for n in started["notes"]] == [
-            (None, None, action)
+            (texts[2], who_later, action)
         ]
+        (copy,) = [n["id"] for n in started["notes"]]
+
+        await on.settle("carried")  # a new who on the copy is new writing: hidden
+        change = {"boardId": board, "id": copy, "who": who_carried}
+        taken = (await on.data(ana.token, UPDATE_ACTION, i=change))["updateAction"]
+        assert (taken["text"], taken["who"]) == (None, None)
         page = (await on.data(cy.token, PAGE, b=board))["board"]["currentVersion"]
         assert [(n["text"], n["who"]) for n in page["notes"]] == [(None, None)]
 
@@ -273,7 +280,7 @@ def test_titles_and_who_stay_hidden_while_texts_are(
     for text in on.of("hidden"):
         assert not [s for s in (*texts, title, renamed, who, who_later) if s in text], text
     for text in on.of("carried"):
-        assert texts[2] not in text and who_later not in text, text
+        assert who_carried not in text, text
     assert len(on.of("hidden")) > 15
     assert_anonymous(on, people)
 

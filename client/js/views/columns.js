@@ -136,7 +136,8 @@ export function createColumns(store, reveal = () => {}) {
       const faceDown = texts.filter((text) => text === null).length;
       hidden.hidden = faceDown === 0;
       const noun = faceDown === 1 ? "note" : "notes";
-      // Actions carried from the last retro are face down too, but nobody is writing them.
+      // Actions carried from the last retro are face up (their frozen source shows them); one
+      // touched since (a who, an edit, a tick) is face down until the reveal, counted apart.
       const carried = inColumn.filter((note, i) => texts[i] === null && note.carriedCount > 0);
       hidden.textContent = readOnly
         ? `${faceDown} hidden ${noun}`
