@@ -27,6 +27,7 @@ Three layouts (`bench/lambda_runtime.py`):
 """
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -222,6 +223,7 @@ def a_seeded_table() -> Iterator[tuple[dict[str, str], dict[str, Any]]]:
     event each handler is called with."""
     from moto.server import ThreadedMotoServer  # noqa: PLC0415
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # not a line per request on stderr
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
