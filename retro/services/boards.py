@@ -99,7 +99,10 @@ def update_board(
             hide_while_writing=_flag_or_none(hide_while_writing, "settings.hideWhileWriting"),
             secret_ballot=_flag_or_none(secret_ballot, "settings.secretBallot"),
         )
-        return store.update_board(board, changes, caller, once)
+        try:
+            return store.update_board(board, changes, caller, once)
+        except ConflictError:  # a start came between: once more, on the version it made live
+            return store.update_board(require_board(store, board_id, "id"), changes, caller, once)
 
     return or_replay(store, once, write, lambda _: require_board(store, board_id, "id"))
 

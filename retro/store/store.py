@@ -11,13 +11,15 @@ by the marks they leave. Notes and votes are their own parts too (`retro.store.n
 
 import functools
 
-from retro.errors import NotFoundError
+from retro.errors import ConflictError, NotFoundError, RetroError
 from retro.models import Board, BoardVersion, User
 from retro.settings import settings
 from retro.store import keys
 from retro.store.actions import Put, Update
 from retro.store.changes import BoardChanges, Idempotency
 from retro.store.deletion import DeletionStore
+from retro.store.failures import TransactionFailed
+from retro.store.gates import BOARD_MIRROR
 from retro.store.groups import GroupsStore
 from retro.store.marks import deleted_at
 from retro.store.meeting import MeetingStore
@@ -106,10 +108,38 @@ class Store(
     def update_board(
         self, board: Board, changes: BoardChanges, caller: str, once: Idempotency | None = None
     ) -> Board:
-        """Change a board its owner `caller` owns; the board as it is afterwards (once per key)."""
+        """Change a board its owner `caller` owns; the board as it is afterwards (once per key).
+
+        A change that begins to hide texts or counts is a change of the live version's meeting:
+        it moves the meeting's revision on, on the version and the board's mirror of it, so a
+        page that read the board before it (beside notes written hidden after it) knows its
+        read is older than those notes (`retro.services.boardpage`). Then the live version must
+        still be the one `board` names (ConflictError if a start came between)."""
         key = keys.board(board.owner_id, board.id)
-        update = Update(key, set_=board_changes(changes), condition=keys.is_owner(caller))
-        self.write_once(board.id, [update], once, refused=NotFoundError("board", board.id))
+        if not _begins_to_hide(board, changes):
+            update = Update(key, set_=board_changes(changes), condition=keys.is_owner(caller))
+            self.write_once(board.id, [update], once, refused=NotFoundError("board", board.id))
+        else:
+            live = board.current_version.id
+            actions = [
+                Update(
+                    key,
+                    set_=board_changes(changes),
+                    add={f"{BOARD_MIRROR}meeting_rev": 1},
+                    condition=keys.is_owner_at(caller, live),
+                ),
+                Update(
+                    keys.version(board.id, live), add={"meeting_rev": 1}, condition=keys.is_live()
+                ),
+            ]
+
+            def refused(_: TransactionFailed) -> RetroError:
+                item = self.table.get(key, consistent=True)
+                if item is None or deleted_at(item) is not None:
+                    return NotFoundError("board", board.id)
+                return ConflictError(f"board {board.id}: a version started meanwhile; retry")
+
+            self.write_once(board.id, actions, once, refused=refused)
         item = self.table.get(key, consistent=True)
         if item is None:
             raise NotFoundError("board", board.id)
@@ -133,3 +163,11 @@ class Store(
 def default_store() -> Store:
     """The process's store, on the table the settings name (made on first use, then kept)."""
     return Store(Table(settings()))
+
+
+def _begins_to_hide(board: Board, changes: BoardChanges) -> bool:
+    """Whether `changes` turn on the hiding of texts or counts on `board`."""
+    settings = board.settings
+    return (changes.hide_while_writing is True and not settings.hide_while_writing) or (
+        changes.secret_ballot is True and not settings.secret_ballot
+    )

@@ -15,7 +15,7 @@ from retro.errors import ConflictError, ForbiddenError, ValidationError
 from retro.models import BoardSettings, Column, PublicNote, Stage, Timer, VersionRef
 from retro.services.pages import BoardSpec, NotesSpec, VersionSpec, VersionsSpec
 from retro.services.stages import effective_stage, meeting_of
-from retro.store import NoteChanges, VersionClosed
+from retro.store import BoardChanges, NoteChanges, VersionClosed
 from retro.times import now
 
 ALL = BoardSpec(VersionSpec(NotesSpec()), VersionsSpec(items=VersionSpec(NotesSpec())))
@@ -500,3 +500,37 @@ def test_a_carried_action_in_a_group_keeps_the_groups_title_hidden_while_texts_a
     ).current
     assert [(n.text, n.group_title) for n in grouped.notes] == [("carried", None)]
     assert [g.title for g in grouped.groups] == [None]
+
+
+def test_a_text_written_after_hiding_was_turned_on_is_not_on_a_page_that_read_the_setting_before(
+    monkeypatch, store, owner, member, board
+):
+    services.set_stage(store, owner, board.id, "WRITE")  # texts shown: the board hides nothing
+    secret = "written a moment after hiding was turned on"
+
+    def hiding_then_writing():
+        services.update_board(store, owner, board.id, hide_while_writing=True)
+        services.add_note(store, member, board.id, "GOOD", secret)
+
+    race_after_the_board_read(monkeypatch, store, hiding_then_writing)
+    shown = services.load_board_page(store, board.id, LIVE_NOTES).current
+    assert secret not in repr(shown)
+    assert shown.meeting.texts_hidden and [n.text for n in shown.notes] == [None]
+
+
+def test_turning_hiding_on_moves_the_meeting_on_on_the_version_its_board_names(store, owner, board):
+    before = store.meeting(board.id, board.current_version.id).revision
+    services.update_board(store, owner, board.id, title="renamed")  # hides nothing more
+    assert store.meeting(board.id, board.current_version.id).revision == before
+    changed = services.update_board(store, owner, board.id, secret_ballot=True)
+    assert store.meeting(board.id, board.current_version.id).revision == before + 1
+    assert changed.current_version.meeting_rev == before + 1  # the board's mirror with it
+    # read before a start, the change is refused in the store (the service reads it again)
+    stale = services.require_board(store, board.id)
+    second = services.start_new_version(store, owner, board.id)
+    on = BoardChanges(updated_at=now(), hide_while_writing=True)
+    with pytest.raises(ConflictError, match="a version started meanwhile"):
+        store.update_board(stale, on, owner)
+    assert not services.require_board(store, board.id).settings.hide_while_writing
+    services.update_board(store, owner, board.id, hide_while_writing=True)
+    assert store.meeting(board.id, second.id).revision == 1
