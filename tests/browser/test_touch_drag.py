@@ -49,7 +49,10 @@ class Finger:
         self._touch("touchStart", [{"x": self.at[0], "y": self.at[1]}])
 
     def slide_to(self, locator: Any, steps: int = 8) -> None:
-        (x0, y0), (x1, y1) = self.at, _center(locator)
+        self.slide_to_point(*_center(locator), steps=steps)
+
+    def slide_to_point(self, x1: float, y1: float, steps: int = 8) -> None:
+        x0, y0 = self.at
         for step in range(1, steps + 1):
             x, y = x0 + (x1 - x0) * step / steps, y0 + (y1 - y0) * step / steps
             self._touch("touchMove", [{"x": x, "y": y}])
@@ -163,3 +166,33 @@ def test_on_a_touch_tablet_a_held_note_is_dropped_on_another_column(new_page: An
     expect(moved).to_have_count(1, timeout=LIVE_MS)
     expect(note(tablet, "GOOD", "Pairing helped")).to_have_count(0)
     expect(moved.get_by_role("button", name="Move to…")).to_be_focused()
+
+
+def test_a_note_carried_to_the_bottom_of_a_phone_scrolls_the_page_to_a_card_out_of_sight(
+    new_page: Any,
+) -> None:
+    # GIVEN a participant on a touch phone with a column longer than the screen
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "Long column")
+    phone = open_board(new_page, url, viewport=PHONE, touch=True)
+    top = add_note(phone, "GOOD", "The first thing")
+    for number in range(1, 7):
+        add_note(phone, "GOOD", f"Something else {number}")
+    last = note(phone, "GOOD", "Something else 6")
+    phone.evaluate("scrollTo(0, 0)")
+    expect(last).not_to_be_in_viewport()
+    finger = Finger(phone)
+
+    # WHEN they pick the first note up and hold it at the bottom edge of the screen
+    finger.down(top.locator(".note-text"))
+    expect(top).to_have_class(CARRIED)
+    finger.slide_to_point(PHONE["width"] / 2, PHONE["height"] - 8)
+
+    # THEN the page scrolls down under it until the last card is there to drop on
+    expect(last).to_be_in_viewport()
+    finger.slide_to(last.locator(".note-text"))
+    expect(last).to_have_class(re.compile(r"\bdrop-target\b"))
+    finger.up()
+    group = column(phone, "GOOD").locator(".group")
+    expect(group.locator(".note")).to_have_count(2, timeout=LIVE_MS)
+    expect(group.locator(".group-title")).to_have_text("Something else 6")

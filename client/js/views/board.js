@@ -102,7 +102,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   // On a phone a column's tab is all of it on screen: a note dropped on the tab goes there.
   for (const column of COLUMNS) {
     const tab = tabs.element.querySelector(`[data-column="${column}"]`);
-    if (tab instanceof HTMLElement) dropTarget(tab, columns.moveTarget(column));
+    if (!(tab instanceof HTMLElement)) continue;
+    dropTarget(tab, { ...columns.moveTarget(column), steady: true }); // sticky: no autoscroll
   }
   const arrivals = createArrivals(columns.element, store, tabs.markFresh);
   /** @type {ExportFormat[]} */

@@ -17,7 +17,9 @@ import { h } from "../dom.js";
 
 /**
  * @typedef {import("../operations.js").Note} Note
- * @typedef {{accepts: (note: Note) => boolean, onDrop: (note: Note) => void}} Target
+ * @typedef {{accepts: (note: Note) => boolean, onDrop: (note: Note) => void,
+ *   steady?: boolean}} Target steady: it stays put while the page scrolls (the sticky column
+ *   tabs); a finger holding a note over it is choosing it, so the page does not scroll
  * @typedef {{card: HTMLElement, note: () => Note, pointerId: number, x: number, y: number,
  *   timer: number, chip: HTMLElement | null, over: HTMLElement | null, frame: number}} Press
  *   a finger on a card: `chip` is set once the hold picked the card up
@@ -189,8 +191,8 @@ function follow() {
 
 function scrollNearEdges() {
   if (!press?.chip) return;
-  // Over a target (a sticky column tab at the top) the finger is choosing, not scrolling.
-  const depth = press.over
+  const over = press.over ? targets.get(press.over) : undefined;
+  const depth = over?.steady
     ? 0
     : press.y > innerHeight - EDGE_PX
       ? press.y - (innerHeight - EDGE_PX)
