@@ -60,10 +60,16 @@ def export_version_of(store: Store, board_id: str, version_id: str, number: int,
     _refuse_hidden(board, version)
     notes = notes_of(store, version.id)
     if not version.is_frozen:
-        # Checked again after the notes were read: had the stage gone back to hiding
-        # meanwhile, they may hold texts or counts written since.
-        seen = store.meeting(board.id, version.id)
-        _refuse_hidden(board, seen.version if seen is not None else version)
+        # Checked again after the notes were read, with the board's settings read again too:
+        # had the stage gone back to hiding, or the owner turned hiding on, meanwhile, they may
+        # hold texts or counts written since.
+        seen, now_board = store.parallel(
+            lambda: store.meeting(board.id, version.id),
+            lambda: store.visible_board(board.owner_id, board.id),
+        )
+        if now_board is None:
+            raise NotFoundError("board", board.id)
+        _refuse_hidden(now_board, seen.version if seen is not None else version)
     return export_version(board, version, notes, fmt)
 
 

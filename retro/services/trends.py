@@ -10,7 +10,7 @@ no vote total either: watching it move while notes change would tell a note's co
 from dataclasses import replace
 from typing import NamedTuple
 
-from retro.models import Tally
+from retro.models import Board, BoardSettings, BoardVersion, Tally
 from retro.services import checks
 from retro.services.stages import meeting_of
 from retro.store import Store
@@ -32,12 +32,37 @@ def trend(store: Store, board_id: str) -> Trend | None:
     if counted is None:
         return None
     at = now()
-    settings = counted.board.settings
+    settings = _settings_as_new_as(store, counted.board, [v for v, _ in counted.versions])
     versions = [
         replace(tally, votes=None) if meeting_of(settings, version, at).votes_hidden else tally
         for version, tally in counted.versions
     ]
     return Trend(counted.board.id, sorted(versions, key=lambda t: t.number))
+
+
+def _settings_as_new_as(store: Store, board: Board, versions: list[BoardVersion]) -> BoardSettings:
+    """The board's settings, read no earlier than `versions`.
+
+    The board and its versions are read side by side: a board read before the owner turned a
+    secret ballot on, beside a live version read after a vote cast in it, would show that vote
+    in the total. Turning hiding on moves the live version's meeting revision on, on the
+    version and the board's mirror of it: a live version ahead of the mirror read (or another
+    than the board names: a start came between) was read after the board, so the board is read
+    again (consistently, so after the version) — only in that race (or on a board whose mirror
+    predates the revision)."""
+    live = board.current_version
+    ahead = any(
+        not v.is_frozen and (v.id != live.id or v.meeting_rev > live.meeting_rev) for v in versions
+    )
+    if not ahead:
+        return board.settings
+    again = store.visible_board(board.owner_id, board.id)
+    # gone meanwhile: hide all a live version could hide rather than guess
+    return (
+        again.settings
+        if again is not None
+        else BoardSettings(hide_while_writing=True, secret_ballot=True)
+    )
 
 
 def recount_frozen(store: Store, board_id: str) -> list[int]:

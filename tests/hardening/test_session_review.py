@@ -1,0 +1,255 @@
+"""Hidden counts and texts against settings read stale: answers that read notes after the board.
+
+A board's settings (`hideWhileWriting`, `secretBallot`) live on its item; what a live version
+hides is those settings and its stage. An answer that reads the board, then the notes, and
+decides what to hide from the settings it read first, shows what the owner began to hide
+between the two reads — a text written, or a vote cast, a moment after the setting was turned
+on. The board page holds against it (the setting moves the meeting's revision on, the notes
+written hidden are stamped with it: tests/core/test_stages.py); these hold the other answers
+that read notes or counts after the board:
+
+- `BoardVersion.export` of the live version (the export's own re-check after its notes read);
+- `Query.trend` (the board and the versions' counts are read side by side);
+- `groupNotes` (its answer is every `onGroupChanged` subscriber's message).
+
+Each race is made deterministic: the setting changes, and the hidden write lands, exactly
+between the answer's board read and its read of what it shows. Real handlers, AppSync-shaped
+events, moto underneath.
+"""
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from resolvers.read import handler as read
+from resolvers.write import handler as write
+from retro import services
+from retro.errors import ConflictError
+from retro.settings import settings
+from retro.store import Store, default_store, keys
+from tests.moto_dynamodb import atomic_mock_aws, set_dummy_credentials
+
+set_dummy_credentials()
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The store the handlers use (`default_store`), on a fresh moto table."""
+    monkeypatch.setenv("RETRO_TABLE", "retro-session-review")
+    monkeypatch.delenv("RETRO_DYNAMODB_ENDPOINT", raising=False)
+    settings.cache_clear()
+    default_store.cache_clear()
+    with atomic_mock_aws():
+        made = default_store()
+        made.table.create()
+        yield made
+    settings.cache_clear()
+    default_store.cache_clear()
+
+
+@pytest.fixture
+def people(store: Store) -> dict[str, str]:
+    return {who: services.create_user(store, who)[0].id for who in ("owner", "member", "voter")}
+
+
+def event(
+    field: str,
+    arguments: dict[str, Any],
+    user: str,
+    selection: str,
+    source: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    parent, name = field.split(".")
+    return {
+        "arguments": arguments,
+        "source": source,
+        "identity": {"resolverContext": {"userId": user}},
+        "request": {"headers": {}, "domainName": None},
+        "info": {
+            "fieldName": name,
+            "parentTypeName": parent,
+            "variables": {},
+            "selectionSetList": [],
+            "selectionSetGraphQL": selection,
+        },
+        "prev": None,
+        "stash": {},
+    }
+
+
+def once_after(
+    monkeypatch: pytest.MonkeyPatch, target: Any, name: str, meanwhile: Callable[[], None]
+) -> None:
+    """`target.name` runs `meanwhile()` after its first call (then behaves as itself)."""
+    real = getattr(target, name)
+    done = threading.Event()
+
+    def then(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        if not done.is_set():
+            done.set()
+            meanwhile()
+        return found
+
+    monkeypatch.setattr(target, name, then)
+
+
+def once_before(
+    monkeypatch: pytest.MonkeyPatch, target: Any, name: str, meanwhile: Callable[[], None]
+) -> None:
+    """`target.name` runs `meanwhile()` before its first call (then behaves as itself)."""
+    real = getattr(target, name)
+    done = threading.Event()
+
+    def first(*args: Any, **kwargs: Any) -> Any:
+        if not done.is_set():
+            done.set()
+            meanwhile()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, first)
+
+
+# -- the export's re-check ------------------------------------------------------------------------
+def export_of(board_id: str, caller: str, store: Store) -> dict[str, Any]:
+    version = services.require_board(store, board_id).current_version
+    return event(
+        "BoardVersion.export",
+        {"format": "MARKDOWN"},
+        caller,
+        "",
+        source={"id": version.id, "boardId": board_id, "number": version.number},
+    )
+
+
+def exported_or_refused(asked: dict[str, Any]) -> str:
+    """The export's document, or "refused: <why>"."""
+    try:
+        return str(read(asked))
+    except ConflictError as error:
+        return f"refused: {error}"
+
+
+def test_an_export_does_not_carry_a_text_written_after_hiding_was_turned_on(
+    monkeypatch: pytest.MonkeyPatch, store: Store, people: dict[str, str]
+) -> None:
+    owner, member = people["owner"], people["member"]
+    board = services.create_board(store, owner, "Export race")  # hides nothing
+    services.set_stage(store, owner, board.id, "WRITE")
+    services.add_note(store, member, board.id, "GOOD", "written while texts were shown")
+    secret = "written a moment after hiding was turned on"
+    asked = export_of(board.id, member, store)
+
+    def hiding_then_writing() -> None:
+        services.update_board(store, owner, board.id, hide_while_writing=True)
+        services.add_note(store, member, board.id, "BAD", secret)
+
+    # the export has read the board (hides nothing); its notes are read after the change
+    once_before(monkeypatch, store, "notes", hiding_then_writing)
+    outcome = exported_or_refused(asked)
+    assert secret not in outcome
+    assert outcome.startswith("refused:") and "texts are hidden" in outcome
+
+
+def test_an_export_does_not_carry_a_count_cast_after_the_ballot_was_made_secret(
+    monkeypatch: pytest.MonkeyPatch, store: Store, people: dict[str, str]
+) -> None:
+    owner, member, voter = people["owner"], people["member"], people["voter"]
+    board = services.create_board(store, owner, "Export race")
+    note = services.add_note(store, member, board.id, "GOOD", "the one voted on")
+    services.set_stage(store, owner, board.id, "VOTE")
+    asked = export_of(board.id, member, store)
+
+    def secret_then_vote() -> None:
+        services.update_board(store, owner, board.id, secret_ballot=True)
+        assert services.vote(store, voter, board.id, note.id) is None  # cast in secret
+
+    once_before(monkeypatch, store, "notes", secret_then_vote)
+    outcome = exported_or_refused(asked)
+    assert "1 vote" not in outcome
+    assert outcome.startswith("refused:") and "vote counts are hidden" in outcome
+
+
+# -- the trend ------------------------------------------------------------------------------------
+TREND = "{ boardId versions { number votesCast goodNotes } }"
+
+
+def test_a_trend_does_not_show_a_vote_total_cast_after_the_ballot_was_made_secret(
+    monkeypatch: pytest.MonkeyPatch, store: Store, people: dict[str, str]
+) -> None:
+    owner, member, voter = people["owner"], people["member"], people["voter"]
+    board = services.create_board(store, owner, "Trend race")
+    note = services.add_note(store, member, board.id, "GOOD", "the one voted on")
+    services.set_stage(store, owner, board.id, "VOTE")
+    asked = event("Query.trend", {"boardId": board.id}, member, TREND)
+    before = read(asked)["versions"][0]["votesCast"]
+    assert before == 0  # shown: the ballot is not secret yet
+
+    # The trend reads the board item and the versions side by side: here the board is read,
+    # then the ballot is made secret and a vote cast, then the versions are read.
+    board_read = threading.Event()
+    reader = threading.get_ident
+
+    def secret_then_vote() -> None:
+        services.update_board(store, owner, board.id, secret_ballot=True)
+        assert services.vote(store, voter, board.id, note.id) is None
+        board_read.set()
+
+    board_reader: list[int] = []
+
+    def record() -> None:
+        board_reader.append(reader())
+        secret_then_vote()
+
+    once_after(monkeypatch, store, "_board_item", record)
+    real_children = store.table.children
+    board_pid = keys.board_pid(board.id)
+
+    def versions_after(pid: str, *args: Any, **kwargs: Any) -> Any:
+        if pid == board_pid and reader() not in board_reader:
+            assert board_read.wait(30)
+        return real_children(pid, *args, **kwargs)
+
+    monkeypatch.setattr(store.table, "children", versions_after)
+    shown = read(asked)["versions"][0]
+    assert shown["votesCast"] is None, "a vote cast in secret is counted in the trend's answer"
+
+
+# -- a group's answer -----------------------------------------------------------------------------
+GROUP = "{ id boardId votes noteIds }"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="groups._answer decides what to hide from the settings read before the write, "
+    "and reads the notes after it (retro/services/groups.py is being changed by another "
+    "helper: the fix is to read the board's settings again beside the meeting there)",
+)
+def test_a_groups_answer_does_not_sum_a_vote_cast_after_the_ballot_was_made_secret(
+    monkeypatch: pytest.MonkeyPatch, store: Store, people: dict[str, str]
+) -> None:
+    owner, member, voter = people["owner"], people["member"], people["voter"]
+    board = services.create_board(store, owner, "Group race")
+    first = services.add_note(store, member, board.id, "GOOD", "one")
+    second = services.add_note(store, member, board.id, "GOOD", "the same")
+    services.set_stage(store, owner, board.id, "VOTE")  # counts shown: not secret yet
+
+    def secret_then_vote() -> None:
+        services.update_board(store, owner, board.id, secret_ballot=True)
+        assert services.vote(store, voter, board.id, first.id) is None  # cast in secret
+
+    # the group is made under the settings read before; its answer reads its notes after
+    once_after(monkeypatch, store, "make_group", secret_then_vote)
+    answer = write(
+        event(
+            "Mutation.groupNotes",
+            {"input": {"boardId": board.id, "noteIds": [first.id, second.id], "title": "dup"}},
+            member,
+            GROUP,
+        )
+    )
+    # every onGroupChanged subscriber gets this answer: a sum of 1 names the group voted on
+    assert answer["noteIds"] == [first.id, second.id]
+    assert answer["votes"] is None
