@@ -17,6 +17,8 @@ between the answer's board read and its read of what it shows. Real handlers, Ap
 events, moto underneath.
 """
 
+import asyncio
+import json
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -29,7 +31,11 @@ from retro import services
 from retro.errors import ConflictError
 from retro.settings import settings
 from retro.store import Store, default_store, keys
+from tests.appsync_realtime import listen
+from tests.conftest import LiveServer
 from tests.moto_dynamodb import atomic_mock_aws, set_dummy_credentials
+
+from .conftest import User, add_note, new_user, raw_request
 
 set_dummy_credentials()
 
@@ -253,3 +259,149 @@ def test_a_groups_answer_does_not_sum_a_vote_cast_after_the_ballot_was_made_secr
     # every onGroupChanged subscriber gets this answer: a sum of 1 names the group voted on
     assert answer["noteIds"] == [first.id, second.id]
     assert answer["votes"] is None
+
+
+# -- the secret ballot on the wire: retries, deletes, actions and groups ---------------------------
+WIRE_NOTE = "id boardId text votes done groupId"
+WIRE_GROUP = "id boardId title votes noteIds"
+WIRE_SUBSCRIPTIONS = {
+    "onNoteUpdated": f"subscription($b: ID!) {{ onNoteUpdated(boardId: $b) {{ {WIRE_NOTE} }} }}",
+    "onNoteDeleted": f"subscription($b: ID!) {{ onNoteDeleted(boardId: $b) {{ {WIRE_NOTE} }} }}",
+    "onGroupChanged": f"""subscription($b: ID!) {{
+      onGroupChanged(boardId: $b) {{ {WIRE_GROUP} }} }}""",
+}
+BALLOT = {
+    "vote": f"""mutation($b: ID!, $n: ID!, $k: String) {{
+      vote(boardId: $b, noteId: $n, clientRequestId: $k) {{ {WIRE_NOTE} }} }}""",
+    "unvote": f"""mutation($b: ID!, $n: ID!, $k: String) {{
+      unvote(boardId: $b, noteId: $n, clientRequestId: $k) {{ {WIRE_NOTE} }} }}""",
+    "deleteNote": f"""mutation($b: ID!, $n: ID!, $k: String) {{
+      deleteNote(boardId: $b, id: $n, clientRequestId: $k) {{ {WIRE_NOTE} }} }}""",
+    "updateAction": f"""mutation($b: ID!, $n: ID!, $k: String) {{
+      updateAction(input: {{boardId: $b, id: $n, done: true, clientRequestId: $k}}) {{
+        {WIRE_NOTE} }} }}""",
+    "groupNotes": f"""mutation($b: ID!, $ns: [ID!]!, $k: String) {{
+      groupNotes(input: {{boardId: $b, noteIds: $ns, title: "same", clientRequestId: $k}}) {{
+        {WIRE_GROUP} }} }}""",
+    "ungroupNote": f"""mutation($b: ID!, $n: ID!, $k: String) {{
+      ungroupNote(input: {{boardId: $b, noteId: $n, clientRequestId: $k}}) {{ {WIRE_GROUP} }} }}""",
+}
+COUNTS = f"""query($b: ID!) {{
+  board(id: $b) {{ currentVersion {{ votesHidden notes {{ {WIRE_NOTE} }} groups {{ {WIRE_GROUP} }}
+    v: notes {{ votes }} }} }}
+  trend(boardId: $b) {{ versions {{ votesCast }} }} }}"""
+
+
+def _call(server: LiveServer, user: User, query: str, **variables: Any) -> Any:
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    answer = raw_request(
+        server, body, {"content-type": "application/json", "authorization": user.token}
+    )
+    assert answer.status == 200, answer.text
+    found = answer.json()
+    assert not found.get("errors"), found
+    return found["data"]
+
+
+def _counts_in(value: Any) -> list[Any]:
+    """Every `votes`/`votesCast` value anywhere in `value`."""
+    if isinstance(value, dict):
+        return [
+            found
+            for key, inner in value.items()
+            for found in ([inner] if key in ("votes", "votesCast") else _counts_in(inner))
+        ]
+    if isinstance(value, list):
+        return [found for inner in value for found in _counts_in(inner)]
+    return []
+
+
+def test_a_secret_ballot_shows_no_count_through_retries_deletes_actions_and_groups(
+    live_server: LiveServer,
+) -> None:
+    owner, author, voter, watcher = (
+        new_user(live_server, name) for name in ("Fac", "Ann", "Vic", "Wat")
+    )
+    board = _call(
+        live_server,
+        owner,
+        """mutation { createBoard(input: {title: "Ballot", settings: {voteBudget: 9,
+          secretBallot: true}}) { id } }""",
+    )["createBoard"]["id"]
+    popular = add_note(live_server, author.token, board, "popular")
+    twin = add_note(live_server, author.token, board, "popular too")
+    plain = add_note(live_server, author.token, board, "never voted on")
+    action = add_note(live_server, author.token, board, "do it", "ACTION")
+    stage = "mutation($b: ID!, $s: Stage!) { setStage(input: {boardId: $b, stage: $s}) { id } }"
+    _call(live_server, owner, stage, b=board, s="VOTE")
+
+    frames: list[dict[str, Any]] = []
+    answers: list[tuple[str, Any]] = []
+
+    async def meeting() -> None:
+        ready, done = asyncio.Event(), asyncio.Event()
+        listening = asyncio.create_task(
+            listen(
+                live_server,
+                watcher.token,
+                WIRE_SUBSCRIPTIONS,
+                {"b": board},
+                ready,
+                done,
+                frames.append,
+            )
+        )
+        await asyncio.wait_for(ready.wait(), 10)
+
+        async def call(user: User, name: str, **variables: Any) -> None:
+            data = await asyncio.to_thread(_call, live_server, user, BALLOT[name], **variables)
+            answers.append((name, data[name]))
+
+        for key in ("v1", "v1", "v2"):  # a retry, then a second vote
+            await call(voter, "vote", b=board, n=popular, k=key)
+        await call(voter, "vote", b=board, n=twin, k="v3")
+        await call(voter, "vote", b=board, n=action, k="v4")
+        for _ in range(2):
+            await call(voter, "unvote", b=board, n=twin, k="u1")
+        for _ in range(2):
+            await call(watcher, "updateAction", b=board, n=action, k="a1")
+        for _ in range(2):
+            await call(watcher, "groupNotes", b=board, ns=[popular, twin, plain], k="g1")
+        await call(watcher, "ungroupNote", b=board, n=plain, k="x1")
+        for _ in range(2):  # the author deletes a note with a vote on it (the vote goes back)
+            await call(author, "deleteNote", b=board, n=twin, k="d1")
+        await asyncio.sleep(1.0)  # every frame of the calls above has been delivered by now
+        done.set()
+        await listening
+
+    asyncio.run(meeting())
+    # a vote and an unvote answer nothing, replayed or not, and fire nothing
+    assert [a for n, a in answers if n in ("vote", "unvote")] == [None] * 7
+    noted = [f["payload"]["data"]["onNoteUpdated"] for f in frames if f["id"] == "onNoteUpdated"]
+    # updateAction's and its replay's only: none names a note voted on
+    assert [n["id"] for n in noted] == [action, action], noted
+    # no answer and no frame carries a count
+    assert _counts_in([a for _, a in answers]) == [None] * 7, answers  # actions, groups, deletes
+    assert _counts_in(frames) == [None] * len(_counts_in(frames)) and len(frames) >= 4, frames
+    during = _call(live_server, watcher, COUNTS, b=board)
+    assert set(_counts_in(during)) == {None}, during
+    mine = _call(
+        live_server,
+        voter,
+        "query($b: ID!) { participation(boardId: $b) { votesUsed myVotes { noteId count } } }",
+        b=board,
+    )["participation"]
+    assert mine == {
+        "votesUsed": 3,
+        "myVotes": sorted(
+            [{"noteId": popular, "count": 2}, {"noteId": action, "count": 1}],
+            key=lambda v: v["noteId"],
+        ),
+    }
+    # the reveal: one read shows every count, right
+    _call(live_server, owner, stage, b=board, s="DISCUSS")
+    after = _call(live_server, watcher, COUNTS, b=board)
+    shown = {n["id"]: n["votes"] for n in after["board"]["currentVersion"]["notes"]}
+    assert shown == {popular: 2, plain: 0, action: 1}
+    assert after["trend"]["versions"][0]["votesCast"] == 3
+    assert [g["votes"] for g in after["board"]["currentVersion"]["groups"]] == [2]
