@@ -195,7 +195,7 @@ def load_versions(
     What a live version hides depends on its board's settings: give `board` if it is at hand,
     or it is read (only when one of `versions` is live).
     """
-    settings = _settings(store, versions, board)
+    settings, live = _settings(store, versions, board)
     notes = spec.notes
     found = (
         _parallel(store, [_notes_load(store, v.id, notes) for v in versions])
@@ -204,17 +204,47 @@ def load_versions(
     )
     at = now()
     return [
-        version_page(v.board_id, v, settings, n, at, spec.groups)
+        version_page(v.board_id, v, settings, n, at, spec.groups, _shown_up_to(v, live))
         for v, n in zip(versions, found, strict=True)
     ]
 
 
-def _settings(store: Store, versions: Sequence[BoardVersion], board: Board | None) -> BoardSettings:
+def _settings(
+    store: Store, versions: Sequence[BoardVersion], board: Board | None
+) -> tuple[BoardSettings, VersionRef | None]:
+    """The settings a live version among `versions` hides by, and the board's reference to
+    its live version as read with them (None: no board read)."""
     if board is not None or all(v.is_frozen for v in versions):
-        return board.settings if board is not None else BoardSettings()
+        return (
+            (board.settings, board.current_version)
+            if board is not None
+            else (
+                BoardSettings(),
+                None,
+            )
+        )
     found = store.find_board(versions[0].board_id)
     # a board gone meanwhile: hide all a live version could hide rather than guess
-    return found.settings if found else BoardSettings(hide_while_writing=True, secret_ballot=True)
+    if found is None:
+        return BoardSettings(hide_while_writing=True, secret_ballot=True), None
+    return found.settings, found.current_version
+
+
+def _shown_up_to(version: BoardVersion, live: VersionRef | None) -> int:
+    """The meeting revision up to which a version's notes may show what its meeting shows.
+
+    The settings come from the board's item, read apart from the version (before it, or by an
+    eventually consistent GetItem that may answer the item as it was a moment ago): a read
+    older than the version may miss a setting turned on since, which moved the revision on —
+    on the version and on the board's mirror of it. So a live version shows only what was
+    written up to the revision the board read mirrors; what was written hidden after it is
+    shown hidden (`stages.public_as_read`). A board read naming another live version (a start
+    came between) vouches for none of this version's hidden writes."""
+    if live is None or version.is_frozen:
+        return version.meeting_rev
+    if live.id != version.id:
+        return -1
+    return min(version.meeting_rev, live.meeting_rev)
 
 
 def version_page(
@@ -224,9 +254,13 @@ def version_page(
     notes: list[Note] | None,
     at: datetime,
     groups: bool = False,
+    revision: int | None = None,
 ) -> VersionPage:
+    """`version` as shown with `settings` at `at`; a note written hidden after meeting
+    `revision` (the version's own if not given) is shown hidden."""
     meeting = meeting_of(settings, version, at)
-    revision = version.meeting_rev  # what a note written hidden after it is shown hidden
+    if revision is None:
+        revision = version.meeting_rev
     shown = [public_as_read(n, meeting, revision) for n in notes] if notes is not None else None
     grouped = groups_of(shown) if groups and shown is not None else None
     return VersionPage(board_id, version, meeting, shown, grouped)

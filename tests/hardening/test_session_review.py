@@ -405,3 +405,31 @@ def test_a_secret_ballot_shows_no_count_through_retries_deletes_actions_and_grou
     assert shown == {popular: 2, plain: 0, action: 1}
     assert after["trend"]["versions"][0]["votesCast"] == 3
     assert [g["votes"] for g in after["board"]["currentVersion"]["groups"]] == [2]
+
+
+# -- a board read from an eventually consistent GetItem -------------------------------------------
+def test_a_version_by_number_read_with_a_stale_board_shows_no_text_written_after_hiding_began(
+    monkeypatch: pytest.MonkeyPatch, store: Store, people: dict[str, str]
+) -> None:
+    """`Board.version` reads the version (its stage, its revision), then the board's settings
+    through `find_board` — an eventually consistent GetItem, which in AWS may answer the item
+    as it was a moment before — then the notes. A board read from before the owner turned
+    hiding on must not let a text written after it show."""
+    owner, member = people["owner"], people["member"]
+    board = services.create_board(store, owner, "Stale board")
+    services.set_stage(store, owner, board.id, "WRITE")  # texts shown: the board hides nothing
+    stale = services.require_board(store, board.id)
+    services.update_board(store, owner, board.id, hide_while_writing=True)
+    secret = "written a moment after hiding was turned on"
+    services.add_note(store, member, board.id, "GOOD", secret)
+    # the board's GetItem answers the item as it was before the change (as AWS may)
+    monkeypatch.setattr(store, "find_board", lambda board_id: stale)
+    asked = event(
+        "Board.version",
+        {"number": 1},
+        member,
+        "{ id number stage textsHidden notes { id text } }",
+        source={"id": board.id},
+    )
+    shown = read(asked)
+    assert secret not in json.dumps(shown)
