@@ -490,3 +490,80 @@ def test_a_retried_secret_vote_read_with_a_stale_board_still_answers_nothing(
     monkeypatch.setattr(store, "find_board", lambda board_id: stale)
     # a note here would be every onNoteUpdated subscriber's message: it names the note voted on
     assert write(asked) is None
+
+
+# -- selections: aliases, fragments, __typename reach nothing hidden ------------------------------
+SELECTED_NOTE = """
+  __typename t: text w: who v: votes ...on Note { text votes who } ...NoteBits
+  id boardId"""
+NOTE_BITS = """
+fragment NoteBits on Note { text votes who groupId n: __typename }"""
+FRAGMENTS = (
+    NOTE_BITS
+    + """
+fragment VersionBits on BoardVersion {
+  __typename number textsHidden votesHidden
+  notes { ...NoteBits } groups { __typename title votes noteIds }
+  all: notes { t: text v: votes } }"""
+)
+
+
+def test_no_selection_reaches_a_hidden_text_count_or_person(live_server: LiveServer) -> None:
+    """The views render only what is selected (resolvers/project.py): an alias, a fragment, an
+    inline fragment, `__typename` and nested fields pick among what the services published —
+    never a text or count the stage hides, never a person — and a batched field's source holds
+    only ids and a number."""
+    owner, author, voter = (new_user(live_server, name) for name in ("Fac", "Ann", "Vic"))
+    board = _call(
+        live_server,
+        owner,
+        """mutation { createBoard(input: {title: "Selections", settings: {voteBudget: 5,
+          hideWhileWriting: true, secretBallot: true}}) { id } }""",
+    )["createBoard"]["id"]
+    stage = "mutation($b: ID!, $s: Stage!) { setStage(input: {boardId: $b, stage: $s}) { id } }"
+    _call(live_server, owner, stage, b=board, s="WRITE")
+    secret_text, secret_who = "a text nobody may read yet", "Somebody Secret"
+    page = f"""query($b: ID!) {{ board(id: $b) {{ __typename id
+      cv: currentVersion {{ ...VersionBits ex: __typename }}
+      currentVersion {{ id boardId }}
+      versions {{ items {{ ...VersionBits }} }}
+      one: version(number: 1) {{ ...VersionBits }} }}
+      trend(boardId: $b) {{ __typename versions {{ v: votesCast votesCast number }} }} }}
+    {FRAGMENTS}"""
+    seen: list[Any] = []
+    note = _call(
+        live_server,
+        author,
+        f"""mutation($b: ID!, $t: String!) {{ addNote(input: {{boardId: $b, column: ACTION,
+          text: $t}}) {{ {SELECTED_NOTE} }} }} {NOTE_BITS}""",
+        b=board,
+        t=secret_text,
+    )["addNote"]
+    seen += [note]
+    seen += [
+        _call(
+            live_server,
+            voter,
+            f"""mutation($b: ID!, $n: ID!, $w: String) {{ updateAction(input: {{boardId: $b,
+              id: $n, who: $w}}) {{ {SELECTED_NOTE} }} }} {NOTE_BITS}""",
+            b=board,
+            n=note["id"],
+            w=secret_who,
+        )
+    ]
+    seen += [_call(live_server, voter, page, b=board)]
+    _call(live_server, owner, stage, b=board, s="VOTE")  # the texts are revealed
+    vote = f"""mutation($b: ID!, $n: ID!) {{ vote(boardId: $b, noteId: $n) {{ {SELECTED_NOTE} }} }}
+      {NOTE_BITS}"""
+    for _ in range(3):
+        assert _call(live_server, voter, vote, b=board, n=note["id"])["vote"] is None
+    during_ballot = _call(live_server, author, page, b=board)
+    seen_in_ballot = json.dumps(during_ballot)
+    assert secret_text in seen_in_ballot  # revealed: the selections do reach what is shown
+    assert set(_counts_in(during_ballot)) == {None}, during_ballot
+    text = json.dumps(seen)
+    assert secret_text not in text and secret_who not in text, text
+    for person in (author, voter):
+        for secret in person.secrets:
+            assert secret not in text + seen_in_ballot
+    assert '"__typename": "Note"' in text and '"n": "Note"' in text  # the selection was read
