@@ -50,17 +50,15 @@ def update_action(
                 "notes are done or taken on"
             )
         changes = NoteChanges(updated_at=now(), done=done, who=named)
-        updated, stage = gated(
+        updated, gate = gated(
             store,
             board,
             stages.note_stages([Column.ACTION]),
             lambda now_in: stages.edit_refused(Column.ACTION, now_in),  # never: ACTION is open
             # who is text: named while texts are hidden, it is stamped as a hidden write
-            lambda gate: store.update_note(
-                note, changes, None, once, [gate.stage], gate.texts_hidden_at(board.settings)
-            ),
+            lambda gate: store.update_note(note, changes, None, once, [gate.stage], gate.pin),
         )
-        return stages.public(updated, stages.meeting_in(board.settings, stage))
+        return gate.shown(updated)
 
     return or_replay(
         store, once, write, lambda _: published(store, current_note(store, board_id, note_id))

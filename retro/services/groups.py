@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from retro.errors import ConflictError, NotFoundError, RetroError, ValidationError
 from retro.ids import new_id
-from retro.models import Board, Note, NoteGroup, Stage
+from retro.models import Board, BoardSettings, Note, NoteGroup, Stage
 from retro.services import checks, stages
 from retro.services.boards import require_board
 from retro.services.grouping import groups_of
@@ -31,7 +31,8 @@ __all__ = ["MAX_NOTES", "group_notes", "groups_of", "rename_group", "ungroup_not
 
 MAX_NOTES = 20  # notes one groupNotes call may gather
 
-Writer = Callable[[Collection[Stage]], object]  # a group's write, with the stage to pin
+# a group's write, with the stage and the meeting revision (or None) to pin
+Writer = Callable[[Collection[Stage], int | None], object]
 
 
 def group_notes(
@@ -81,11 +82,11 @@ def group_notes(
             raise ValidationError("noteIds", f"a group holds at most {MAX_GROUP} notes")
         if not joining:  # nothing to write; refused all the same where grouping is closed
             stage = stages.effective_stage(board.current_version, now())
-            if stage not in _allowed(board):
+            if stage not in _allowed(board.settings):
                 raise _hidden(stage)
             return _answer(store, board, group.id)
         write_it = store.make_group if group_id is None else store.join_group
-        _gated(store, board, lambda stages_: write_it(group, joining, once, stages_))
+        _gated(store, board, lambda s, at: write_it(group, joining, once, s, at))
         return _answer(store, board, group.id)
 
     return or_replay(store, once, write, lambda e: _answer(store, None, e.result_id, board_id))
@@ -113,7 +114,7 @@ def rename_group(
         members = [n for n in store.notes(live, consistent=True) if n.group_id == group_id]
         if not members:
             raise NotFoundError("group", group_id)
-        _gated(store, board, lambda s: store.rename_group(group, named, members, once, s))
+        _gated(store, board, lambda s, at: store.rename_group(group, named, members, once, s, at))
         return _answer(store, board, group_id)
 
     return or_replay(store, once, write, lambda e: _answer(store, None, e.result_id, board_id))
@@ -132,7 +133,7 @@ def ungroup_note(
         if note.group_id is None:
             raise ConflictError(f"note {note_id} is in no group")
         group_id = note.group_id
-        _gated(store, board, lambda s: store.leave_group(note, group_id, once, s))
+        _gated(store, board, lambda s, at: store.leave_group(note, group_id, once, s, at))
         return _answer(store, board, group_id)
 
     return or_replay(store, once, write, lambda e: _answer(store, None, e.result_id, board_id))
@@ -156,16 +157,18 @@ def _not_live(store: Store, board: Board, group_id: str) -> RetroError:
     return NotFoundError("group", group_id)
 
 
-def _allowed(board: Board) -> frozenset[Stage]:
-    """The stages in which groups may change on this board: all but a WRITE that hides texts."""
-    if board.settings.hide_while_writing:
+def _allowed(settings: BoardSettings) -> frozenset[Stage]:
+    """The stages in which groups may change on a board: all but a WRITE that hides texts."""
+    if settings.hide_while_writing:
         return stages.ALL_STAGES - {Stage.WRITE}
     return stages.ALL_STAGES
 
 
 def _gated(store: Store, board: Board, write: Writer) -> None:
-    """Write with the stage pinned, in a stage that lets groups change on this board."""
-    gated(store, board, _allowed(board), _hidden, lambda gate: write([gate.stage]))
+    """Write with the stage (and the meeting's revision, where a setting may hide what it
+    answers) pinned, in a stage that lets groups change on the board's settings as they are
+    (read again if the write met a change)."""
+    gated(store, board, _allowed, _hidden, lambda gate: write([gate.stage], gate.pin))
 
 
 def _hidden(stage: Stage) -> ConflictError:
@@ -177,15 +180,22 @@ def _hidden(stage: Stage) -> ConflictError:
 def _answer(store: Store, board: Board | None, group_id: str, board_id: str = "") -> NoteGroup:
     """The group as anyone may see it now (empty: its last note left, it is gone).
 
-    What it hides is the stage read after its notes, not the one `board` showed before the
-    write: had the owner opened a secret ballot meanwhile, votes cast since would be in the
-    notes, and this answer goes to every `onGroupChanged` subscriber."""
+    What it hides is the stage and the settings read after its notes, not the ones `board`
+    showed before the write: had the owner opened a secret ballot meanwhile (or turned it on),
+    votes cast since would be in the notes, and this answer goes to every `onGroupChanged`
+    subscriber."""
     board = board or require_board(store, board_id)
     live = board.current_version.id
     members = [n for n in store.notes(live, consistent=True) if n.group_id == group_id]
-    seen = store.meeting(board.id, live)
+    seen, now_board = store.parallel(
+        lambda: store.meeting(board.id, live),
+        lambda: store.visible_board(board.owner_id, board.id),
+    )
     version = seen.version if seen is not None else board.current_version
-    meeting = stages.meeting_of(board.settings, version, now())
+    # a board gone meanwhile: hide all a live version could hide rather than guess
+    gone = BoardSettings(hide_while_writing=True, secret_ballot=True)
+    settings = now_board.settings if now_board else gone
+    meeting = stages.meeting_of(settings, version, now())
     if members:
         return groups_of([stages.public(n, meeting) for n in members])[0]
     group = store.get_group(live, group_id)

@@ -11,23 +11,41 @@ timer's end left pending, refuses with an error naming the stage, and otherwise 
 version's stage pinned in its transaction: had the stage moved since, the write is looked at
 again, so what its answer hides is what the stage hid when it was made.
 
-A write the stage hides (a text while texts are hidden, a vote while counts are) also pins the
-meeting's revision and stamps the note with it (`Note.text_rev`, `Note.votes_rev`): a page that
-read the stage at an older revision than a note's stamp read it too early to show what the
-stamp covers (`retro.services.stages.public_as_read`; docs/ARCHITECTURE.md "The board page").
+A write made where a setting may hide what it answers (WRITE: texts, VOTE: counts) also pins
+the meeting's revision, which a stage change and a setting that begins to hide move on, and
+stamps the note with it (`Note.text_rev`, `Note.votes_rev`): had either come between the
+write's reads and its transaction, it is made again under what they made; and a page that read
+the stage at an older revision than a note's stamp read it too early to show what the stamp
+covers (`retro.services.stages.public_as_read`; docs/ARCHITECTURE.md "The board page").
 """
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from retro.errors import ConflictError, NotFoundError, ValidationError
-from retro.models import Board, BoardSettings, BoardVersion, Stage, Timer, VersionRef
+from retro.models import (
+    Board,
+    BoardSettings,
+    BoardVersion,
+    Note,
+    PublicNote,
+    Stage,
+    Timer,
+    VersionRef,
+)
 from retro.services.boards import require_board, require_owner
 from retro.services.once import idempotency, or_replay
-from retro.services.stages import NEXT, effective_stage, meeting_in, settled_timer
+from retro.services.stages import (
+    NEXT,
+    MeetingState,
+    effective_stage,
+    meeting_in,
+    public_as_read,
+    settled_timer,
+)
 from retro.store import Store, VersionClosed
 from retro.times import now
 
@@ -159,53 +177,79 @@ def _change(
     )
 
 
-@dataclass(frozen=True)
-class Gate:
-    """What a gated write is let in under: the live version's stage, and its meeting's
-    revision as read (exact only if the write pins it: `texts_hidden_at`, `votes_hidden_at`)."""
+# Stages in which a board's settings may hide something a write answers: its texts (WRITE) or
+# its counts (VOTE). Writes made in them pin the meeting's revision (`Gate.pin`).
+_HIDEABLE = frozenset({Stage.WRITE, Stage.VOTE})
+
+
+class Gate(NamedTuple):
+    """What a gated write is let in under: the live version's stage, its meeting's revision
+    and the board's settings, as read (the revision exact when the write pins it: `pin`)."""
 
     stage: Stage
     revision: int
+    settings: BoardSettings
 
-    def texts_hidden_at(self, settings: BoardSettings) -> int | None:
-        """The revision a write of text is pinned to and stamped with, if the stage hides
-        texts; None if it shows them (the write need not pin the revision)."""
-        return self.revision if meeting_in(settings, self.stage).texts_hidden else None
+    @property
+    def meeting(self) -> MeetingState:
+        """What the stage hides on this board: what the write's answer leaves out."""
+        return meeting_in(self.settings, self.stage)
 
-    def votes_hidden_at(self, settings: BoardSettings) -> int | None:
-        """As `texts_hidden_at`, for a vote: the revision if the stage hides counts."""
-        return self.revision if meeting_in(settings, self.stage).votes_hidden else None
+    def shown(self, note: Note) -> PublicNote:
+        """`note` as the write's answer shows it: without what the stage hides, nor what was
+        written hidden after the gate's read (a replay is answered without the transaction
+        that would have met the newer revision: the note's stamp tells)."""
+        return public_as_read(note, self.meeting, self.revision)
+
+    @property
+    def pin(self) -> int | None:
+        """The revision a write pins in its transaction and stamps its note with, in a stage
+        where a setting may hide what it answers (WRITE, VOTE) — this board's, or one turned
+        on meanwhile: that moves the revision on, and the write is made again under it. None
+        elsewhere: nothing can hide it there, the write need not pin the revision."""
+        return self.revision if self.stage in _HIDEABLE else None
+
+
+Allowed = frozenset[Stage] | Callable[[BoardSettings], frozenset[Stage]]
 
 
 def gated(
     store: Store,
     board: Board,
-    allowed: frozenset[Stage],
+    allowed: Allowed,
     refusal: Callable[[Stage], ConflictError],
     write: Callable[[Gate], T],
-) -> tuple[T, Stage]:
-    """`write(gate)` if the live version's stage is one of `allowed`, else `refusal(stage)`.
+) -> tuple[T, Gate]:
+    """`write(gate)` if the live version's stage is one of `allowed` (a set, or the set for
+    the board's settings), else `refusal(stage)`.
 
-    `write` must pin `gate.stage` in its transaction (`stages=[stage]` in the store) — and the
-    revision, when it writes what the stage hides — and raise VersionClosed if it has moved;
-    then the version is read again and the write retried. Returns what `write` returned and
-    the stage it was made in.
+    `write` must pin `gate.stage` in its transaction (`stages=[stage]` in the store) and
+    `gate.pin`, and raise VersionClosed if either has moved; then the version and the board's
+    settings are read again and the write retried. Returns what `write` returned and the gate
+    it was made under (its `meeting` is what the write's answer may show).
     """
     version: VersionRef | BoardVersion = board.current_version
+    settings = board.settings
     for _attempt in range(_ATTEMPTS):
         stage = _settle(store, board, version)
-        if stage not in allowed:
+        if stage not in (allowed if isinstance(allowed, frozenset) else allowed(settings)):
             raise refusal(stage)
+        gate = Gate(stage, version.meeting_rev, settings)
         try:
-            return write(Gate(stage, version.meeting_rev)), stage
+            return write(gate), gate
         except VersionClosed:
-            seen = store.meeting(board.id, board.current_version.id)
+            seen, now_board = store.parallel(
+                lambda: store.meeting(board.id, board.current_version.id),
+                lambda: store.visible_board(board.owner_id, board.id),
+            )
+            if now_board is None:
+                raise NotFoundError("board", board.id) from None
             if seen is None or seen.version.is_frozen:
                 raise ConflictError(
                     f"version {board.current_version.id} is frozen: a newer version has been "
                     "started"
                 ) from None
-            version = seen.version
+            version, settings = seen.version, now_board.settings
     raise ConflictError(f"the stage of board {board.id} kept changing; please retry")
 
 

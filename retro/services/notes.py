@@ -61,18 +61,17 @@ def add_note(
         )
 
         def add(gate: Gate) -> Note:
-            hidden_at = gate.texts_hidden_at(board.settings)
-            written = store.add_note(note, once, [gate.stage], hidden_at)
+            written = store.add_note(note, once, [gate.stage], gate.pin)
             return current_note(store, board_id, written.result_id) if written.replayed else note
 
-        added, stage = gated(
+        added, gate = gated(
             store,
             board,
             stages.note_stages([chosen]),
             lambda now_in: stages.add_refused(chosen, now_in),
             add,
         )
-        return _public(board, added, stage)
+        return gate.shown(added)
 
     return or_replay(
         store,
@@ -87,12 +86,11 @@ def published(store: Store, note: Note) -> PublicNote:
     board = require_board(store, note.board_id)
     if note.version_id != board.current_version.id:  # a frozen version hides nothing
         return stages.public(note, stages.MeetingState(Stage.FREE, None, False, False))
-    return stages.public(note, stages.meeting_of(board.settings, board.current_version, now()))
-
-
-def _public(board: Board, note: Note, stage: Stage) -> PublicNote:
-    """`note`, written on `board`'s live version in `stage`, as anyone may see it."""
-    return stages.public(note, stages.meeting_in(board.settings, stage))
+    live = board.current_version
+    # a note written hidden after this board read (a replay's, read eventually consistent)
+    # is shown hidden: its stamp is newer than the read
+    meeting = stages.meeting_of(board.settings, live, now())
+    return stages.public_as_read(note, meeting, live.meeting_rev)
 
 
 def current_note(store: Store, board_id: str, note_id: str) -> Note:
@@ -151,16 +149,14 @@ def update_note(
             raise ValidationError("input", "give a new text or column")
         touched = [note.column] + ([changes.column] if changes.column else [])
         fixed = next((c for c in touched if c is not Column.ACTION), Column.ACTION)
-        updated, stage = gated(
+        updated, gate = gated(
             store,
             board,
             stages.note_stages(touched),
             lambda now_in: stages.edit_refused(fixed, now_in),
-            lambda gate: store.update_note(
-                note, changes, caller, once, [gate.stage], gate.texts_hidden_at(board.settings)
-            ),
+            lambda gate: store.update_note(note, changes, caller, once, [gate.stage], gate.pin),
         )
-        return _public(board, updated, stage)
+        return gate.shown(updated)
 
     return or_replay(
         store, once, write, lambda _: published(store, current_note(store, board_id, note_id))
@@ -188,14 +184,14 @@ def delete_note(
             )
         # The store's condition holds the note's author as read: whoever deletes it, the
         # delete is of this note, untouched since, by the author it had.
-        deleted, stage = gated(
+        deleted, gate = gated(
             store,
             board,
             stages.ALL_STAGES,
             stages.vote_refused,  # never used: every stage allows a delete
-            lambda gate: store.delete_note(note, note.author_id, once, [gate.stage]),
+            lambda gate: store.delete_note(note, note.author_id, once, [gate.stage], gate.pin),
         )
-        return _public(board, deleted, stage)
+        return gate.shown(deleted)
 
     return or_replay(store, once, write, lambda e: _deleted(store, board_id, note_id, e))
 

@@ -39,15 +39,14 @@ def vote(
     def write() -> PublicNote | None:
         board = require_board(store, board_id)
         note = find_live_note(store, board, note_id, "noteId")
-        settings = board.settings
-        budget = settings.vote_budget
+        budget = board.settings.vote_budget
 
         def spend(gate: Gate) -> Note:
-            store.vote(note, caller, budget, once, [gate.stage], gate.votes_hidden_at(settings))
+            store.vote(note, caller, budget, once, [gate.stage], gate.pin)
             return _fresh(store, note)
 
-        voted, stage = gated(store, board, stages.VOTING, stages.vote_refused, spend)
-        return _answer(voted, stages.meeting_in(board.settings, stage))
+        voted, gate = gated(store, board, stages.VOTING, stages.vote_refused, spend)
+        return _answer(gate.shown(voted))
 
     return or_replay(store, once, write, lambda _: _replayed(store, board_id, note_id))
 
@@ -62,29 +61,28 @@ def unvote(
     def write() -> PublicNote | None:
         board = require_board(store, board_id)
         note = find_live_note(store, board, note_id, "noteId")
-        settings = board.settings
 
         def take_back(gate: Gate) -> Note:
-            store.unvote(note, caller, once, [gate.stage], gate.votes_hidden_at(settings))
+            store.unvote(note, caller, once, [gate.stage], gate.pin)
             return _fresh(store, note)
 
-        unvoted, stage = gated(store, board, stages.VOTING, stages.vote_refused, take_back)
-        return _answer(unvoted, stages.meeting_in(board.settings, stage))
+        unvoted, gate = gated(store, board, stages.VOTING, stages.vote_refused, take_back)
+        return _answer(gate.shown(unvoted))
 
     return or_replay(store, once, write, lambda _: _replayed(store, board_id, note_id))
 
 
-def _answer(note: Note, meeting: stages.MeetingState) -> PublicNote | None:
-    """What a vote made in `meeting` answers: nothing while the ballot is secret (the answer
-    is every subscriber's message, and it would name the note voted on)."""
-    return None if meeting.votes_hidden else stages.public(note, meeting)
+def _answer(shown: PublicNote) -> PublicNote | None:
+    """What a vote answers: nothing while its count is hidden (the answer is every
+    subscriber's message, and it would name the note voted on). A public note's count is null
+    only then: hidden by the stage, or voted on hidden after the gate's read (a replay)."""
+    return None if shown.votes is None else shown
 
 
 def _replayed(store: Store, board_id: str, note_id: str) -> PublicNote | None:
     """A retried vote's answer: the note as the live version shows it now, or nothing while
     its counts are hidden (a public note's count is null only then)."""
-    shown = published(store, current_note(store, board_id, note_id))
-    return None if shown.votes is None else shown
+    return _answer(published(store, current_note(store, board_id, note_id)))
 
 
 def _fresh(store: Store, note: Note) -> Note:

@@ -114,10 +114,12 @@ class GroupsStore(StoreBase):
         notes: Sequence[Note],
         once: Idempotency | None,
         stages: Collection[Stage],
+        pinned_at: int | None = None,
     ) -> Written:
-        """Make `group` of `notes` (each of its column and in no other group)."""
+        """Make `group` of `notes` (each of its column and in no other group). Each group write
+        is made in one of `stages` (and at meeting revision `pinned_at`, if given) only."""
         made = Put(group_item(group), keys.not_exists())
-        return self._write(group, made, notes, once, stages)
+        return self._write(group, made, notes, once, stages, pinned_at)
 
     def join_group(
         self,
@@ -125,12 +127,13 @@ class GroupsStore(StoreBase):
         notes: Sequence[Note],
         once: Idempotency | None,
         stages: Collection[Stage],
+        pinned_at: int | None = None,
     ) -> Written:
         """Add `notes` to `group` as read (its title unchanged since)."""
         bumped = Update(
             keys.group(group.version_id, group.id), add={"rev": 1}, condition=_at_rev(group.rev)
         )
-        return self._write(group, bumped, notes, once, stages)
+        return self._write(group, bumped, notes, once, stages, pinned_at)
 
     def rename_group(
         self,
@@ -139,6 +142,7 @@ class GroupsStore(StoreBase):
         members: Sequence[Note],
         once: Idempotency | None,
         stages: Collection[Stage],
+        pinned_at: int | None = None,
     ) -> Written:
         """Rename `group` as read (no note joined since) and each of its `members`."""
         key = keys.group(group.version_id, group.id)
@@ -151,10 +155,15 @@ class GroupsStore(StoreBase):
             )
             for n in members
         ]
-        return self._transact(group, [renamed, *copies], members, once, stages)
+        return self._transact(group, [renamed, *copies], members, once, stages, pinned_at)
 
     def leave_group(
-        self, note: Note, group_id: str, once: Idempotency | None, stages: Collection[Stage]
+        self,
+        note: Note,
+        group_id: str,
+        once: Idempotency | None,
+        stages: Collection[Stage],
+        pinned_at: int | None = None,
     ) -> Written:
         """Take `note` out of `group_id` (still its group, as read)."""
         out = Update(
@@ -162,7 +171,7 @@ class GroupsStore(StoreBase):
             set_={"group_id": None, "group_title": None},
             condition=_member_of(group_id),
         )
-        step = version_step(note, stages, {})
+        step = version_step(note, stages, {}, pinned_at)
 
         def refused(failure: TransactionFailed) -> RetroError:
             if failure.failed(0):
@@ -178,6 +187,7 @@ class GroupsStore(StoreBase):
         notes: Sequence[Note],
         once: Idempotency | None,
         stages: Collection[Stage],
+        pinned_at: int | None,
     ) -> Written:
         joined: list[Action] = [
             Update(
@@ -187,7 +197,7 @@ class GroupsStore(StoreBase):
             )
             for n in notes
         ]
-        return self._transact(group, [head, *joined], notes, once, stages)
+        return self._transact(group, [head, *joined], notes, once, stages, pinned_at)
 
     def _transact(
         self,
@@ -196,6 +206,7 @@ class GroupsStore(StoreBase):
         notes: Sequence[Note],
         once: Idempotency | None,
         stages: Collection[Stage],
+        pinned_at: int | None,
     ) -> Written:
         anchor = notes[0]  # any note of the version: the check is on the version item
 
@@ -206,5 +217,5 @@ class GroupsStore(StoreBase):
                 f"group {group.id} or one of its notes changed meanwhile; please retry"
             )
 
-        step = version_step(anchor, stages, {})
+        step = version_step(anchor, stages, {}, pinned_at)
         return self.write_once(group.id, [*actions, step], once, refused)

@@ -57,8 +57,9 @@ class NotesStore(StoreBase):
         that holds fewer than MAX_NOTES_PER_VERSION notes (else ConflictError naming the
         limit); on a replay, the earlier note's id.
 
-        `hidden_at`: the stage hides its text — the version's meeting revision as read; the
-        write is made only at that revision and the note is stamped with it (`text_rev`).
+        `hidden_at`: the version's meeting revision as read, where a setting may hide what
+        the write answers; the write is made only at that revision and the note is stamped
+        with it (`text_rev`).
         """
         if hidden_at is not None:
             note = replace(note, text_rev=hidden_at)
@@ -94,8 +95,8 @@ class NotesStore(StoreBase):
         hidden_at: int | None = None,
     ) -> Note:
         """Change a note of a live version (in one of `stages`, if given), if `caller` wrote it
-        (None: whoever asks — ticking an action off); the note as it is afterwards. `hidden_at`:
-        the stage hides the change, as `add_note`.
+        (None: whoever asks — ticking an action off); the note as it is afterwards. `hidden_at` as
+        `add_note`.
 
         `note` is the note as read: the change is made only while it is still in that column
         and done state, so its version's counts move by exactly what the change makes of it.
@@ -127,9 +128,10 @@ class NotesStore(StoreBase):
         caller: str,
         once: Idempotency | None = None,
         stages: Collection[Stage] | None = None,
+        pinned_at: int | None = None,
     ) -> Note:
-        """Delete a note of a live version (in one of `stages`, if given), if `caller` wrote it,
-        and give its votes back.
+        """Delete a note of a live version (in one of `stages`, if given; at meeting revision
+        `pinned_at`, if given), if `caller` wrote it, and give its votes back.
 
         Returns the note as it was deleted (on a replay, as the earlier delete recorded it).
         `note` must have been read (consistently) before this reads the votes on it: the delete
@@ -154,7 +156,7 @@ class NotesStore(StoreBase):
         delete = Delete(keys.note(note.version_id, note.id), note_state_is(note, condition))
         written = self.write_once(
             note.id,
-            [delete, version_step(note, stages, delta(note, None)), *refunds],
+            [delete, version_step(note, stages, delta(note, None), pinned_at), *refunds],
             once,
             refused,
             snapshot=note_item(note),

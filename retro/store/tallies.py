@@ -90,8 +90,8 @@ def version_step(
     hidden_at: int | None = None,
 ) -> Update | Check:
     """The transaction step on `note`'s version: let the write in only while the version is
-    live (and in one of `stages`, if given; and at meeting revision `hidden_at`, if given), and
-    move its counts by `moves` at once."""
+    live (and in one of `stages`, if given; and at meeting revision `hidden_at`, if given: the
+    write answers what a setting may hide), and move its counts by `moves` at once."""
     key = keys.version(note.board_id, note.version_id)
     condition = keys.is_live() if stages is None else is_open_in(stages, now())
     if hidden_at is not None:

@@ -35,9 +35,9 @@ class VotesStore(StoreBase):
         hidden_at: int | None = None,
     ) -> Written:
         """Spend one of `voter`'s votes on `note`, within `budget`, atomically (once per key);
-        only in one of `stages`, if given (else VersionClosed). `hidden_at`: the stage hides
-        counts — the meeting revision read, which the write is made at and stamps the note
-        with (`votes_rev`)."""
+        only in one of `stages`, if given (else VersionClosed). `hidden_at`: the meeting revision
+        read, where a setting may hide counts; the write is made only at it and stamps the note
+        with it (`votes_rev`)."""
         return self._count_vote(
             note,
             voter,

@@ -534,3 +534,50 @@ def test_turning_hiding_on_moves_the_meeting_on_on_the_version_its_board_names(s
     assert not services.require_board(store, board.id).settings.hide_while_writing
     services.update_board(store, owner, board.id, hide_while_writing=True)
     assert store.meeting(board.id, second.id).revision == 1
+
+
+def just_before(monkeypatch, store, method, meanwhile):
+    """`meanwhile()` runs once, between the service's reads and the store's write `method`:
+    the write's transaction then meets what it changed."""
+    real = getattr(store, method)
+    done = []
+
+    def late(*args, **kwargs):
+        if not done:
+            done.append(meanwhile())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, method, late)
+
+
+def test_a_write_that_read_the_settings_before_hiding_was_turned_on_answers_hidden(
+    monkeypatch, store, owner, member, voter, board
+):
+    """The answer of a write is every subscriber's message: a write let in on settings read
+    before the owner turned hiding on is made again under them, and answers without the text
+    or count (or, for a vote, nothing)."""
+    services.set_stage(store, owner, board.id, "WRITE")
+    hide = lambda: services.update_board(store, owner, board.id, hide_while_writing=True)  # noqa: E731
+    just_before(monkeypatch, store, "add_note", hide)
+    added = services.add_note(store, member, board.id, "ACTION", "written as hiding began")
+    assert added.text is None
+    monkeypatch.undo()
+    services.set_stage(store, owner, board.id, "VOTE")
+    ballot = lambda: services.update_board(store, owner, board.id, secret_ballot=True)  # noqa: E731
+    just_before(monkeypatch, store, "vote", ballot)
+    assert services.vote(store, voter, board.id, added.id) is None
+    monkeypatch.undo()
+    assert services.delete_note(store, member, board.id, added.id).votes is None
+
+
+def test_a_group_write_that_read_the_settings_before_hiding_was_turned_on_is_refused(
+    monkeypatch, store, owner, member, board
+):
+    note = services.add_note(store, member, board.id, "GOOD", "grouped")
+    group = services.group_notes(store, member, board.id, [note.id], title="before")
+    services.set_stage(store, owner, board.id, "WRITE")  # groups open: texts are shown
+    hide = lambda: services.update_board(store, owner, board.id, hide_while_writing=True)  # noqa: E731
+    just_before(monkeypatch, store, "rename_group", hide)
+    with pytest.raises(ConflictError, match="while their texts are hidden; the board is in WRITE"):
+        services.rename_group(store, member, board.id, group.id, "written as hiding began")
+    assert store.get_group(board.current_version.id, group.id).title == "before"

@@ -560,10 +560,11 @@ def test_a_group_answer_hides_votes_cast_after_the_stage_moved_to_a_secret_ballo
     group = live_server.data(GROUP_NOTES, {"i": made}, token=ana.token)["groupNotes"]["id"]
     written = groups._gated
 
-    def then_the_ballot_opens(store: Any, *args: Any) -> None:
-        written(store, *args)
+    def then_the_ballot_opens(store: Any, *args: Any) -> Any:
+        gate = written(store, *args)
         services.set_stage(store, owner.id, board, "VOTE")
         services.vote(store, bo.id, board, solo)
+        return gate
 
     monkeypatch.setattr(groups, "_gated", then_the_ballot_opens)
     renamed = {"boardId": board, "id": group, "title": "Solo, renamed"}

@@ -227,12 +227,6 @@ def test_a_trend_does_not_show_a_vote_total_cast_after_the_ballot_was_made_secre
 GROUP = "{ id boardId votes noteIds }"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="groups._answer decides what to hide from the settings read before the write, "
-    "and reads the notes after it (retro/services/groups.py is being changed by another "
-    "helper: the fix is to read the board's settings again beside the meeting there)",
-)
 def test_a_groups_answer_does_not_sum_a_vote_cast_after_the_ballot_was_made_secret(
     monkeypatch: pytest.MonkeyPatch, store: Store, people: dict[str, str]
 ) -> None:
@@ -435,17 +429,6 @@ def test_a_version_by_number_read_with_a_stale_board_shows_no_text_written_after
     assert secret not in json.dumps(shown)
 
 
-STALE_REPLAY = pytest.mark.xfail(
-    strict=True,
-    reason="a replayed write answers through `stages.public(note, gate.meeting)` with the "
-    "settings of a board read that may be older than the note (the transaction's revision "
-    "pin is not reached: the idempotency record's condition answers first); the fix is "
-    "`stages.public_as_read(note, gate.meeting, gate.revision)` in retro/services/notes.py, "
-    "votes.py, action_items.py and `published` (being changed by another helper)",
-)
-
-
-@STALE_REPLAY
 def test_a_retried_add_read_with_a_stale_board_does_not_answer_a_hidden_text(
     monkeypatch: pytest.MonkeyPatch, store: Store, people: dict[str, str]
 ) -> None:
@@ -470,7 +453,6 @@ def test_a_retried_add_read_with_a_stale_board_does_not_answer_a_hidden_text(
     assert write(asked)["text"] is None
 
 
-@STALE_REPLAY
 def test_a_retried_secret_vote_read_with_a_stale_board_still_answers_nothing(
     monkeypatch: pytest.MonkeyPatch, store: Store, people: dict[str, str]
 ) -> None:
