@@ -45,8 +45,8 @@ export function createTrend(store) {
   const heading = h("h2", { id: headingId }, "Trend across retros");
   const status = h("p", { class: "hint", role: "status" });
   const chart = h("div", { class: "trend-chart" });
-  const table = h("div", { class: "trend-table" });
-  element.append(heading, status, chart, table);
+  const table = createScroller();
+  element.append(heading, status, chart, table.element);
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   let asked = 0;
@@ -64,7 +64,7 @@ export function createTrend(store) {
           ? "One version so far: the trend grows with every retro."
           : `${versions.length} versions, oldest first.`;
       chart.replaceChildren(drawChart(versions));
-      table.replaceChildren(drawTable(versions));
+      table.show(drawTable(versions));
       if (bringIntoView) element.scrollIntoView({ block: "nearest" });
       bringIntoView = false;
     } catch (error) {
@@ -196,6 +196,8 @@ function drawChart(versions) {
   return h("figure", { class: "trend-figure" }, chart, legend);
 }
 
+const CAPTION_ID = "trend-caption";
+
 /** The table's columns: heading, and how a version's row reads. */
 /** @type {[string, (v: VersionTrend) => string][]} */
 const COLUMNS = [
@@ -220,14 +222,13 @@ const COLUMNS = [
 
 /**
  * @param {VersionTrend[]} versions
- * @returns {Element}
+ * @returns {HTMLTableElement}
  */
 function drawTable(versions) {
-  const captionId = "trend-caption";
-  const table = h(
+  return h(
     "table",
     { dataset: { retro: "trend-table" } },
-    h("caption", { id: captionId }, "Counts per version"),
+    h("caption", { id: CAPTION_ID }, "Counts per version"),
     h(
       "thead",
       {},
@@ -256,29 +257,32 @@ function drawTable(versions) {
       ),
     ),
   );
-  // Wide on a phone: the table scrolls sideways, and a keyboard can scroll it too (a focusable
-  // region, named by the caption). That it does is shown, not left to be discovered: a line
-  // says so while any column is out of sight, the edge with more fades out, and the versions
-  // stay in sight as the counts scroll under them.
+}
+
+/**
+ * Where the table stands. Wide on a phone, it scrolls sideways, and a keyboard can scroll it too
+ * (a focusable region, named by the table's caption). That it does is shown, not left to be
+ * discovered: a line says so while any column is out of sight, the edge with more fades, and
+ * the versions stay in sight as the counts scroll under them (CSS). Made once: a live redraw
+ * replaces the table only, so the focus and the scroll position stay where the reader left them.
+ * @returns {{element: HTMLElement, show: (table: HTMLTableElement) => void}}
+ */
+function createScroller() {
   const hintId = "trend-scroll-hint";
   const hint = h(
     "p",
-    { class: "hint table-hint", id: hintId, dataset: { retro: "trend-scroll-hint" } },
+    { class: "hint table-hint", id: hintId, hidden: true, dataset: { retro: "trend-scroll-hint" } },
     "Scroll sideways to see every count",
     h("span", { "aria-hidden": "true" }, " →"),
   );
-  const region = h(
-    "div",
-    {
-      class: "table-scroll",
-      tabIndex: 0,
-      role: "region",
-      "aria-labelledby": captionId,
-      "aria-describedby": hintId,
-      dataset: { retro: "trend-scroll" },
-    },
-    table,
-  );
+  const region = h("div", {
+    class: "table-scroll",
+    tabIndex: 0,
+    role: "region",
+    "aria-labelledby": CAPTION_ID,
+    "aria-describedby": hintId,
+    dataset: { retro: "trend-scroll" },
+  });
   const frame = h("div", { class: "table-frame", dataset: { more: "" } }, region);
   const update = () => {
     const hidden = region.scrollWidth - region.clientWidth;
@@ -290,5 +294,13 @@ function drawTable(versions) {
   };
   region.addEventListener("scroll", update, { passive: true });
   new ResizeObserver(update).observe(region);
-  return h("div", {}, hint, frame);
+  // Nothing to focus before there is a table: shown with the first one.
+  const element = h("div", { class: "trend-table", hidden: true }, hint, frame);
+  /** @param {HTMLTableElement} table */
+  const show = (table) => {
+    region.replaceChildren(table);
+    element.hidden = false;
+    update();
+  };
+  return { element, show };
 }
