@@ -17,13 +17,13 @@ listed versions' notes. Round 1's guess is checked against the board read in rou
   may have been written after the stage went to hiding it, and the board read from before that.
   Such a write stamps the note with the meeting's revision (`retro.services.meeting`); a note
   whose stamp is newer than the board read, with a text or count the page would show, has the
-  board read again: one round more, only then. Whatever is still newer (a board whose meeting
-  last changed before the board item mirrored the revision) is shown hidden
-  (`stages.public_as_read`).
+  board read again, and the version item beside it (its revision is the one the stamps come
+  from, where a board's mirror predates `cv_meeting_rev`): one round more, only then.
 """
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from retro.errors import UnavailableError
@@ -75,11 +75,18 @@ def load_board_page(store: Store, board_id: str, spec: BoardSpec) -> BoardPage |
         else:
             current_notes = store.notes_between_ends(probe.version.id, found[: len(ends)], column)
         if _read_too_early(board, current_notes):  # a stage raced this page
-            again = _board(store, board_id, owners)
+            live = board.current_version.id
+            again, seen = store.parallel(
+                lambda: _board(store, board_id, owners), lambda: store.meeting(board_id, live)
+            )
             if again is None:
                 return None
-            if again.current_version.id != board.current_version.id:  # and a start
+            if again.current_version.id != live:  # and a start
                 current_notes = store.notes(again.current_version.id, column, consistent=True)
+            elif seen is not None and seen.revision > again.current_version.meeting_rev:
+                # a board whose mirror predates `cv_meeting_rev`: the version's own revision
+                ref = replace(again.current_version, meeting_rev=seen.revision)
+                again = replace(again, current_version=ref)
             board = again
     listed_notes = found[len(ends) :] if under is not None else [None] * len(listed_versions)
     at = now()

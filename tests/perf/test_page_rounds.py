@@ -274,3 +274,18 @@ def test_a_stage_racing_the_page_costs_a_round_more_only_then(monkeypatch):
     assert len(reads) == 2
     assert log.sequential == 3
     assert log.calls[-1] == ("GetItem", 3)
+
+
+def test_a_board_whose_mirror_predates_the_revision_shows_its_texts_in_a_round_more():
+    """A board item written before `cv_meeting_rev` existed reads as revision 0 while its live
+    version has moved on: a note written since is stamped with the version's revision, so the
+    page reads the version item beside the board again and shows what its stage shows."""
+    with moto_store() as store:
+        owner = services.create_user(store, "Olga")[0].id
+        board = services.create_board(store, owner, "Before the mirror")
+        services.set_stage(store, owner, board.id, "WRITE")  # revision 1; texts shown here
+        store.table.update(keys.board(owner, board.id), set_={"cv_meeting_rev": None})
+        services.add_note(store, owner, board.id, "GOOD", "shown")  # stamped 1 (made again)
+        page, log = _page(_Seeded(board.id, owner), HIDING_PAGE)
+    assert [n["text"] for n in page["currentVersion"]["notes"]] == ["shown"]
+    assert log.sequential == 3
