@@ -40,6 +40,7 @@ from bench.common import (
     seed_board,
 )
 from resolvers import views
+from resolvers.selection import Selection
 from retro import services
 from retro.services.pages import BoardSpec, VersionSpec
 from retro.store import Store, record_requests
@@ -68,6 +69,7 @@ HISTORY_QUERY = """query History($id: ID!) {
 # 1,000 notes x 10 versions is left out here: on moto its history view alone takes ~25 s a side,
 # and the ratios are those of 100 x 10 (benchmark 1 covers the page's counts at that size).
 CASES = ((10, 1), (100, 1), (100, 10))
+WHOLE = Selection()  # no selection set: a view renders whole, as a REST resource is sent
 
 
 @dataclass
@@ -106,15 +108,15 @@ def rest_page(store: Store, board_id: str, history: bool) -> Tally:
 
     def get_board() -> Any:
         board = services.require_board(store, board_id, "id")
-        return views.board(services.load_boards(store, [board], BoardSpec())[0])
+        return views.board(services.load_boards(store, [board], BoardSpec())[0], WHOLE)
 
     def get_versions() -> Any:
         found, token = services.versions_of(store, board_id)
         pages = services.load_versions(store, found, VersionSpec())
-        return {"items": [views.version(p) for p in pages], "nextToken": token}
+        return {"items": [views.version(p, WHOLE) for p in pages], "nextToken": token}
 
     def get_notes(version_id: str) -> Callable[[], Any]:
-        return lambda: [views.note(n) for n in services.notes_of(store, version_id)]
+        return lambda: [views.note(n, WHOLE) for n in services.notes_of(store, version_id)]
 
     # wave 1: the board and its versions, side by side (both need only the board id)
     board, t_board, s_board = _rest(store, tally, get_board)
