@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from resolvers.logs import log
+from resolvers.published import refuse_renamed_filters
 from resolvers.selection import Selection, parse_selection
 from retro.errors import InternalError, RetroError, UnauthorizedError
 
@@ -101,6 +102,9 @@ class Router:
             function = self.resolvers.get(call.key)
             if function is None:
                 raise InternalError(f"{call.key} is not resolved by the {self.name} function")
+            # before anything is read or written: an alias must not steer subscription filters
+            text = str(call.info.get("selectionSetGraphQL") or "")
+            refuse_renamed_filters(call.key, text, lambda: call.selection)
             # views render only what the query selected (resolvers/project.py)
             return function(call)
         except RetroError:

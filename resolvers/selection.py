@@ -47,11 +47,13 @@ MAX_DEPTH = 64  # AppSync's depth limit is at most 75 levels for the whole opera
 
 @dataclass(frozen=True)
 class Selected:
-    """One selected field: its name, the arguments given (variables resolved), what is under it."""
+    """One selected field: its name, the arguments given (variables resolved), what is under it,
+    and its alias if it has one (its response key is `alias or name`)."""
 
     name: str
     arguments: Mapping[str, Any]
     selection: "Selection"
+    alias: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,8 @@ class _Converter:
                     if value is not graphql.Undefined:  # a variable not given: as if not written
                         arguments[argument.name.value] = value
                 inner = self.convert(item.selection_set, depth + 1, seen)
-                found.append(Selected(item.name.value, arguments, inner))
+                alias = item.alias.value if item.alias else None
+                found.append(Selected(item.name.value, arguments, inner, alias))
             elif isinstance(item, graphql.InlineFragmentNode):
                 found.extend(self.convert(item.selection_set, depth + 1, seen).fields)
             elif isinstance(item, graphql.FragmentSpreadNode) and item.name.value not in seen:
