@@ -21,11 +21,9 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
-    FragmentDefinitionNode,
     GraphQLError,
     NoSchemaIntrospectionCustomRule,
     OperationType,
-    SelectionSetNode,
     specified_rules,
 )
 from strawberry.types import ExecutionResult
@@ -80,29 +78,6 @@ class Limits:
     max_fields: int = 2_000
     request_seconds: float = 30.0
     authorizer_seconds: float = 10.0
-
-
-def _unalias(
-    value: Any,
-    selection_set: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-) -> Any:
-    """A result keyed by field names instead of response keys (aliases)."""
-    if selection_set is None or value is None:
-        return value
-    if isinstance(value, list):
-        return [_unalias(v, selection_set, fragments, variables) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out: dict[str, Any] = {}
-    for node in collect_fields(selection_set.selections, fragments, variables):
-        key = (node.alias or node.name).value
-        if key in value and node.name.value not in out:
-            out[node.name.value] = _unalias(value[key], node.selection_set, fragments, variables)
-    if "__typename" in value:
-        out.setdefault("__typename", value["__typename"])
-    return out
 
 
 def _refuses_the_document(error: GraphQLError) -> bool:
@@ -300,14 +275,19 @@ class Engine:
         operation = prepared.operation
         if operation is None or operation.operation is not OperationType.MUTATION:
             return
-        fragments = prepared.fragments
-        for node in collect_fields(operation.selection_set.selections, fragments, variables):
+        # The result goes out as the mutation's caller got it, keyed by its response keys
+        # (aliases), not by field names: what AppSync is reported to send
+        # (aws/aws-appsync-community#160), which its guide does not say. A filter argument is
+        # then compared with whatever the caller named after it: `boardId: text` would match
+        # `onNoteAdded(boardId:)` on the board that text names. The resolvers refuse such a
+        # selection (resolvers/published.py); this keeps the local server as exposed as AppSync
+        # may be, so the tests show that the resolvers are what protects.
+        selections = operation.selection_set.selections
+        for node in collect_fields(selections, prepared.fragments, variables):
             value = data.get((node.alias or node.name).value)
             if value is None or not self.broker.fired_by(node.name.value):
                 continue
-            self.broker.publish(
-                node.name.value, _unalias(value, node.selection_set, fragments, variables)
-            )
+            self.broker.publish(node.name.value, value)
 
     async def subscribe(
         self,

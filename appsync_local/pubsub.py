@@ -1,9 +1,10 @@
 """`@aws_subscribe` fan-out, with AppSync's argument filters.
 
 When a mutation named in a subscription field's `@aws_subscribe(mutations: [...])` completes,
-its result — the fields the *mutation* selected, keyed by field name — goes to every subscriber
-of that field whose arguments match:
-- each argument given is compared with the result's field of the same name (AND across them);
+its result — the fields the *mutation* selected, keyed as its caller got them (by response
+key: an alias, not the field's name) — goes to every subscriber of that field whose arguments
+match:
+- each argument given is compared with the result's key of the same name (AND across them);
 - an omitted argument does not filter;
 - an argument given as `null` matches only a `null` field;
 - a field the mutation did not select matches nothing.
@@ -33,7 +34,7 @@ _QUEUE_LIMIT = 1000
 
 
 def matches(arguments: Mapping[str, Any], result: Mapping[str, Any]) -> bool:
-    """AppSync's argument filter: every given argument equals the result's field of that name."""
+    """AppSync's argument filter: every given argument equals the result's key of that name."""
     for name, expected in arguments.items():
         if name not in result or result[name] != expected:
             return False

@@ -29,7 +29,7 @@ import websockets
 from tests.appsync_realtime import Frames, appsync_url, start
 from tests.conftest import LiveServer
 
-from .conftest import User, add_note, create_board, new_user
+from .conftest import User, add_note, board_state, create_board, new_user
 
 # selects what `add_note` selects: a subscriber gets the mutation's selection set
 NOTE_SUB = "subscription($b: ID!) { onNoteAdded(boardId: $b) { id boardId } }"
@@ -421,3 +421,89 @@ def test_abuse_gets_appsyncs_answer_and_others_are_served(
         await still_serving(live_server, user, board)
 
     run(scenario())
+
+
+# -- a mutation's selection naming another board for the subscription filters ---------------------
+# AppSync compares a subscription's arguments with the mutation's result, and is reported to key
+# that result by response keys (aws/aws-appsync-community#160): an alias named after a filter
+# argument would steer the event to the board that aliased value names. The local server keys
+# it so too (appsync_local/engine.py); the resolvers refuse such a selection before writing.
+STEERING: dict[str, tuple[str, str]] = {
+    # name: (mutation on the attacker's board $a carrying the victim's board id $v, the field
+    # its error names)
+    "addNote, text aliased as boardId": (
+        """mutation($a: ID!, $v: String!) {
+          addNote(input: {boardId: $a, column: GOOD, text: $v}) { boardId: text id text column }
+        }""",
+        "boardId",
+    ),
+    "addNote, in an inline fragment": (
+        """mutation($a: ID!, $v: String!) {
+          addNote(input: {boardId: $a, column: GOOD, text: $v}) { id ... on Note { boardId: text } }
+        }""",
+        "boardId",
+    ),
+    "addNote, in a named fragment": (
+        """mutation($a: ID!, $v: String!) {
+          addNote(input: {boardId: $a, column: GOOD, text: $v}) { id ...Steer }
+        }
+        fragment Steer on Note { text boardId: text }""",
+        "boardId",
+    ),
+    "updateBoard, title aliased as id": (
+        """mutation($a: ID!, $v: String!) {
+          updateBoard(input: {id: $a, title: $v}) { id: title title }
+        }""",
+        "id",
+    ),
+}
+VICTIM_SUBSCRIPTIONS = {
+    "notes": NOTE_SUB,  # what `add_note` selects
+    "board": "subscription($b: ID!) { onBoardUpdated(id: $b) { id title } }",
+}
+
+
+def test_no_mutation_selection_steers_an_event_to_another_board(live_server: LiveServer) -> None:
+    """A subscriber of board B receives nothing from a mutation on board A whose selection
+    aliases another field as a filter argument (`boardId: text`, `id: title`) carrying B's id:
+    the mutation is refused with the field named and writes nothing; B's own notes still
+    arrive, and harmless aliases still answer."""
+    attacker, victim = new_user(live_server, "Mallory"), new_user(live_server, "Victor")
+    theirs = create_board(live_server, attacker.token, "Mallory's")
+    victims = create_board(live_server, victim.token, "Victor's")
+    before = board_state(live_server, attacker.token, theirs)
+
+    async def scenario() -> None:
+        auth = auth_of(live_server, victim)
+        async with connect(live_server, victim) as ws:
+            frames = Frames(ws)
+            await frames.send({"type": "connection_init"})
+            assert (await frames.next())["type"] == "connection_ack"
+            for op_id, query in VICTIM_SUBSCRIPTIONS.items():
+                await frames.send(start(op_id, query, {"b": victims}, auth=auth))
+                assert await frames.next() == {"type": "start_ack", "id": op_id}
+            for name, (mutation, field) in STEERING.items():
+                answer = await asyncio.to_thread(
+                    live_server.post, mutation, {"a": theirs, "v": victims}, token=attacker.token
+                )
+                errors = answer.body.get("errors") or []
+                assert [e.get("errorType") for e in errors] == ["BadInputError"], (name, answer)
+                assert errors[0]["message"].startswith(f"selection: `{field}` "), (name, errors)
+                assert not any((answer.body.get("data") or {}).values()), (name, answer.body)
+            await frames.nothing(1.0)
+            # the victim's own note arrives (the subscription was live all along), and first
+            note = await asyncio.to_thread(add_note, live_server, victim.token, victims, "ours")
+            frame = await frames.next(timeout=10)
+            assert frame["id"] == "notes", frame
+            assert frame["payload"]["data"]["onNoteAdded"]["id"] == note
+
+    run(scenario())
+    assert board_state(live_server, attacker.token, theirs) == before  # nothing written
+    # harmless aliases: a field under another name, a filter argument under its own name
+    answer = live_server.data(
+        """mutation($a: ID!) { addNote(input: {boardId: $a, column: GOOD, text: "fine"}) {
+          noteText: text boardId: boardId id } }""",
+        {"a": theirs},
+        token=attacker.token,
+    )
+    assert answer["addNote"]["noteText"] == "fine" and answer["addNote"]["boardId"] == theirs

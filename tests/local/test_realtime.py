@@ -126,6 +126,45 @@ def test_argument_filters(fake_server: LiveServer, fake: Any) -> None:
     run(scenario())
 
 
+def test_filters_and_payloads_read_the_mutations_response_keys(
+    fake_server: LiveServer, fake: Any
+) -> None:
+    """The published result is keyed as the mutation's caller got it, by alias: a filter
+    compares with whatever the caller named after its argument, and a field the mutation
+    aliased reaches subscribers under the alias only (null for theirs). AppSync's guide does
+    not say; AppSync is reported to do so (aws/aws-appsync-community#160). Retro's resolvers
+    refuse such aliases of filter arguments (resolvers/published.py)."""
+    subscriptions = {
+        "s1": 'subscription { onItem(shelfId: "s1") { id tags } }',
+        "s2": 'subscription { onItem(shelfId: "s2") { id } }',
+    }
+
+    async def scenario() -> None:
+        received: dict[str, list[dict[str, Any]]] = {name: [] for name in subscriptions}
+        async with await connect(fake_server) as ws:
+            frames = Frames(ws)
+            for name, query in subscriptions.items():
+                await frames.send(start(name, query))
+                assert await frames.next() == {"type": "start_ack", "id": name}
+            # stored on shelf s2, but its label is answered under the name `shelfId`
+            steered = await add(
+                fake_server, "id shelfId: label t: tags", shelfId="s2", label="s1", tags=["x"]
+            )
+            plain = await add(fake_server, "id shelfId tags", shelfId="s1", tags=["y"])
+            try:
+                while True:
+                    frame = await frames.next(timeout=0.5)
+                    received[frame["id"]].append(frame["payload"]["data"]["onItem"])
+            except TimeoutError:
+                pass
+        assert received == {
+            "s1": [{"id": steered["id"], "tags": None}, {"id": plain["id"], "tags": ["y"]}],
+            "s2": [],
+        }
+
+    run(scenario())
+
+
 def test_protocol_errors_as_appsync(fake_server: LiveServer, fake: Any) -> None:
     async def scenario() -> None:
         async with await connect(fake_server) as ws:
