@@ -289,3 +289,39 @@ def test_a_board_whose_mirror_predates_the_revision_shows_its_texts_in_a_round_m
         page, log = _page(_Seeded(board.id, owner), HIDING_PAGE)
     assert [n["text"] for n in page["currentVersion"]["notes"]] == ["shown"]
     assert log.sequential == 3
+
+
+# -- what the stamp costs a write -----------------------------------------------------------------
+def test_a_write_the_stage_hides_costs_the_requests_of_one_it_shows(monkeypatch):
+    """The revision pinned and stamped rides on the write's own transaction: a note added in a
+    WRITE that hides texts costs what one added in FREE costs. A meeting change between the
+    write's reads and its transaction (a timer started) sends it round again."""
+    with moto_store() as store:
+        board, owner, member, _ = _hiding_board(store)  # WRITE, texts hidden
+        free = services.create_board(store, owner, "Free")
+        with record_requests() as shown:
+            services.add_note(store, member, free.id, "GOOD", "shown")
+        with record_requests() as hidden:
+            services.add_note(store, member, board.id, "GOOD", "hidden")
+        real = store.add_note
+        raced: list[Any] = []
+
+        def timer_first(*args: Any) -> Any:
+            if not raced:
+                with record_requests() as owners:  # the owner's own requests, taken out below
+                    services.start_timer(store, owner, board.id, 60)
+                raced.append(owners)
+            return real(*args)
+
+        monkeypatch.setattr(store, "add_note", timer_first)
+        with record_requests() as again:
+            services.add_note(store, member, board.id, "GOOD", "made again")
+    assert sorted(hidden.operations) == sorted(shown.operations)
+    assert hidden.sequential == shown.sequential
+    extra = sorted(again.operations)
+    for operation in [*hidden.operations, *raced[0].operations]:
+        extra.remove(operation)
+    # the refused transaction's look at the version (is it full?), the version and the board
+    # read again side by side, the transaction again: three rounds, only in that race
+    assert sorted(extra) == ["GetItem", "GetItem", "GetItem", "TransactWriteItems"]
+    assert again.sequential == hidden.sequential + 3
