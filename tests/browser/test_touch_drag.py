@@ -190,6 +190,9 @@ def test_a_note_carried_to_the_bottom_of_a_phone_scrolls_the_page_to_a_card_out_
 
     # THEN the page scrolls down under it until the last card is there to drop on
     expect(last).to_be_in_viewport()
+    # (the finger leaves the edge, the page stands still, and the finger finds the card)
+    finger.slide_to_point(PHONE["width"] / 2, PHONE["height"] / 2)
+    phone.wait_for_function(SETTLED, polling=100)
     finger.slide_to(last.locator(".note-text"))
     expect(last).to_have_class(re.compile(r"\bdrop-target\b"))
     finger.up()
