@@ -124,6 +124,7 @@ TIMER = Shape(  # TimerState
     durationSeconds=attrgetter("duration_seconds"),
     advances=attrgetter("advances"),
     running=attrgetter("running"),
+    ended=attrgetter("ended"),
 )
 
 VERSION = Shape(  # VersionPage: a version (or the board's reference to its live one), its meeting

@@ -150,6 +150,7 @@ class Timer:
     seconds: int  # as started, plus every extension (for a progress display)
     advances: bool = False  # the stage moves on when it ends (until it has, or is stopped)
     stopped: bool = False
+    moved_on: bool = False  # it ended and moved the stage on (its end is the stage change's)
 
     def __post_init__(self) -> None:
         _at_least(self, "seconds", 1)

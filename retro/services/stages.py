@@ -79,6 +79,7 @@ class TimerState:
     duration_seconds: int
     advances: bool
     running: bool
+    ended: bool
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,9 @@ def effective_stage(version: VersionRef | BoardVersion, at: datetime) -> Stage:
 
 
 def settled_timer(timer: Timer | None) -> Timer | None:
-    """The timer once the stage change it carried has been made: it advances no more."""
-    return replace(timer, advances=False) if timer is not None else None
+    """The timer once the stage change it carried has been made: it advances no more, and
+    remembers it moved the stage on (every later reader is told so, as the first was)."""
+    return replace(timer, advances=False, moved_on=True) if timer is not None else None
 
 
 def meeting_of(
@@ -135,8 +137,10 @@ def _timer_state(timer: Timer | None, at: datetime) -> TimerState | None:
         ends_at=timer.ends_at,
         remaining_ms=left,
         duration_seconds=timer.seconds,
-        advances=timer.advances and not timer.stopped,
+        # Before and after the stage change it made is stored, it is the timer that moved it on.
+        advances=(timer.advances or timer.moved_on) and not timer.stopped,
         running=left > 0,
+        ended=not timer.stopped and timer.ends_at <= at,
     )
 
 

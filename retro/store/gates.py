@@ -2,10 +2,10 @@
 gate writes on them.
 
 The version item holds `stage`, the timer (`timer_ends_at`, `timer_seconds`, `timer_advances`,
-`timer_stopped`) and `meeting_rev`, a counter every meeting change bumps. The board item mirrors
-the stage and timer of its live version as `cv_stage`, `cv_timer_*`, like the rest of `cv_*`, so
-the board page reads nothing more; both change in one transaction. An item without `stage` was
-stored before stages existed: it is FREE.
+`timer_stopped`, `timer_moved_on`) and `meeting_rev`, a counter every meeting change bumps. The
+board item mirrors the stage and timer of its live version as `cv_stage`, `cv_timer_*`, like the
+rest of `cv_*`, so the board page reads nothing more; both change in one transaction. An item
+without `stage` was stored before stages existed: it is FREE.
 
 A write a stage may refuse (a note, a vote) checks the version in its own transaction with
 `is_open_in`: live, in one of the stages that allow it, and without a timer that has ended with a
@@ -76,6 +76,7 @@ def meeting_attributes(stage: Stage, timer: Timer | None, prefix: str = "") -> I
         f"{prefix}timer_seconds": timer.seconds if timer else None,
         f"{prefix}timer_advances": timer.advances if timer else None,
         f"{prefix}timer_stopped": timer.stopped if timer else None,
+        f"{prefix}timer_moved_on": timer.moved_on if timer else None,
     }
 
 
@@ -89,6 +90,7 @@ def meeting_fields(item: Item, prefix: str = "") -> dict[str, Any]:
             "seconds": item.get(f"{prefix}timer_seconds") or 1,
             "advances": bool(item.get(f"{prefix}timer_advances")),
             "stopped": bool(item.get(f"{prefix}timer_stopped")),
+            "moved_on": bool(item.get(f"{prefix}timer_moved_on")),
         }
     return {"stage": item.get(f"{prefix}stage") or Stage.FREE.value, "timer": timer}
 

@@ -95,6 +95,7 @@ def timer(fields: Mapping[str, Any]) -> Timer | None:
         seconds=whole(found, "seconds"),
         advances=flag(found, "advances"),
         stopped=flag(found, "stopped"),
+        moved_on=flag(found, "moved_on"),
     )
 
 

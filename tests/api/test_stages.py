@@ -13,12 +13,12 @@ from tests.api.conftest import make_event
 NOTE = "{ id boardId versionId column text votes createdAt updatedAt }"
 VERSION = (
     "{ id boardId number stage textsHidden votesHidden "
-    "timer { endsAt remainingMs durationSeconds advances running } notes " + NOTE + " }"
+    "timer { endsAt remainingMs durationSeconds advances running ended } notes " + NOTE + " }"
 )
 PAGE = (
     "{ id title settings { voteBudget hideWhileWriting secretBallot } "
     "currentVersion { number stage textsHidden votesHidden "
-    "timer { endsAt remainingMs durationSeconds advances running } "
+    "timer { endsAt remainingMs durationSeconds advances running ended } "
     "notes { id column text votes } } versions { items { number stage } } }"
 )
 
@@ -65,6 +65,7 @@ def test_the_owner_runs_the_meeting_through_the_write_handler(store, people, boa
     )
     timer = started["timer"]
     assert (timer["durationSeconds"], timer["advances"], timer["running"]) == (300, True, True)
+    assert timer["ended"] is False
     assert 290_000 < timer["remainingMs"] <= 300_000
     assert timer["endsAt"].endswith("Z")
     extended = call(
@@ -79,6 +80,7 @@ def test_the_owner_runs_the_meeting_through_the_write_handler(store, people, boa
         write.handler, "Mutation.stopTimer", {"boardId": board.id}, user=owner, selection=VERSION
     )
     assert stopped["timer"]["running"] is False and stopped["timer"]["remainingMs"] == 0
+    assert stopped["timer"]["ended"] is False  # stopped, not run out
     with pytest.raises(RetroError, match=f"only the owner of board {board.id}") as refused:
         set_stage(board, member, "VOTE")
     assert refused.value.error_type == "ForbiddenError"

@@ -279,6 +279,48 @@ def test_an_ended_timer_moves_the_stage_on_at_read_time_and_the_next_write_store
     assert stage_of(store, hidden.id) is Stage.VOTE  # not on to DISCUSS
 
 
+def test_every_reader_is_told_whether_the_timer_ran_out_or_was_stopped(store, owner, member, board):
+    def served():
+        timer = page(store, board.id).current.meeting.timer
+        return timer.running, timer.ended, timer.advances
+
+    services.set_stage(store, owner, board.id, "WRITE")
+    services.start_timer(store, owner, board.id, 60)
+    assert served() == (True, False, False)
+    # it ran out: ended, for a reader who opens the board any time later
+    end_timer(store, board, advances=False)
+    assert served() == (False, True, False)
+    assert served() == (False, True, False)
+    # stopped before it ran out: not ended
+    services.start_timer(store, owner, board.id, 60)
+    services.stop_timer(store, owner, board.id)
+    assert served() == (False, False, False)
+    # ran out, then the owner moved the stage on (which stops it): not ended any more
+    end_timer(store, board, advances=False)
+    services.set_stage(store, owner, board.id, "VOTE")
+    assert served() == (False, False, False)
+
+
+def test_a_timer_that_moved_the_stage_on_ended_and_says_so_before_and_after_it_is_stored(
+    store, owner, member, board
+):
+    services.set_stage(store, owner, board.id, "WRITE")
+    services.start_timer(store, owner, board.id, 60, advance=True)
+    end_timer(store, board)
+    before = page(store, board.id).current.meeting
+    assert before.stage is Stage.VOTE
+    assert (before.timer.running, before.timer.ended, before.timer.advances) == (False, True, True)
+    # a write that depends on the stage stores the advance; the answer stays the same
+    with pytest.raises(ConflictError, match="the board is in VOTE"):
+        services.add_note(store, member, board.id, "GOOD", "too late")
+    stored = store.get_version(board.id, page(store, board.id).current.version.id)
+    assert (stored.stage, stored.timer.advances, stored.timer.moved_on) == (Stage.VOTE, False, True)
+    after = page(store, board.id).current.meeting
+    assert after.stage is Stage.VOTE and after.timer == before.timer
+    # the board item's mirror carries it too (the board page reads nothing more)
+    assert services.require_board(store, board.id).current_version.timer.moved_on
+
+
 def test_effective_stage_is_a_function_of_the_moment():
     at = now()
 

@@ -164,7 +164,7 @@ def new_user(server: LiveServer, name: str) -> User:
 BOARD_STATE = """query($b: ID!) { board(id: $b) {
   id title settings { voteBudget hideWhileWriting secretBallot }
   currentVersion { id number stage textsHidden votesHidden
-    timer { endsAt durationSeconds advances running }
+    timer { endsAt durationSeconds advances running ended }
     notes { id column text votes done who carriedCount groupId } groups { id title votes noteIds } }
   versions(limit: 20) { items { id number notes { id text votes } } }
 } }"""

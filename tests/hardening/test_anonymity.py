@@ -30,7 +30,7 @@ NOTE = (
 )
 GROUP = "id boardId versionId column title votes noteIds"
 MEETING = """stage textsHidden votesHidden
-  timer { endsAt remainingMs durationSeconds advances running }"""
+  timer { endsAt remainingMs durationSeconds advances running ended }"""
 BOARD = f"""id title createdAt updatedAt settings {{ voteBudget hideWhileWriting secretBallot }}
   currentVersion {{ id boardId number title createdAt frozenAt {MEETING} notes {{ {NOTE} }}
     groups {{ {GROUP} }} }}

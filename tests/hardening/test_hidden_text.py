@@ -32,7 +32,7 @@ from .conftest import User, raw_request
 
 NOTE = "id boardId versionId column text votes createdAt updatedAt"
 VERSION = f"""id boardId number stage textsHidden votesHidden
-  timer {{ endsAt remainingMs durationSeconds advances running }} notes {{ {NOTE} }}"""
+  timer {{ endsAt remainingMs durationSeconds advances running ended }} notes {{ {NOTE} }}"""
 PAGE = f"""query($b: ID!) {{
   board(id: $b) {{ id title settings {{ voteBudget hideWhileWriting secretBallot }}
     currentVersion {{ {VERSION} }}
