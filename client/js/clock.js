@@ -8,8 +8,9 @@
 /**
  * @typedef {import("./operations.js").Timer} Timer
  * @typedef {{endsAt: string, deadline: number, durationSeconds: number, advances: boolean,
- *   running: boolean}} Countdown `deadline` is on the performance.now() clock; `endsAt` (the
- *   server's) only names the countdown, to tell a restarted or extended one from the same one
+ *   running: boolean, ended: boolean}} Countdown `deadline` is on the performance.now() clock;
+ *   `endsAt` (the server's) only names the countdown, to tell a restarted or extended one from
+ *   the same one
  */
 
 /** @returns {number} milliseconds on the monotonic clock of this page */
@@ -24,8 +25,9 @@ export function now() {
  */
 export function countdownFrom(timer, receivedAt) {
   if (!timer) return null;
-  const { endsAt, remainingMs, durationSeconds, advances, running } = timer;
-  return { endsAt, deadline: receivedAt + remainingMs, durationSeconds, advances, running };
+  const { endsAt, remainingMs, durationSeconds, advances, running, ended } = timer;
+  const deadline = receivedAt + remainingMs;
+  return { endsAt, deadline, durationSeconds, advances, running, ended };
 }
 
 /**

@@ -35,7 +35,8 @@ import { MAX_PAGE } from "./limits.js";
  *   createdAt: string, frozenAt: string | null}} Version
  * @typedef {Version & {notes: Note[], groups: NoteGroup[]}} VersionWithNotes
  * @typedef {{endsAt: string, remainingMs: number, durationSeconds: number, advances: boolean,
- *   running: boolean}} Timer remainingMs is the time left when the server answered
+ *   running: boolean, ended: boolean}} Timer remainingMs is the time left when the server
+ *   answered; ended: it ran out (not stopped)
  * @typedef {{stage: Stage, textsHidden: boolean, votesHidden: boolean,
  *   timer: Timer | null}} Meeting where the live version's meeting stands
  * @typedef {Version & Meeting} VersionState what onVersionChanged and the facilitator's
@@ -67,7 +68,7 @@ const BOARD_FIELDS = `id title createdAt updatedAt
 
 // The live version's meeting: enough for every client to re-render without guessing.
 const MEETING_FIELDS = `stage textsHidden votesHidden
-    timer { endsAt remainingMs durationSeconds advances running }`;
+    timer { endsAt remainingMs durationSeconds advances running ended }`;
 
 const PARTICIPATION_FIELDS = `boardId versionId isOwner voteBudget votesUsed votesLeft
     myVotes { noteId count } myNoteIds myNotes { id column text }`;

@@ -562,6 +562,8 @@ export class BoardStore extends EventTarget {
  * @returns {string} equal for two answers that show the same meeting
  */
 function meetingKey({ stage, textsHidden, votesHidden, timer }) {
-  const clock = timer ? [timer.endsAt, timer.durationSeconds, timer.advances, timer.running] : [];
+  const clock = timer
+    ? [timer.endsAt, timer.durationSeconds, timer.advances, timer.running, timer.ended]
+    : [];
   return JSON.stringify([stage, textsHidden, votesHidden, ...clock]);
 }

@@ -240,6 +240,35 @@ def test_when_time_is_up_everyone_sees_it_and_a_timer_that_moves_on_moves_the_st
     expect(said(member)).to_contain_text("Now step 2, Vote.")
 
 
+def test_who_opens_the_board_after_the_timer_ran_out_sees_times_up_and_after_a_stop_does_not(
+    new_page: Any,
+) -> None:
+    owner = new_page()
+    url = create_board(owner, "Late arrivals")
+    board_id = url.rsplit("/", 1)[1]
+    go_to_stage(owner, "Write")
+
+    # WHEN the facilitator starts a timer and stops it before it runs out
+    owner.get_by_role("button", name="3 min").click()
+    expect(timer(owner)).to_contain_text("left", timeout=LIVE_MS)
+    owner.get_by_role("button", name="Stop timer").click()
+    expect(timer(owner)).to_be_hidden(timeout=LIVE_MS)
+    # THEN a participant who opens the board afterwards sees the stage and no timer
+    stopped = open_board(new_page, url)
+    expect(stage_name(stopped)).to_have_text("Write")
+    expect(timer(stopped)).to_be_hidden()
+
+    # WHEN a 10-second timer runs out (the shortest the API allows) with nobody else there
+    start_timer = owner.evaluate(START_TIMER)
+    started = graphql_as(owner, start_timer, {"input": {"boardId": board_id, "seconds": 10}})
+    assert "errors" not in started, started
+    expect(timer(owner)).to_contain_text("Time's up", timeout=15_000)
+    # THEN one who opens the board only now (a new browser, which saw nothing) sees it too
+    late = open_board(new_page, url)
+    expect(timer(late)).to_contain_text("Time's up")
+    expect(stage_name(late)).to_have_text("Write")
+
+
 def test_the_owner_deletes_a_participants_note_and_it_disappears_for_both(new_page: Any) -> None:
     # GIVEN a participant's note with the participant's vote on it, in the Vote step
     owner = new_page()

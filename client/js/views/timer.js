@@ -11,7 +11,6 @@ import { FLOW, nextStage } from "../stages.js";
 
 /**
  * @typedef {import("../clock.js").Countdown} Countdown
- * @typedef {import("../operations.js").Stage} Stage
  * @typedef {"none" | "running" | "ended"} Shown
  */
 
@@ -72,9 +71,6 @@ export function createTimer(store, { say, onEnd }) {
 
   /** @type {Shown} */
   let shown = "none";
-  // The end this page saw and the stage it came in, kept for the tab: a reload still says so.
-  const endKey = `retro.timer-ended:${store.boardId}`;
-  let ended = readEnded(endKey);
   /** @type {string | null} the countdown last announced, by its server end */
   let announced = null;
   /** @type {string | null} */
@@ -105,27 +101,24 @@ export function createTimer(store, { say, onEnd }) {
   stop.addEventListener("click", () => act(() => store.stopTimer()));
 
   /**
-   * Once a countdown is over, the server's answer does not say whether it ran out or was
-   * stopped (or whether it moved the stage on). So "Time's up" shows where it was seen: a
-   * countdown that runs out on this page shows it, in the stage it ended in, until the stage
-   * moves on (by the timer itself or by the facilitator) or another countdown starts.
+   * The server says whether a countdown ran out (`ended`) or was stopped, the same for every
+   * reader, so a page opened later shows what a page that watched it shows. A countdown that
+   * moved the stage on shows nothing: the new stage is the news, and the end was the last one's.
+   * A stage change by the facilitator stops the timer, so "Time's up" goes with it.
    * @param {Countdown | null} countdown
-   * @param {Stage | null} stage
    * @returns {Shown}
    */
-  const stateOf = (countdown, stage) => {
+  const stateOf = (countdown) => {
     if (!countdown) return "none";
     if (remainingMs(countdown) > 0) return "running";
-    if (countdown.running && stage && ended?.endsAt !== countdown.endsAt) {
-      ended = { endsAt: countdown.endsAt, stage }; // it ran out here, before any answer said so
-      sessionStorage.setItem(endKey, JSON.stringify(ended));
-    }
-    return ended?.endsAt === countdown.endsAt && ended.stage === stage ? "ended" : "none";
+    if (countdown.ended) return countdown.advances ? "none" : "ended";
+    // It ran out here before any answer said so: the server's end came first (onEnd asks).
+    return countdown.running ? "ended" : "none";
   };
 
   const tick = () => {
     const countdown = store.timer;
-    const state = stateOf(countdown, store.live?.stage ?? null);
+    const state = stateOf(countdown);
     if (countdown && state === "running") showTime(countdown);
     if (state !== shown) show(state, countdown);
     if (countdown && state === "running" && announced !== countdown.endsAt) {
@@ -199,17 +192,4 @@ export function createTimer(store, { say, onEnd }) {
   };
 
   return { display, controls, render, destroy: () => clearInterval(ticker) };
-}
-
-/**
- * @param {string} key
- * @returns {{endsAt: string, stage: Stage} | null} the end this tab saw on the board, if any
- */
-function readEnded(key) {
-  try {
-    const value = JSON.parse(sessionStorage.getItem(key) ?? "null");
-    return typeof value?.endsAt === "string" && typeof value?.stage === "string" ? value : null;
-  } catch {
-    return null; // unreadable: as if no end was seen
-  }
 }
