@@ -51,7 +51,7 @@ from bench.common import (
 from bench.lambda_runtime import LambdaPython, find_lambda_python, run_child, task_folder
 from retro.store import default_store
 
-__all__ = ["HANDLERS", "MAX_RATIO", "MAX_ZIP_BYTES", "run"]
+__all__ = ["HANDLERS", "MAX_RATIO", "MAX_ZIP_BYTES", "one_time", "run"]
 
 HANDLERS = ("resolvers.read", "resolvers.write", "resolvers.authorizer")
 BASELINE = "boto3"
@@ -288,7 +288,7 @@ def _import_rows(layout: Layout, times: dict[str, list[list[list[float]]]]) -> l
     return rows
 
 
-def _once(samples: list[list[list[float]]], kind: int) -> tuple[float, float, float, float]:
+def one_time(samples: list[list[list[float]]], kind: int) -> tuple[float, float, float, float]:
     """Medians of [import, 1st, 2nd] in wall (kind 0) or CPU (1) time, and the one-time cost:
     import + what the first invocation does that the second does not."""
     imported, first, second = (median([s[kind][i] for s in samples]) for i in range(3))
@@ -298,7 +298,7 @@ def _once(samples: list[list[list[float]]], kind: int) -> tuple[float, float, fl
 def _first_call_rows(layout: Layout, times: dict[str, list[list[list[float]]]]) -> list[Row]:
     figure = f"{layout.name}: import + 1st call (2nd) -> once | CPU once, median of "
     figure += str(FIRST_CALL_ROUNDS)
-    base, base_cpu = _once(times[BASELINE], 0), _once(times[BASELINE], 1)
+    base, base_cpu = one_time(times[BASELINE], 0), one_time(times[BASELINE], 1)
     rows = [
         Row(
             BENCH,
@@ -309,8 +309,8 @@ def _first_call_rows(layout: Layout, times: dict[str, list[list[list[float]]]]) 
         )
     ]
     for module in HANDLERS:
-        imported, first, second, total = _once(times[module], 0)
-        cpu = _once(times[module], 1)[3]
+        imported, first, second, total = one_time(times[module], 0)
+        cpu = one_time(times[module], 1)[3]
         rows.append(
             Row(
                 BENCH,
