@@ -12,8 +12,12 @@ RUN_STAMP := $(VENV)/.installed-run
 run: $(RUN_STAMP) node_modules/.installed-run  ## install what running needs, start the local AppSync with the client
 	$(BIN)/retro serve $(ARGS)
 
+# Two pytest-xdist workers (CI's 2 cores), one module at a time each (tests/conftest.py says
+# how tests/infra stays on one worker); PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= 2
+
 test: setup lint typecheck  ## set up and run every check and test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 setup: $(STAMP) node_modules/.installed
 

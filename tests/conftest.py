@@ -170,6 +170,26 @@ def _restore(saved: dict[str, str]) -> None:
     store.default_store.cache_clear()  # its client pointed at the stopped server
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: only called when it runs
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`make test` runs pytest-xdist with `--dist loadfile`: a module's tests run on one worker,
+    in file order, sharing its module fixtures (test_chaos's last test walks the table its first
+    two filled). tests/infra goes to one worker as a whole: its modules share the wheel cache
+    dist/.wheels, which a fresh clone fills by downloading, and test_terraform checks that infra/
+    is left unchanged. (`--dist loadgroup` would do it with markers, but pytest-xdist 3.8 renames
+    node ids in a way pytest 9 no longer reads.)"""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ModulesWithInfraTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return "tests/infra" if module.startswith("tests/infra/") else module
+
+    return ModulesWithInfraTogether(config, log)
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
     """The real Retro API on the local AppSync, for the whole session."""
