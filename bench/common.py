@@ -278,15 +278,17 @@ def appsync_event(
     user: str | None,
     selection: str = "",
     variables: Mapping[str, Any] | None = None,
+    source: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A direct Lambda resolver event as AppSync sends it for `Type.field`.
+    """A direct Lambda resolver event as AppSync sends it for `Type.field` (`source`: the
+    parent's resolved object, for a nested field).
 
     The shape is the one the AppSync Developer Guide gives ("Direct Lambda resolvers").
     """
     parent, name = field.split(".")
     return {
         "arguments": dict(arguments),
-        "source": None,
+        "source": dict(source) if source is not None else None,
         "identity": {"resolverContext": {"userId": user}} if user else None,
         "request": {"headers": {"content-type": "application/json"}, "domainName": None},
         "info": {

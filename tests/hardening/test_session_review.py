@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from bench.common import appsync_event
 from resolvers.read import handler as read
 from resolvers.write import handler as write
 from retro import services
@@ -67,22 +68,7 @@ def event(
     selection: str,
     source: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    parent, name = field.split(".")
-    return {
-        "arguments": arguments,
-        "source": source,
-        "identity": {"resolverContext": {"userId": user}},
-        "request": {"headers": {}, "domainName": None},
-        "info": {
-            "fieldName": name,
-            "parentTypeName": parent,
-            "variables": {},
-            "selectionSetList": [],
-            "selectionSetGraphQL": selection,
-        },
-        "prev": None,
-        "stash": {},
-    }
+    return appsync_event(field, arguments, user=user, selection=selection, source=source)
 
 
 def once_after(

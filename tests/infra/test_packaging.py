@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from bench.common import appsync_event
 from retro import services
 from retro.settings import settings
 from retro.store import default_store
@@ -511,25 +512,6 @@ def seeded_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]
         default_store.cache_clear()
 
 
-def _appsync_event(field: str, arguments: dict[str, Any], user: str, selection: str) -> Any:
-    parent, name = field.split(".")
-    return {
-        "arguments": arguments,
-        "source": None,
-        "identity": {"resolverContext": {"userId": user}},
-        "request": {"headers": {}, "domainName": None},
-        "info": {
-            "fieldName": name,
-            "parentTypeName": parent,
-            "variables": {},
-            "selectionSetList": [],
-            "selectionSetGraphQL": selection,
-        },
-        "prev": None,
-        "stash": {},
-    }
-
-
 def _top_levels_in_zip(names: list[str]) -> set[str]:
     """The importable top-level names of a zip's entries (not metadata, not bytecode caches)."""
     tops = {name.split("/")[0] for name in names}
@@ -560,12 +542,14 @@ def test_each_zip_holds_the_top_level_modules_its_handler_imports_and_nothing_el
     install_wheels([_boto3_requirement()], runtime, production_build.target, WHEEL_CACHE)
     user, token, board = (seeded_dynamodb[k] for k in ("userId", "token", "boardId"))
     events = {
-        "read": _appsync_event("Query.board", {"id": board}, user, "{\n  id\n  name: title\n}"),
-        "write": _appsync_event(
+        "read": appsync_event(
+            "Query.board", {"id": board}, user=user, selection="{\n  id\n  name: title\n}"
+        ),
+        "write": appsync_event(
             "Mutation.addNote",
             {"input": {"boardId": board, "column": "GOOD", "text": "packed"}},
-            user,
-            "{\n  id\n  words: text\n}",
+            user=user,
+            selection="{\n  id\n  words: text\n}",
         ),
         "authorizer": {
             "authorizationToken": token,
