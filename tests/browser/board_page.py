@@ -8,8 +8,11 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-# A bound on waiting for something that should happen "live", not a timed assertion.
-LIVE_MS = 2000
+# A bound on waiting for something that should happen "live", not a timed assertion: the
+# client polls nothing, so only a frame (or a reconnect's catch-up) can show it. `make test`
+# runs two workers, each with its server and browser, on CI's 2 cores: a frame has been seen
+# to take just over 2 s there, so the bound is 5 s (Playwright's own default).
+LIVE_MS = 5000
 COLUMN_CLASS = {"GOOD": "column--good", "BAD": "column--bad", "ACTION": "column--action"}
 
 

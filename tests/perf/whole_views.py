@@ -85,6 +85,7 @@ def _timer(t: TimerState) -> View:
         "durationSeconds": t.duration_seconds,
         "advances": t.advances,
         "running": t.running,
+        "ended": t.ended,
     }
 
 
