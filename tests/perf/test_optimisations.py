@@ -207,8 +207,8 @@ _PARTICIPATIONS = [
     Participation(board_id="b1", version_id="v2", is_owner=False, vote_budget=5, votes_used=0,
                   my_votes={}, my_note_ids=[]),
 ]  # fmt: skip
-_TIMER = TimerState(ends_at=_at(10), remaining_ms=599_000, duration_seconds=600, advances=True, ended=False,
-                    running=True)  # fmt: skip
+_TIMER = TimerState(ends_at=_at(10), remaining_ms=599_000, duration_seconds=600, advances=True,
+                    running=True, ended=False)  # fmt: skip
 _LIVE = BoardVersion(id="v2", board_id="b1", number=2, title="Sprint 42", created_at=_at(-60),
                      stage=Stage.VOTE)  # fmt: skip
 _FROZEN = BoardVersion(id="v1", board_id="b1", number=1, created_at=_at(-600), frozen_at=_at(-60))
