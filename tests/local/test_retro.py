@@ -6,7 +6,7 @@ from contextlib import aclosing
 from typing import Any
 
 import pytest
-from gql import Client, gql
+from gql import Client, GraphQLRequest
 from gql.transport.appsync_auth import AppSyncJWTAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 
@@ -171,10 +171,10 @@ def test_notes_reach_gql_appsync_subscribers(live_server: LiveServer) -> None:
         got: list[Any] = []
         async with Client(transport=transport) as session:
             subscription = session.subscribe(
-                gql(
-                    "subscription($b: ID!) { onNoteAdded(boardId: $b) { id boardId text column } }"
-                ),
-                variable_values={"b": board},
+                GraphQLRequest(
+                    "subscription($b: ID!) { onNoteAdded(boardId: $b) { id boardId text column } }",
+                    variable_values={"b": board},
+                )
             )
 
             async def produce() -> None:
