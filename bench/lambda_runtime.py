@@ -29,7 +29,7 @@ from pathlib import Path
 
 from retro_tools.packaging import find_python
 
-__all__ = ["LambdaPython", "find_lambda_python"]
+__all__ = ["LambdaPython", "find_lambda_python", "run_child", "task_folder"]
 
 ROOT = Path(__file__).resolve().parent.parent
 

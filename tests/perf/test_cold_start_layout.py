@@ -9,7 +9,7 @@ row; it runs the runtime's Python with nothing of this venv on its path but what
 import zipfile
 from pathlib import Path
 
-from bench.lambda_runtime import RUNTIME_PACKAGES, LambdaPython, find_lambda_python, task_folder
+from bench.lambda_runtime import LambdaPython, find_lambda_python, task_folder
 
 
 def _a_zip(folder: Path) -> Path:
@@ -38,9 +38,3 @@ def test_a_child_sees_the_task_then_the_runtime_and_writes_no_bytecode(tmp_path:
 
 def test_without_a_build_it_says_why(tmp_path: Path):
     assert "build.json" in str(find_lambda_python(tmp_path))
-
-
-def test_the_runtime_copy_has_what_boto3_imports():
-    assert {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3"} <= set(
-        RUNTIME_PACKAGES
-    )
