@@ -123,7 +123,12 @@ def test_graphiql_explains_the_token_in_view_and_keeps_pasted_headers(
             f"(text) => document.querySelector({HEADERS_EDITOR!r}).CodeMirror.setValue(text)",
             headers,
         )
-        page.wait_for_timeout(600)  # GraphiQL stores the headers after a short debounce
+        # GraphiQL stores the headers after a short debounce: wait until it has, not a fixed time
+        page.wait_for_function(
+            "() => ['graphiql:headers', 'graphiql:tabState'].every("
+            "n => (localStorage.getItem(n) || '').includes('user.secret'))",
+            timeout=20000,
+        )
         page.reload()
         page.wait_for_selector(HEADERS_EDITOR, timeout=20000)
         kept = _headers(page)
@@ -162,7 +167,12 @@ def test_retros_graphiql_keeps_a_pasted_token_over_its_own_default(live_server: 
             f"(text) => document.querySelector({HEADERS_EDITOR!r}).CodeMirror.setValue(text)",
             pasted,
         )
-        page.wait_for_timeout(600)  # GraphiQL stores the headers after a short debounce
+        # GraphiQL stores the headers after a short debounce: wait until it has, not a fixed time
+        page.wait_for_function(
+            "() => ['graphiql:headers', 'graphiql:tabState'].every("
+            "n => (localStorage.getItem(n) || '').includes('user.secret'))",
+            timeout=20000,
+        )
         for _ in range(2):
             page.reload()
             page.wait_for_selector(HEADERS_EDITOR, timeout=20000)
