@@ -141,8 +141,12 @@ export class BoardStore extends EventTarget {
    * @param {number} receivedAt now() when it arrived: the timer counts from there
    */
   #takeLoad(data, sequence, receivedAt) {
+    // Deletion is final: a load sent before it must not bring the board back. And a board that
+    // was open and now reads as missing was deleted, whichever came first, the load's answer
+    // or onBoardDeleted.
+    if (this.status === "deleted") return;
     if (!data.board) {
-      this.status = "missing";
+      this.status = this.status === "ready" ? "deleted" : "missing";
       return;
     }
     this.board = data.board;

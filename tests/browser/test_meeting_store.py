@@ -98,3 +98,35 @@ def test_the_timer_counts_from_the_answer_never_from_the_devices_clock(new_page:
         {"meeting": REVEALED, "note": NOTE, "timer": timer},
     )
     assert 85_000 < left <= 90_000
+
+
+# The open board is deleted while a load is in flight (the resync after a reconnect, or the
+# reload a meeting change asks for): its answer may arrive before or after onBoardDeleted.
+DELETED_WHILE_LOADING = """async ({meeting, note, timer, answer}) => {
+    const {store, api} = await (STORE)({meeting, note, timer});
+    const page = await api.request();
+    let release;
+    api.request = () => new Promise((resolve) => { release = () => resolve(page); });
+    const loading = store.load();
+    if (answer === 'gone') page.board = null;
+    else store.markDeleted();  // the frame first, then the answer read before the deletion
+    release();
+    await loading;
+    return store.status;
+}"""
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param("gone", id="the load finds it gone before the frame arrives"),
+        pytest.param("stale", id="a load read before the deletion answers after the frame"),
+    ],
+)
+def test_a_board_deleted_while_it_is_open_reads_as_deleted(new_page: Any, answer: str) -> None:
+    page = new_page()
+    status = page.evaluate(
+        DELETED_WHILE_LOADING.replace("(STORE)", f"({STORE})"),
+        {"meeting": REVEALED, "note": NOTE, "timer": None, "answer": answer},
+    )
+    assert status == "deleted"
