@@ -32,6 +32,7 @@ __all__ = [
     "meeting_fields",
     "meeting_rev",
     "meeting_unchanged",
+    "mirror_unchanged",
     "version_check",
     "with_room_for_a_note",
 ]
@@ -126,6 +127,17 @@ def meeting_unchanged(rev: int) -> Condition:
         else "attribute_exists(pid) AND attribute_not_exists(frozen_at) AND #rev = :rev",
         names={"#rev": _NAMES["#rev"]},
         values={":rev": rev},
+    )
+
+
+def mirror_unchanged(version_id: str, rev: int) -> Condition:
+    """An open board whose live version is still `version_id` and whose mirror of its meeting
+    revision is still `rev` (0: absent, as on a board item written before `cv_meeting_rev`)."""
+    at = "(attribute_not_exists(#mirror) OR #mirror = :mirror)" if rev == 0 else "#mirror = :mirror"
+    return Condition(
+        f"attribute_exists(pid) AND cv_id = :v AND attribute_not_exists(deleted_at) AND {at}",
+        names={"#mirror": f"{BOARD_MIRROR}meeting_rev"},
+        values={":v": version_id, ":mirror": rev},
     )
 
 
