@@ -11,13 +11,16 @@ as `retro console`. For each board it checks (docs/RELIABILITY.md, "Whole after 
   every ACTION note of the version before it carried exactly once;
 - in every version, each note's vote count = its vote items, each ballot = its voter's vote
   items, no vote on a note that is gone; every note names its own board and version;
+- the board item's mirror of its live version's meeting revision (`cv_meeting_rev`) is the
+  version's (a board item written before the mirror existed lacks it);
 
 and, without `--board`, that no version partition is left without a version or a staging
 (found by scanning the key-only index: `retro_tools/doctor/walk.py` says why a Scan).
 
 It prints each finding, and with `--repair` what it did about it: finish a deletion, drop an
-abandoned staging, finish a carry, give back votes of a deleted note, correct a count (only if
-unchanged since read). Then it checks again. Exit status 0 when no problem remains, 1 otherwise.
+abandoned staging, finish a carry, give back votes of a deleted note, correct a count or the
+mirror (only if unchanged since read). Then it checks again. Exit status 0 when no problem
+remains, 1 otherwise.
 """
 
 import argparse

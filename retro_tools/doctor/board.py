@@ -22,6 +22,7 @@ from retro.store.records import ballot_step, to_note, to_version, to_vote, used_
 from retro.times import now
 from retro_tools.doctor.counts import check_counts
 from retro_tools.doctor.findings import Finding
+from retro_tools.doctor.mirror import check_mirror
 
 __all__ = ["check_board"]
 
@@ -66,8 +67,11 @@ def check_board(store: Store, board_id: str, grace: timedelta) -> list[Finding]:
             strict=True,
         )
     )
+    live = versions.get(board.current_version.id)
     return [
         *_versions(where, board, [to_version(i) for i in items]),
+        # a board naming a frozen or missing version live has a finding of its own above
+        *(check_mirror(store, where, board, live) if live and "frozen_at" not in live else []),
         *_stagings(store, where, board, versions, grace),
         *_carries(store, where, board, versions, contents, grace),
         *[f for item in items for f in _partition(store, to_version(item), contents[item["id"]])],

@@ -7,15 +7,19 @@ a deleted note, partitions nobody owns — found, said, repaired, and found no m
 import io
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from retro import services
 from retro.ids import new_id
+from retro.services.pages import BoardSpec, NotesSpec, VersionSpec
 from retro.settings import Settings
-from retro.store import Store, keys
+from retro.store import Store, keys, record_requests
 from retro.store.table import Table
+from retro_tools.doctor.board import check_board
 from retro_tools.doctor.diagnose import diagnose
+from retro_tools.doctor.mirror import check_mirror
 from tests.moto_dynamodb import atomic_mock_aws
 
 
@@ -112,3 +116,121 @@ def test_done_actions_stay_behind_and_wrong_counts_of_a_frozen_version_are_recou
     assert remaining == 0 and "recounted version(s) [1]" in report, report
     frozen = services.trend(store, board.id).versions[0]
     assert (frozen.action, frozen.done) == (2, 1)
+
+
+# -- backfills: items stored before a field existed ----------------------------------------------
+CURRENT_NOTES = BoardSpec(VersionSpec(NotesSpec()))
+
+
+def mirror_of(store: Store, board_id: str) -> int:
+    return services.require_board(store, board_id).current_version.meeting_rev
+
+
+def as_before_the_mirror(store: Store, owner: str, board_id: str) -> None:
+    """The board item as written before `cv_meeting_rev` existed: without it."""
+    store.table.update(keys.board(owner, board_id), set_={"cv_meeting_rev": None})
+
+
+def test_a_board_written_before_its_mirror_of_the_meeting_revision_gets_the_versions(
+    store, owner, member
+):
+    board = services.create_board(store, owner, "Before the mirror", hide_while_writing=True)
+    services.set_stage(store, owner, board.id, "WRITE")  # revision 1
+    as_before_the_mirror(store, owner, board.id)
+    services.add_note(store, member, board.id, "GOOD", "written hidden")  # stamped 1
+    services.update_board(store, owner, board.id, hide_while_writing=False)  # texts show now
+    shown = services.load_boards(store, [services.require_board(store, board.id)], CURRENT_NOTES)
+    # the board reads as revision 0, older than the stamp: its text is shown hidden
+    assert [n.text for n in shown[0].current.notes] == [None]
+
+    remaining, report = doctor(store, board.id)
+    assert remaining == 1, report
+    assert (
+        f"board {board.id}: the board's mirror of its live version's meeting revision is absent "
+        "(the board predates it), the version's is 1\n  repairable: run with --repair"
+    ) in report
+    remaining, report = doctor(store, board.id, repair=True)
+    assert remaining == 0 and "  repaired: set to 1" in report, report
+    assert doctor(store, board.id) == (0, "checked 1 board(s): 0 problem(s) found\n")
+    assert mirror_of(store, board.id) == 1
+    shown = services.load_boards(store, [services.require_board(store, board.id)], CURRENT_NOTES)
+    assert [n.text for n in shown[0].current.notes] == ["written hidden"]
+
+
+def test_a_mirror_a_setting_moved_on_from_nothing_is_set_to_the_versions(store, owner):
+    board = services.create_board(store, owner, "Counted from nothing")
+    services.set_stage(store, owner, board.id, "WRITE")
+    services.set_stage(store, owner, board.id, "VOTE")  # revision 2
+    as_before_the_mirror(store, owner, board.id)
+    # turning a hiding on adds 1 to each: the board's absent mirror becomes 1, the version 3
+    services.update_board(store, owner, board.id, secret_ballot=True)
+    assert mirror_of(store, board.id) == 1
+    remaining, report = doctor(store, board.id, repair=True)
+    assert remaining == 0, report
+    assert "meeting revision is 1, the version's is 3" in report and "set to 3" in report
+    assert mirror_of(store, board.id) == 3
+    assert doctor(store, board.id)[0] == 0
+
+
+def test_a_meeting_change_after_the_doctor_looked_wins_over_its_repair(store, owner):
+    board = services.create_board(store, owner, "Raced")
+    services.set_stage(store, owner, board.id, "WRITE")
+    services.set_stage(store, owner, board.id, "VOTE")  # revision 2
+    as_before_the_mirror(store, owner, board.id)
+    [stale] = check_board(store, board.id, timedelta(0))
+    services.set_stage(store, owner, board.id, "DISCUSS")  # revision 3, on both
+    assert stale.repair is not None
+    assert stale.repair() == "not repaired: it changed meanwhile (run again)"
+    assert mirror_of(store, board.id) == 3  # not set back to the 2 the doctor read
+    assert doctor(store, board.id)[0] == 0
+
+
+def test_of_two_doctors_repairing_at_once_the_second_finds_the_mirror_changed(store, owner):
+    board = services.create_board(store, owner, "Two doctors")
+    services.set_stage(store, owner, board.id, "WRITE")
+    as_before_the_mirror(store, owner, board.id)
+    [first] = check_board(store, board.id, timedelta(0))
+    [second] = check_board(store, board.id, timedelta(0))
+    assert first.repair is not None and second.repair is not None
+    assert first.repair() == "set to 1"
+    # the version's meeting is unchanged: only the mirror's own condition can refuse it
+    assert second.repair() == "not repaired: it changed meanwhile (run again)"
+    assert mirror_of(store, board.id) == 1
+
+
+def test_a_meeting_change_between_the_doctors_reads_is_no_finding(
+    store, owner, monkeypatch, requests
+):
+    """The board is read, then its versions: a stage set between the two shows the version
+    ahead of the mirror read; read again, the board is not behind it."""
+    board = services.create_board(store, owner, "Between the reads")
+    services.set_stage(store, owner, board.id, "WRITE")
+    children = store.table.children
+    changed: list[bool] = []
+
+    def stage_set_first(pid: str, prefix: str, **kwargs: Any) -> Any:
+        if pid == keys.board_pid(board.id) and prefix == keys.VERSION and not changed:
+            changed.append(True)
+            services.set_stage(store, owner, board.id, "VOTE")
+        return children(pid, prefix, **kwargs)
+
+    monkeypatch.setattr(store.table, "children", stage_set_first)
+    assert check_board(store, board.id, timedelta(0)) == []
+    assert changed and mirror_of(store, board.id) == 2
+
+
+def test_boards_whose_mirror_agrees_have_no_finding_and_cost_no_request_more(store, owner):
+    untouched = services.create_board(store, owner, "Never changed")  # 0 on both: none stored
+    run = services.create_board(store, owner, "Run", hide_while_writing=True)
+    services.set_stage(store, owner, run.id, "WRITE")
+    services.start_timer(store, owner, run.id, 60)
+    services.update_board(store, owner, run.id, secret_ballot=True)
+    services.start_new_version(store, owner, run.id, None)  # the new version's 0 mirrored
+    services.set_stage(store, owner, run.id, "VOTE")
+    for board in (untouched, run):
+        assert doctor(store, board.id) == (0, "checked 1 board(s): 0 problem(s) found\n")
+        found = services.require_board(store, board.id)
+        live = store.table.get(keys.version(board.id, found.current_version.id), consistent=True)
+        with record_requests() as log:
+            assert check_mirror(store, f"board {board.id}", found, live) == []
+        assert log.calls == []
