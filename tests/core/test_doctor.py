@@ -13,10 +13,12 @@ import pytest
 
 from retro import services
 from retro.ids import new_id
+from retro.models import Timer
 from retro.services.pages import BoardSpec, NotesSpec, VersionSpec
 from retro.settings import Settings
 from retro.store import Store, keys, record_requests
 from retro.store.table import Table
+from retro.times import now
 from retro_tools.doctor.board import check_board
 from retro_tools.doctor.diagnose import diagnose
 from retro_tools.doctor.mirror import check_mirror
@@ -120,6 +122,7 @@ def test_done_actions_stay_behind_and_wrong_counts_of_a_frozen_version_are_recou
 
 # -- backfills: items stored before a field existed ----------------------------------------------
 CURRENT_NOTES = BoardSpec(VersionSpec(NotesSpec()))
+LIVE = BoardSpec(VersionSpec())
 
 
 def mirror_of(store: Store, board_id: str) -> int:
@@ -234,3 +237,49 @@ def test_boards_whose_mirror_agrees_have_no_finding_and_cost_no_request_more(sto
         with record_requests() as log:
             assert check_mirror(store, f"board {board.id}", found, live) == []
         assert log.calls == []
+
+
+def ended(store: Store, board_id: str, advances: bool) -> None:
+    """The live version's timer as if it had ended a second ago (the clock is never waited on)."""
+    board = services.require_board(store, board_id)
+    seen = store.meeting(board.id, board.current_version.id)
+    assert seen is not None
+    timer = Timer(ends_at=now() - timedelta(seconds=1), seconds=60, advances=advances)
+    store.change_meeting(board, seen, seen.version.stage, timer)
+
+
+def test_a_timer_that_moved_the_stage_on_before_moved_on_existed_is_left_as_it_is(store, owner):
+    """Before `timer_moved_on`, storing the stage a timer moved on only cleared its `advances`:
+    it is stored as a timer started without it that ran out in that stage is. Nothing tells
+    the two apart, so the doctor guesses neither (docs/RELIABILITY.md, "Known limits")."""
+    moved = services.create_board(store, owner, "Moved on")
+    services.set_stage(store, owner, moved.id, "WRITE")
+    services.start_timer(store, owner, moved.id, 60, advance=True)
+    ended(store, moved.id, advances=True)
+    services.set_stage(store, owner, moved.id, "VOTE")  # no change: stores the advance
+    ran_out = services.create_board(store, owner, "Ran out")
+    services.set_stage(store, owner, ran_out.id, "VOTE")
+    services.start_timer(store, owner, ran_out.id, 60)
+    ended(store, ran_out.id, advances=False)
+    stored = []
+    for board in (moved, ran_out):
+        live = services.require_board(store, board.id).current_version.id
+        store.table.update(keys.version(board.id, live), set_={"timer_moved_on": None})
+        store.table.update(keys.board(owner, board.id), set_={"cv_timer_moved_on": None})
+        item = store.table.get(keys.version(board.id, live), consistent=True)
+        stored.append({k: v for k, v in item.items() if k.startswith(("stage", "timer_"))})
+    alike = [{k: v for k, v in s.items() if k != "timer_ends_at"} for s in stored]
+    assert alike[0] == alike[1] and "timer_moved_on" not in alike[0]
+    assert alike[0]["stage"] == "VOTE" and alike[0]["timer_advances"] is False
+    for board in (moved, ran_out):  # both served as run out without moving on: "Time's up"
+        [shown] = services.load_boards(store, [services.require_board(store, board.id)], LIVE)
+        timer = shown.current.meeting.timer
+        assert timer is not None and (timer.ended, timer.advances) == (True, False)
+    for board, before in zip((moved, ran_out), stored, strict=True):
+        assert doctor(store, board.id, repair=True) == (
+            0,
+            "checked 1 board(s): 0 problem(s) found, 0 remaining\n",
+        )
+        live = services.require_board(store, board.id).current_version.id
+        item = store.table.get(keys.version(board.id, live), consistent=True)
+        assert {k: v for k, v in item.items() if k.startswith(("stage", "timer_"))} == before
