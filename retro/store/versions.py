@@ -82,7 +82,8 @@ class VersionsStore(StoreBase):
 
         def refused(failure: TransactionFailed) -> RetroError:
             refusals.append(failure)
-            if failure.failed(3):  # the marker was taken as abandoned (retro doctor)
+            lost = failure.failed(0) or failure.failed(2)  # another start (or the delete) won
+            if failure.failed(3) and not lost:  # the marker was taken as abandoned (retro doctor)
                 return UnavailableError("the new version's staging was cleared; please retry")
             return ConflictError(
                 f"board {board.id}: version {previous.number} is no longer the live version"

@@ -20,7 +20,9 @@ import pytest
 
 from retro import services
 from retro.errors import ConflictError, NotFoundError, RetroError, UnavailableError
+from retro.services import versions
 from retro.store import Store, keys
+from retro.times import now
 from retro_tools.doctor.diagnose import diagnose
 from tests.crash_points import Crash, count_requests, crash_after, timeout_after
 from tests.wholeness import seed_actions, seed_votes, whole_delete, whole_start
@@ -213,8 +215,13 @@ def at_once(calls):
 
 
 @pytest.mark.parametrize("keys_", ["none", "different"])
-def test_ten_concurrent_starts_naming_no_version_start_one(store, owner, keys_):
+def test_ten_concurrent_starts_naming_no_version_start_one(store, owner, keys_, monkeypatch):
     board = services.create_board(store, owner, "Clicky")
+    # At once, as the service's clock sees it: a start naming no version is refused only within
+    # REPEAT_WINDOW of the one that won, and on a loaded machine the last of ten threads can
+    # read the board more than that after the winner's start (ten threads took 6 s at load 22).
+    moment = now()
+    monkeypatch.setattr(versions, "now", lambda: moment)
     results = at_once(
         [
             lambda i=i: services.start_new_version(
@@ -243,6 +250,37 @@ def test_ten_concurrent_starts_naming_the_live_version_start_one_and_all_answer_
     assert [v.number for v in store.versions(board.id)[0]] == [1, 2]
     assert {r.id for r in results} == {store.versions(board.id)[0][1].id}, results
     assert [n.text for n in store.notes(results[0].id)] == ["carry me"]
+
+
+@pytest.mark.parametrize("from_version", [None, 1])
+def test_a_start_whose_staging_the_winner_swept_lost_the_race_and_is_answered_so(
+    store, owner, from_version
+):
+    """The interleaving ten starts at once can take: one start is staged when another commits
+    and sweeps the stagings it made stale, so the first start's commit finds its marker gone as
+    well as the version frozen. It lost to another start, as any loser: a conflict, or the
+    winner's version for a start naming the same version — not "please retry"."""
+    board = services.create_board(store, owner, "Raced")
+    services.add_note(store, owner, board.id, "ACTION", "carry me")
+    commit = store.write_once
+    won = []
+
+    def the_other_start_commits_first(*args, **kwargs):
+        store.write_once = commit  # the other start's own commit goes straight through
+        won.append(services.start_new_version(store, owner, board.id, from_version=from_version))
+        assert store.staged(board.id) == []  # its sweep took this start's marker
+        return commit(*args, **kwargs)
+
+    store.write_once = the_other_start_commits_first
+    if from_version is None:
+        with pytest.raises(ConflictError, match="no longer the live version"):
+            services.start_new_version(store, owner, board.id)
+    else:
+        assert services.start_new_version(store, owner, board.id, from_version=1) == won[0]
+    del store.write_once
+    assert [v.number for v in store.versions(board.id)[0]] == [1, 2]
+    assert [n.text for n in store.notes(won[0].id)] == ["carry me"]
+    assert store.staged(board.id) == [] and doctor(store, board.id)[0] == 0
 
 
 def test_a_start_naming_no_version_right_after_a_start_is_refused_as_a_repeat(store, owner):
