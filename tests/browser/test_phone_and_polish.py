@@ -451,3 +451,38 @@ def test_screenshots_of_the_start_page_at_both_sizes(new_page: Any, artifacts: P
         page.screenshot(path=artifacts / f"start-{name}.png", full_page=True)
         assert_accessible(page, f"the start page ({name})")
         assert (artifacts / f"start-{name}.png").stat().st_size > 10_000
+
+
+# Each tab's name, count and box: the name is one line when it is as tall as Good's (a name
+# that wrapped is twice as tall), and nothing sticks out of its tab.
+TAB_BOXES = """() => [...document.querySelectorAll('.col-tab')].map((tab) => {
+    const box = (el) => el.getBoundingClientRect();
+    const [t, name, count] = [tab, tab.querySelector('.col-tab-name'),
+                              tab.querySelector('.col-tab-count')].map(box);
+    return {column: tab.dataset.column, nameHeight: name.height, overflow: tab.scrollWidth
+            - tab.clientWidth, countInside: count.left >= t.left && count.right <= t.right};
+})"""
+
+
+def test_the_column_tabs_fit_a_small_phone_with_the_new_note_dot(new_page: Any) -> None:
+    # GIVEN a participant on a small phone (320 px), on the Good tab
+    owner = new_page(viewport=LAPTOP)
+    url = create_board(owner, "Small phone tabs")
+    phone = open_board(new_page, url, viewport={"width": 320, "height": 568}, touch=True)
+    actions_tab = phone.locator('[data-retro="tab-ACTION"]')
+    # WHEN an action arrives from someone else: its tab wears the dot
+    add_note(owner, "ACTION", "Timebox the standup")
+    expect(actions_tab).to_have_attribute("data-fresh", "yes", timeout=LIVE_MS)
+    expect(actions_tab.locator('[data-retro="tab-count"]')).to_have_text("1")
+    # THEN every tab keeps its name on one line and its count inside it (the dot used to
+    # wrap "Actions" onto two lines, and its count was clipped at the edge)
+    tabs = phone.evaluate(TAB_BOXES)
+    good = next(tab for tab in tabs if tab["column"] == "GOOD")
+    for tab in tabs:
+        assert tab["nameHeight"] == good["nameHeight"], tab
+        assert tab["overflow"] <= 0, tab
+        assert tab["countInside"], tab
+    # ... and the dot stays a dot, clear of the name
+    dot = actions_tab.evaluate("(tab) => getComputedStyle(tab, '::after').width")
+    assert dot == "8px"
+    _assert_thumb_sized(phone, "the tabs of a small phone", ".col-tabs")
