@@ -25,6 +25,8 @@ import pytest
 from appsync_local.engine import Limits
 from appsync_local.server import LocalServer, ServerOptions
 from resolvers.authorizer import ANONYMOUS_TOKEN
+from retro.settings import settings
+from retro.store import Store, default_store
 from retro_tools.serve.stack import RetroDynamoDB, retro_options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,3 +200,21 @@ def live_server() -> Iterator[LiveServer]:
         yield LiveServer(server)
     finally:
         stop_server(server, saved)
+
+
+@pytest.fixture
+def handler_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The store the handlers use (`default_store`), on a fresh moto table, for tests that call
+    the real handlers in-process (tests/api, tests/hardening/test_session_review.py)."""
+    from tests.moto_dynamodb import atomic_mock_aws  # moto: only for the tests that ask
+
+    monkeypatch.setenv("RETRO_TABLE", "retro-handler-test")
+    monkeypatch.delenv("RETRO_DYNAMODB_ENDPOINT", raising=False)
+    settings.cache_clear()
+    default_store.cache_clear()
+    with atomic_mock_aws():
+        store = default_store()
+        store.table.create()
+        yield store
+    settings.cache_clear()
+    default_store.cache_clear()

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from retro import services
-from retro.settings import settings
-from retro.store import RequestLog, Store, default_store
-from tests.moto_dynamodb import atomic_mock_aws, set_dummy_credentials, spied_requests
+from retro.store import RequestLog, Store
+from tests.moto_dynamodb import set_dummy_credentials, spied_requests
 
 EVENTS = Path(__file__).parent / "events"
 set_dummy_credentials()
@@ -60,18 +59,10 @@ def requests() -> Iterator[RequestLog]:
 
 
 @pytest.fixture
-def store(requests: RequestLog, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    """The store the handlers use (`default_store`), on a fresh moto table."""
-    monkeypatch.setenv("RETRO_TABLE", "retro-api-test")
-    monkeypatch.delenv("RETRO_DYNAMODB_ENDPOINT", raising=False)
-    settings.cache_clear()
-    default_store.cache_clear()
-    with atomic_mock_aws():
-        store = default_store()
-        store.table.create()
-        yield store
-    settings.cache_clear()
-    default_store.cache_clear()
+def store(requests: RequestLog, handler_store: Store) -> Store:
+    """The store the handlers use, on a fresh moto table (tests/conftest.py), every request
+    spied from its table's creation on (`requests` is set up first)."""
+    return handler_store
 
 
 @pytest.fixture

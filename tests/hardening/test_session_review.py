@@ -20,7 +20,7 @@ events, moto underneath.
 import asyncio
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -30,11 +30,10 @@ from resolvers.read import handler as read
 from resolvers.write import handler as write
 from retro import services
 from retro.errors import ConflictError
-from retro.settings import settings
-from retro.store import Store, default_store, keys
+from retro.store import Store, keys
 from tests.appsync_realtime import listen
 from tests.conftest import LiveServer
-from tests.moto_dynamodb import atomic_mock_aws, set_dummy_credentials
+from tests.moto_dynamodb import set_dummy_credentials
 
 from .conftest import User, add_note, new_user, raw_request
 
@@ -42,18 +41,9 @@ set_dummy_credentials()
 
 
 @pytest.fixture
-def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    """The store the handlers use (`default_store`), on a fresh moto table."""
-    monkeypatch.setenv("RETRO_TABLE", "retro-session-review")
-    monkeypatch.delenv("RETRO_DYNAMODB_ENDPOINT", raising=False)
-    settings.cache_clear()
-    default_store.cache_clear()
-    with atomic_mock_aws():
-        made = default_store()
-        made.table.create()
-        yield made
-    settings.cache_clear()
-    default_store.cache_clear()
+def store(handler_store: Store) -> Store:
+    """The store the handlers use, on a fresh moto table (tests/conftest.py)."""
+    return handler_store
 
 
 @pytest.fixture
