@@ -69,6 +69,34 @@ def test_the_owner_renames_the_board_and_everyone_sees_it(new_page: Any) -> None
     expect(member.locator("h1.board-title")).to_have_text("Team Falcon retro", timeout=LIVE_MS)
 
 
+def test_a_blank_title_in_the_settings_is_refused_at_the_field(new_page: Any) -> None:
+    owner = new_page()
+    create_board(owner, "Keep my name")
+    sent: list[str] = []
+    owner.on(
+        "request",
+        lambda request: sent.append(request.post_data or "") if request.method == "POST" else None,
+    )
+    owner.get_by_role("button", name="Board settings").click()
+    dialog = owner.get_by_role("dialog", name="Board settings")
+    title = dialog.get_by_label("Board title")
+    # WHEN the owner saves a title of spaces (which `required` lets through)
+    title.fill("   ")
+    dialog.get_by_role("button", name="Save").click()
+    # THEN the field says what is missing, the dialog stays open, and nothing was sent (it used
+    # to show the server's "title: must not be empty" under the delete button)
+    expect(title).to_be_focused()
+    assert title.evaluate("(input) => input.validationMessage") == "Give the board a title."
+    expect(dialog.locator(".dialog-error")).to_be_empty()
+    assert not [body for body in sent if "updateBoard" in body]
+    # WHEN they type a title, THEN it saves
+    title.fill("A better name")
+    assert title.evaluate("(input) => input.validationMessage") == ""
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+    expect(owner.locator("h1.board-title")).to_have_text("A better name")
+
+
 def test_a_new_version_carries_actions_over_and_the_participant_follows(new_page: Any) -> None:
     # GIVEN a board with a good note and an open action, seen by a participant
     owner = new_page()

@@ -127,8 +127,16 @@ export function openSettings(store, { onDeleted }) {
   );
   const { dialog, fail } = modal("Board settings", form);
   cancel.addEventListener("click", () => dialog.close());
+  // `required` lets spaces through: say what is missing at the field, as the start page does,
+  // instead of the server's "title: must not be empty" under the delete button.
+  title.addEventListener("input", () => title.setCustomValidity(""));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (!title.value.trim()) {
+      title.setCustomValidity("Give the board a title.");
+      title.reportValidity();
+      return;
+    }
     save.disabled = true;
     try {
       await store.updateBoard({
