@@ -143,10 +143,11 @@ export class BoardStore extends EventTarget {
   #takeLoad(data, sequence, receivedAt) {
     // Deletion is final: a load sent before it must not bring the board back. And a board that
     // was open and now reads as missing was deleted, whichever came first, the load's answer
-    // or onBoardDeleted.
+    // or onBoardDeleted; unless the server forgot this browser too (a local server restarted
+    // without its data): then it forgot the board, and the page says that instead.
     if (this.status === "deleted") return;
     if (!data.board) {
-      this.status = this.status === "ready" ? "deleted" : "missing";
+      this.status = this.status === "ready" && !this.#api.forgotten ? "deleted" : "missing";
       return;
     }
     this.board = data.board;

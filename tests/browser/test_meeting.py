@@ -322,3 +322,36 @@ def test_a_secret_ballot_shows_only_my_own_votes_until_discuss(new_page: Any) ->
     expect(vote_count(card)).to_have_text("2", timeout=LIVE_MS)
     expect(vote_count(note(owner, "GOOD", "Fast code reviews"))).to_have_text("2")
     expect(said(member)).to_contain_text("Vote counts are revealed.")
+
+
+def test_a_group_under_a_secret_ballot_says_its_sum_shows_in_discuss(new_page: Any) -> None:
+    # GIVEN a secret ballot and two notes grouped before the meeting
+    owner = new_page()
+    url = create_board(owner, "Secret group sums")
+    set_meeting_settings(owner, hide_while_writing=False, secret_ballot=True)
+    member = open_board(new_page, url)
+    first = add_note(owner, "GOOD", "Reviews got faster")
+    second = add_note(owner, "GOOD", "Smaller pull requests")
+    second.drag_to(first.locator(".note-text"))
+    group = column(member, "GOOD").locator(".group")
+    expect(group.locator(".note")).to_have_count(2, timeout=LIVE_MS)
+
+    # WHEN the participant votes in the Vote step, THEN the group's sum says when it shows
+    # (it read "? votes in all", a sum a first-timer could not place)
+    go_to_stage(owner, "Vote")
+    expect(stage_name(member)).to_have_text("Vote", timeout=LIVE_MS)
+    note(member, "GOOD", "Smaller pull requests").get_by_role(
+        "button", name="Vote for this note"
+    ).click()
+    expect(votes_left(member)).to_contain_text("4 of 5 votes left")
+    sums = (
+        group.locator('[data-retro="group-votes"]'),
+        owner.locator('[data-retro="group-votes"]'),
+    )
+    for sum_ in sums:
+        expect(sum_).to_have_text("Votes secret until Discuss")
+
+    # WHEN the facilitator moves on to Discuss, THEN it is a sum for everyone
+    go_to_stage(owner, "Discuss")
+    for sum_ in sums:
+        expect(sum_).to_have_text("1 vote in all", timeout=LIVE_MS)

@@ -130,3 +130,20 @@ def test_a_board_deleted_while_it_is_open_reads_as_deleted(new_page: Any, answer
         {"meeting": REVEALED, "note": NOTE, "timer": None, "answer": answer},
     )
     assert status == "deleted"
+
+
+def test_an_open_board_a_restarted_server_forgot_is_not_called_deleted(new_page: Any) -> None:
+    # GIVEN an open board; the server restarts without its data: it refuses this browser's
+    # token, the api makes a new user (`forgotten`), and the board reads as missing
+    page = new_page()
+    status = page.evaluate(
+        f"""async (args) => {{
+            const {{store, api}} = await ({STORE})(args);
+            api.forgotten = true;
+            api.request = async () => ({{board: null}});
+            await store.load();
+            return store.status;
+        }}""",
+        {"meeting": REVEALED, "note": NOTE, "timer": None},
+    )
+    assert status == "missing"  # the page says the server no longer knows it, not "deleted"

@@ -229,8 +229,9 @@ export function createGroups(store) {
     if (!box.renaming) box.title.textContent = box.group.title ?? "Group (title hidden)";
     box.rename.hidden = !view.canGroup || box.renaming;
     box.votes.hidden = !view.showVotes;
+    // A secret ballot sends no counts: say when they show instead of a bare "?".
     box.votes.textContent =
-      sum === null ? "? votes in all" : `${sum} ${sum === 1 ? "vote" : "votes"} in all`;
+      sum === null ? "Votes secret until Discuss" : `${sum} ${sum === 1 ? "vote" : "votes"} in all`;
     placeInOrder(box.list, cards);
   };
 
