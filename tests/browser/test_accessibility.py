@@ -118,3 +118,15 @@ def test_the_board_has_no_violations_in_any_stage(new_page: Any, artifacts: Path
     assert_accessible(member, "the board in Discuss (participant)")
     member.screenshot(path=artifacts / "meeting-discuss-phone.png", full_page=True)
     _fits_the_width(member)
+
+
+def test_a_columns_count_reads_as_one_note_or_many(new_page: Any) -> None:
+    # A column's heading shows a bare number; screen readers hear it with its noun
+    owner = new_page()
+    create_board(owner, "Counting notes")
+    add_note(owner, "ACTION", "Rotate the facilitator")
+    totals = owner.locator(".col-total")
+    expect(column(owner, "ACTION").locator(".col-total")).to_have_text("1 note")
+    expect(totals).to_have_text(["0 notes", "0 notes", "1 note"])
+    add_note(owner, "ACTION", "Share the notes in chat")
+    expect(column(owner, "ACTION").locator(".col-total")).to_have_text("2 notes")

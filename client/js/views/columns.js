@@ -125,13 +125,14 @@ export function createColumns(store, reveal = () => {}) {
     };
     /** @type {Set<string>} */
     const wanted = new Set();
-    for (const { column, list, count, composer, closed, hidden } of columns) {
+    for (const { column, list, count, unit, composer, closed, hidden } of columns) {
       const open = !readOnly && canWrite(stage, column);
       composer.hidden = !open;
       closed.hidden = readOnly || open;
       closed.textContent = `Writing here is closed in the ${STAGES[stage].name} step.`;
       const inColumn = notes.filter((note) => note.column === column);
       count.textContent = String(inColumn.length);
+      unit.textContent = inColumn.length === 1 ? " note" : " notes";
       const texts = inColumn.map((note) => (readOnly ? note.text : store.textOf(note)));
       const faceDown = texts.filter((text) => text === null).length;
       hidden.hidden = faceDown === 0;
@@ -194,6 +195,8 @@ function createColumn(column, store) {
   const headingId = `col-${column.toLowerCase()}`;
   const inputId = `compose-${column.toLowerCase()}`;
   const count = h("span", { class: "col-count" });
+  // Read with the count by screen readers ("1 note"), as the phone's tabs say it.
+  const unit = h("span", { class: "sr-only" }, " notes");
   const input = h("textarea", {
     id: inputId,
     class: "composer-input",
@@ -231,7 +234,7 @@ function createColumn(column, store) {
       "header",
       { class: "col-head" },
       h("h2", { id: headingId }, name),
-      h("p", { class: "col-total" }, count, h("span", { class: "sr-only" }, " notes")),
+      h("p", { class: "col-total" }, count, unit),
     ),
     composer,
     closed,
@@ -261,7 +264,7 @@ function createColumn(column, store) {
       submit();
     }
   });
-  return { column, element, list, count, composer, closed, hidden };
+  return { column, element, list, count, unit, composer, closed, hidden };
 }
 
 /**
