@@ -4,6 +4,8 @@ Locators go through roles and labels where the client exposes them, so these hel
 check that the controls are labelled for assistive technology.
 """
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import expect
@@ -41,6 +43,19 @@ def open_board(new_page: Any, url: str, **kwargs: Any) -> Any:
 def wait_until_live(page: Any) -> None:
     """Subscribed and synced: from here on, others' changes arrive without reload."""
     expect(page.locator('[data-retro="connection"]')).to_have_attribute("data-state", "live")
+
+
+def wait_until(
+    page: Any, condition: Callable[[], bool], what: str, timeout_ms: int = LIVE_MS
+) -> None:
+    """Until `condition()` holds, or fails naming `what`. For what only the test's own
+    listeners see (requests sent, routes answered): no wait inside the page can observe it."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what} after {timeout_ms} ms"
+        # A poll tick, not a wait for something to happen: Playwright delivers the page's
+        # events to the test's listeners only while the test is inside one of its calls.
+        page.wait_for_timeout(20)
 
 
 def column(page: Any, name: str) -> Any:

@@ -14,6 +14,7 @@ from tests.browser.board_page import (
     open_board,
     vote_count,
     votes_left,
+    wait_until,
     wait_until_live,
 )
 
@@ -100,22 +101,22 @@ def test_a_vote_over_budget_is_refused_with_the_servers_message(new_page: Any) -
     add_note(first, "BAD", "Too many meetings")
     second = first.context.new_page()
     loads: list[str] = []
-    second.on(
-        "request", lambda r: loads.append(r.url) if "BoardPage" in (r.post_data or "") else None
-    )
+    answered: list[str] = []
+
+    def board_page(request: Any) -> bool:
+        return "BoardPage" in (request.post_data or "")
+
+    second.on("request", lambda r: loads.append(r.url) if board_page(r) else None)
+    second.on("requestfinished", lambda r: answered.append(r.url) if board_page(r) else None)
     second.goto(url)
     card_in_second = note(second, "BAD", "Too many meetings")
     expect(card_in_second).to_be_visible()
     wait_until_live(second)
     # The second tab loads twice: on opening, and once subscribed (to close the gap between
-    # the two). Both must have answered before the first tab votes, or the second one already
-    # knows the vote is spent; "networkidle" waits for the answer (WebSockets do not count).
-    for _ in range(100):
-        if len(loads) >= 2:
-            break
-        second.wait_for_timeout(50)
+    # the two). Both must have been answered (the server has read them) before the first tab
+    # votes, or the second one already knows the vote is spent.
+    wait_until(second, lambda: len(answered) >= 2, "the second tab's two loads to be answered")
     assert len(loads) == 2
-    second.wait_for_load_state("networkidle")
     # WHEN the first tab spends the vote, the second tab still offers it (it has not
     # refetched its budget), and clicking it there is refused by the server
     note(first, "BAD", "Too many meetings").get_by_role("button", name="Vote for this note").click()

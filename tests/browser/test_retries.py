@@ -21,6 +21,7 @@ from tests.browser.board_page import (
     token_key,
     vote_count,
     votes_left,
+    wait_until,
 )
 
 pytestmark = pytest.mark.browser
@@ -49,10 +50,7 @@ class Writes:
 
     def wait_for(self, count: int, page: Any) -> None:
         """Until `count` of them were sent and answered (the client pauses between tries)."""
-        for _ in range(RETRY_MS // 100):
-            if len(self.sent) >= count:
-                break
-            page.wait_for_timeout(100)
+        wait_until(page, lambda: len(self.sent) >= count, f"{count} {self.operation}", RETRY_MS)
         page.wait_for_load_state("networkidle")
 
     def route(self, route: Any) -> None:

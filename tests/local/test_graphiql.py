@@ -25,7 +25,14 @@ def _run(page: Any, query: str) -> None:
         ".CodeMirror.setValue(q)",
         query,
     )
-    page.wait_for_timeout(500)  # GraphiQL reads the operation name from the edited text
+    # GraphiQL parses the edited text after a 100 ms debounce (the operation, whether it is a
+    # subscription); one handler then stores the text and the parsed document: wait for both.
+    page.wait_for_function(
+        """(q) => localStorage.getItem('graphiql:query') === q && document.querySelector(
+            '.graphiql-query-editor .CodeMirror').CodeMirror.documentAST !== null""",
+        arg=query,
+        timeout=20000,
+    )
     page.click(".graphiql-execute-button")
 
 
