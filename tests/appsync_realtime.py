@@ -14,7 +14,7 @@ import websockets
 
 from tests.conftest import LiveServer
 
-__all__ = ["API_KEY", "Frames", "appsync_url", "b64", "listen", "start"]
+__all__ = ["API_KEY", "Frames", "appsync_url", "b64", "listen", "start", "until"]
 
 # The API key of the servers the local tests start on the fake API.
 API_KEY = "da2-localtestkey00000000000000"
@@ -68,6 +68,16 @@ class Frames:
         except TimeoutError:
             return
         raise AssertionError(f"unexpected frame {frame}")
+
+
+async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Return once `condition()` holds, looking every 20 ms, or after `seconds` whatever it is
+    (the caller asserts it). A loaded machine can take seconds for what takes milliseconds
+    alone; 10 s stays well below uvicorn's WebSocket ping timeout (20 s + 20 s), so a socket
+    that only a lost ping would end still fails the caller's assertion."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.02)
 
 
 async def listen(

@@ -14,7 +14,7 @@ from gql.transport.appsync_auth import AppSyncApiKeyAuthentication, AppSyncJWTAu
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.appsync_realtime import API_KEY, Frames, appsync_url, b64, start
+from tests.appsync_realtime import API_KEY, Frames, appsync_url, b64, start, until
 from tests.conftest import LiveServer
 
 ADD = "mutation($i: ItemInput!) { addItem(input: $i) { %s } }"
@@ -108,19 +108,20 @@ def test_argument_filters(fake_server: LiveServer, fake: Any) -> None:
             red = await add(fake_server, "id shelfId color", shelfId="s1", color="RED")
             plain = await add(fake_server, "id shelfId color", shelfId="s1")
             other = await add(fake_server, "id shelfId color", shelfId="s2", color="RED")
-            try:
-                while True:
-                    frame = await frames.next(timeout=0.5)
-                    received[frame["id"]].append(frame["payload"]["data"]["onItem"]["id"])
-            except TimeoutError:
-                pass
-        assert received == {
-            "shelf": [red["id"], plain["id"]],
-            "all": [red["id"], plain["id"], other["id"]],
-            "colorless": [plain["id"]],  # null matches only null
-            "label": [],  # a field the mutation did not select matches nothing
-            "red-on-s1": [red["id"]],  # AND across arguments
-        }
+            expected = {
+                "shelf": [red["id"], plain["id"]],
+                "all": [red["id"], plain["id"], other["id"]],
+                "colorless": [plain["id"]],  # null matches only null
+                "label": [],  # a field the mutation did not select matches nothing
+                "red-on-s1": [red["id"]],  # AND across arguments
+            }
+            # as many frames as expected (a gap between two is no sign of the last one under
+            # load), then none more
+            for _ in range(sum(map(len, expected.values()))):
+                frame = await frames.next(timeout=10)
+                received[frame["id"]].append(frame["payload"]["data"]["onItem"]["id"])
+            await frames.nothing(0.5)
+        assert received == expected
         return received
 
     run(scenario())
@@ -151,16 +152,15 @@ def test_filters_and_payloads_read_the_mutations_response_keys(
                 fake_server, "id shelfId: label t: tags", shelfId="s2", label="s1", tags=["x"]
             )
             plain = await add(fake_server, "id shelfId tags", shelfId="s1", tags=["y"])
-            try:
-                while True:
-                    frame = await frames.next(timeout=0.5)
-                    received[frame["id"]].append(frame["payload"]["data"]["onItem"])
-            except TimeoutError:
-                pass
-        assert received == {
-            "s1": [{"id": steered["id"], "tags": None}, {"id": plain["id"], "tags": ["y"]}],
-            "s2": [],
-        }
+            expected = {
+                "s1": [{"id": steered["id"], "tags": None}, {"id": plain["id"], "tags": ["y"]}],
+                "s2": [],
+            }
+            for _ in range(sum(map(len, expected.values()))):  # as many as expected, then none
+                frame = await frames.next(timeout=10)
+                received[frame["id"]].append(frame["payload"]["data"]["onItem"])
+            await frames.nothing(0.5)
+        assert received == expected
 
     run(scenario())
 
@@ -304,10 +304,7 @@ def test_subscription_limit_and_unsubscribe_on_disconnect(
                 },
             }
             assert broker.count() == baseline + 100
-        for _ in range(100):
-            if broker.count() == baseline:
-                break
-            await asyncio.sleep(0.02)
+        await until(lambda: broker.count() == baseline)
         assert broker.count() == baseline
 
     run(scenario())
