@@ -68,7 +68,8 @@ def test_add_note_retried_concurrently_adds_one_note(live_server: LiveServer) ->
             answers = await asyncio.to_thread(
                 at_once, lambda: live_server.data(query, variables, token=author.token)["addNote"]
             )
-            events: list[str] = []
+            # the first event may take seconds under load; the others follow it closely
+            events = [(await frames.next(timeout=10))["payload"]["data"]["onNoteAdded"]["id"]]
             try:
                 while True:
                     frame = await frames.next(timeout=1.0)

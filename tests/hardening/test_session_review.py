@@ -31,7 +31,7 @@ from resolvers.write import handler as write
 from retro import services
 from retro.errors import ConflictError
 from retro.store import Store, keys
-from tests.appsync_realtime import listen
+from tests.appsync_realtime import listen, until
 from tests.conftest import LiveServer
 from tests.moto_dynamodb import set_dummy_credentials
 
@@ -340,7 +340,15 @@ def test_a_secret_ballot_shows_no_count_through_retries_deletes_actions_and_grou
         await call(watcher, "ungroupNote", b=board, n=plain, k="x1")
         for _ in range(2):  # the author deletes a note with a vote on it (the vote goes back)
             await call(author, "deleteNote", b=board, n=twin, k="d1")
-        await asyncio.sleep(1.0)  # every frame of the calls above has been delivered by now
+
+        # the frames the assertions below expect (under load they take seconds), then a second
+        # more for any that should not come
+        def expected_in() -> bool:
+            updated = [f for f in frames if f["id"] == "onNoteUpdated"]
+            return len(updated) >= 2 and len(frames) >= 4
+
+        await until(expected_in)
+        await asyncio.sleep(1.0)
         done.set()
         await listening
 
