@@ -420,6 +420,49 @@ def test_someone_elses_new_note_has_a_calm_moment(new_page: Any) -> None:
     assert_accessible(owner, "the board with a new note")
 
 
+# A slow server, on one page: once armed, every read that says which notes are mine (the
+# participation field: its own query, and the board page a load reads) waits until the test
+# lets it go. `__reads` counts those reads sent and answered, to arm it between two of them.
+HOLD_PARTICIPATION = """(() => {
+    const send = window.fetch;
+    window.__hold = false;
+    window.__held = [];
+    window.__reads = {sent: 0, answered: 0};
+    window.fetch = async (input, init) => {
+        const body = typeof init?.body === 'string' ? init.body : '';
+        const reads = body.includes('participation(');
+        if (reads) window.__reads.sent += 1;
+        if (reads && window.__hold) await new Promise((go) => window.__held.push(go));
+        try {
+            return await send(input, init);
+        } finally {
+            if (reads) window.__reads.answered += 1;
+        }
+    };
+})()"""
+# The board's first load and the one after the subscriptions' sync, both answered: a load in
+# flight would hold back the note (the store replays writes after a load).
+LOADS_ANSWERED = (
+    "() => window.__reads.answered >= 2 && window.__reads.answered === window.__reads.sent"
+)
+
+
+def test_my_own_note_loses_the_new_mark_once_the_server_says_it_is_mine(new_page: Any) -> None:
+    # GIVEN a page whose reads of "my notes" are slow (held)
+    page = new_page(viewport=LAPTOP, before=lambda p: p.add_init_script(HOLD_PARTICIPATION))
+    create_board(page, "Slow to say mine")
+    page.wait_for_function(LOADS_ANSWERED)
+    page.evaluate("window.__hold = true")
+    # WHEN the person writes a note: until a read comes back it looks like someone else's
+    card = add_note(page, "GOOD", "Written here, confirmed late")
+    expect(card).to_have_class(re.compile(r"\bnote--arrived\b"))
+    # THEN once it comes back the note is theirs and no longer "New" (it stayed "New" for
+    # seconds on their own screen under a loaded server)
+    page.evaluate("window.__hold = false; window.__held.forEach((go) => go())")
+    expect(card.get_by_text("You wrote this")).to_be_visible()
+    assert "note--arrived" not in (card.get_attribute("class") or "")
+
+
 def test_the_demo_owner_link_opens_the_board_as_its_owner_once(
     new_page: Any, artifacts: Path
 ) -> None:
