@@ -6,6 +6,10 @@
 //
 // Consistency: a full load replaces the state; live events that arrive while a load is in
 // flight are kept and replayed on top of it, so a slow response cannot undo a newer event.
+// Live events (frames) arrive in the order they were made; the answer to one's own write does
+// not: a frame made after the write may come first. So an answer gives way to any frame about
+// the same note, group, version or board that arrived after its request was sent: that frame
+// is the write's own echo, or newer, or older with the echo still on its way behind it.
 
 import { countdownFrom, now } from "./clock.js";
 import { ApiError } from "./errors.js";
@@ -66,6 +70,10 @@ export class BoardStore extends EventTarget {
   #pending = [];
   /** @type {Set<string>} */
   #deleted = new Set();
+  /** Live frames counted as they arrive; an answer remembers the count when it was sent. */
+  #frames = 0;
+  /** @type {Map<string, number>} per note, group, version or board: its last frame's count */
+  #lastFrame = new Map();
 
   /** @param {import("./api.js").Api} api @param {string} boardId */
   constructor(api, boardId) {
@@ -211,13 +219,25 @@ export class BoardStore extends EventTarget {
 
   // Live events --------------------------------------------------------------------------
 
-  /** @param {"added"|"updated"|"deleted"} kind @param {Note} note */
+  /** @param {"added"|"updated"|"deleted"} kind @param {Note} note a live frame */
   applyNote(kind, note) {
+    this.#framed([note.id]);
+    this.#applyNote(kind, note, null);
+  }
+
+  /**
+   * @param {"added"|"updated"|"deleted"} kind
+   * @param {Note} note
+   * @param {number | null} sent for my own answer, the frame count when it was sent
+   */
+  #applyNote(kind, note, sent) {
     if (this.#loads) {
-      this.#pending.push(() => this.applyNote(kind, note));
+      this.#pending.push(() => this.#applyNote(kind, note, sent));
       return;
     }
     if (!this.live || note.boardId !== this.boardId) return;
+    // A deletion is final whatever came since; anything else gives way to a newer frame.
+    if (kind !== "deleted" && this.#framedSince(sent, [note.id])) return;
     if (note.versionId !== this.live.id) {
       // A note of a version we don't know yet: a new version started; catch up.
       if (!this.versions.some((v) => v.id === note.versionId)) this.#background(this.load());
@@ -253,14 +273,23 @@ export class BoardStore extends EventTarget {
   /**
    * A group was made, added to, renamed or left (onGroupChanged, or my own answer): notes it
    * lists are in it, notes that were and are not listed left it; no notes, it is gone.
-   * @param {NoteGroup} group
+   * @param {NoteGroup} group a live frame
    */
   applyGroup(group) {
+    this.#framed([group.id, ...group.noteIds, ...this.#membersOf(group.id)]);
+    this.#applyGroup(group, null);
+  }
+
+  /** @param {NoteGroup} group @param {number | null} sent as #applyNote */
+  #applyGroup(group, sent) {
     if (this.#loads) {
-      this.#pending.push(() => this.applyGroup(group));
+      this.#pending.push(() => this.#applyGroup(group, sent));
       return;
     }
     if (!this.live || group.boardId !== this.boardId) return;
+    // The notes it lists and those it had: a frame that moved one of them is newer too.
+    const touched = [group.id, ...group.noteIds, ...this.#membersOf(group.id)];
+    if (this.#framedSince(sent, touched)) return;
     if (group.versionId !== this.live.id) {
       if (!this.versions.some((v) => v.id === group.versionId)) this.#background(this.load());
       return;
@@ -278,13 +307,28 @@ export class BoardStore extends EventTarget {
     this.#emit("notes");
   }
 
+  /** @param {string} groupId @returns {string[]} the notes in it as shown now */
+  #membersOf(groupId) {
+    return [...this.notes.values()].filter((n) => n.groupId === groupId).map((n) => n.id);
+  }
+
   /** @param {import("./operations.js").BoardUpdate} board the onBoardUpdated payload */
   applyBoard(board) {
+    this.#framed([board.id]);
+    this.#applyBoard(board, null);
+  }
+
+  /**
+   * @param {import("./operations.js").BoardUpdate} board
+   * @param {number | null} sent as #applyNote
+   */
+  #applyBoard(board, sent) {
     if (this.#loads) {
-      this.#pending.push(() => this.applyBoard(board));
+      this.#pending.push(() => this.#applyBoard(board, sent));
       return;
     }
     if (!this.board || board.id !== this.boardId) return;
+    if (this.#framedSince(sent, [board.id])) return;
     const live = this.board.currentVersion;
     if (board.currentVersion && board.currentVersion.id !== live.id) {
       this.#background(this.load());
@@ -310,16 +354,27 @@ export class BoardStore extends EventTarget {
    * its stage and timer apply at once, and the board is loaded again, because a new stage
    * may reveal texts or vote counts that no event carries. The same state twice (my answer
    * and its echo) is taken once.
-   * @param {import("./operations.js").VersionState} version
+   * @param {import("./operations.js").VersionState} version a live frame
    * @param {number} receivedAt now() when it arrived: the timer counts from there
    */
   applyVersion(version, receivedAt) {
+    this.#framed([version.id]);
+    this.#applyVersion(version, receivedAt, null);
+  }
+
+  /**
+   * @param {import("./operations.js").VersionState} version
+   * @param {number} receivedAt
+   * @param {number | null} sent as #applyNote
+   */
+  #applyVersion(version, receivedAt, sent) {
     if (this.#loads) {
-      this.#pending.push(() => this.applyVersion(version, receivedAt));
+      this.#pending.push(() => this.#applyVersion(version, receivedAt, sent));
       return;
     }
     const live = this.board?.currentVersion;
     if (!this.board || !live || version.boardId !== this.boardId) return;
+    if (this.#framedSince(sent, [version.id])) return;
     if (version.id !== live.id) {
       if (!this.versions.some((v) => v.id === version.id)) this.#background(this.load());
       return;
@@ -333,6 +388,21 @@ export class BoardStore extends EventTarget {
     this.timer = countdownFrom(timer, receivedAt);
     this.#emit("meeting");
     this.#background(this.load());
+  }
+
+  /** @param {string[]} ids what a frame that just arrived is about */
+  #framed(ids) {
+    this.#frames += 1;
+    for (const id of ids) this.#lastFrame.set(id, this.#frames);
+  }
+
+  /**
+   * @param {number | null} sent the frame count when an answer's request was sent; null: a frame
+   * @param {string[]} ids what the answer is about
+   * @returns {boolean} whether a frame about any of them arrived since: the answer gives way
+   */
+  #framedSince(sent, ids) {
+    return sent !== null && ids.some((id) => (this.#lastFrame.get(id) ?? 0) > sent);
   }
 
   /** The board is gone (deleted by its owner). */
@@ -371,6 +441,8 @@ export class BoardStore extends EventTarget {
       myNotes,
       myNoteIds: known ? mine.myNoteIds : [...mine.myNoteIds, note.id],
     };
+    // Shown now: the answer itself may give way to its echo, already shown with the old text.
+    this.#emit("participation");
   }
 
   /** @param {Change} what */
@@ -387,18 +459,20 @@ export class BoardStore extends EventTarget {
   /** @param {import("./operations.js").Column} column @param {string} text */
   async addNote(column, text) {
     const input = { boardId: this.boardId, column, text, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.ADD_NOTE, { input });
     this.#keepMyText(data.addNote, text);
-    this.applyNote("added", data.addNote);
+    this.#applyNote("added", data.addNote, sent);
     await this.refreshParticipation();
   }
 
   /** @param {string} id @param {string} text */
   async editNote(id, text) {
     const input = { boardId: this.boardId, id, text, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.UPDATE_NOTE, { input });
     this.#keepMyText(data.updateNote, text);
-    this.applyNote("updated", data.updateNote);
+    this.#applyNote("updated", data.updateNote, sent);
   }
 
   /**
@@ -407,8 +481,9 @@ export class BoardStore extends EventTarget {
    */
   async moveNote(id, column) {
     const input = { boardId: this.boardId, id, column, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.UPDATE_NOTE, { input });
-    this.applyNote("updated", data.updateNote);
+    this.#applyNote("updated", data.updateNote, sent);
     // participation.myNotes says which column each of my notes is in.
     await this.refreshParticipation();
   }
@@ -416,19 +491,22 @@ export class BoardStore extends EventTarget {
   /** @param {string} id */
   async deleteNote(id) {
     const vars = { boardId: this.boardId, id, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.DELETE_NOTE, vars);
     // applyNote refetches participation: the note was mine and may carry my votes.
-    this.applyNote("deleted", data.deleteNote);
+    this.#applyNote("deleted", data.deleteNote, sent);
   }
 
   /** @param {string} noteId @param {boolean} up a vote, or taking one back */
   async vote(noteId, up) {
     const query = up ? ops.VOTE : ops.UNVOTE;
     const vars = { boardId: this.boardId, noteId, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(query, vars);
     // null in a secret ballot (the answer would tell every subscriber which note got a vote)
     const note = up ? data.vote : data.unvote;
-    if (note) this.applyNote("updated", note);
+    // Votes do not move updatedAt: only the frames' order tells which count is newer.
+    if (note) this.#applyNote("updated", note, sent);
     await this.refreshParticipation();
   }
 
@@ -439,8 +517,9 @@ export class BoardStore extends EventTarget {
    */
   async updateAction(id, changes) {
     const input = { boardId: this.boardId, id, ...changes, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.UPDATE_ACTION, { input });
-    this.applyNote("updated", data.updateAction);
+    this.#applyNote("updated", data.updateAction, sent);
   }
 
   /**
@@ -451,22 +530,25 @@ export class BoardStore extends EventTarget {
    */
   async groupNotes(noteIds, into) {
     const input = { boardId: this.boardId, noteIds, ...into, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.GROUP_NOTES, { input });
-    this.applyGroup(data.groupNotes);
+    this.#applyGroup(data.groupNotes, sent);
   }
 
   /** @param {string} id @param {string} title */
   async renameGroup(id, title) {
     const input = { boardId: this.boardId, id, title, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.RENAME_GROUP, { input });
-    this.applyGroup(data.renameGroup);
+    this.#applyGroup(data.renameGroup, sent);
   }
 
   /** @param {string} noteId takes it out of its group */
   async ungroupNote(noteId) {
     const input = { boardId: this.boardId, noteId, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.UNGROUP_NOTE, { input });
-    this.applyGroup(data.ungroupNote);
+    this.#applyGroup(data.ungroupNote, sent);
   }
 
   /** @returns {Promise<import("./operations.js").VersionTrend[]>} every version, oldest first */
@@ -485,8 +567,9 @@ export class BoardStore extends EventTarget {
     const input = { id: this.boardId, title };
     if (Object.keys(settings).length) input.settings = settings;
     const keyed = { ...input, clientRequestId: crypto.randomUUID() };
+    const sent = this.#frames;
     const data = await this.#api.request(ops.UPDATE_BOARD, { input: keyed });
-    this.applyBoard(data.updateBoard);
+    this.#applyBoard(data.updateBoard, sent);
   }
 
   /**
@@ -538,8 +621,9 @@ export class BoardStore extends EventTarget {
    * @param {string} field the mutation's name, where its answer is
    */
   async #facilitate(query, variables, field) {
+    const sent = this.#frames;
     const data = await this.#api.request(query, variables);
-    this.applyVersion(data[field], now());
+    this.#applyVersion(data[field], now(), sent);
   }
 
   /** Owner only. */

@@ -2,6 +2,7 @@
 would: the cases a live server makes too rare to meet on purpose (an event made before the
 reveal and delivered after it) and what the timer counts from (never the device's clock)."""
 
+import json
 from typing import Any
 
 import pytest
@@ -33,6 +34,7 @@ STORE = """async ({meeting, note, timer}) => {
 }"""
 
 REVEALED = {"stage": "VOTE", "textsHidden": False, "votesHidden": False}
+WRITING = {"stage": "WRITE", "textsHidden": True, "votesHidden": True}
 NOTE = {
     "id": "n1",
     "boardId": "b1",
@@ -147,3 +149,181 @@ def test_an_open_board_a_restarted_server_forgot_is_not_called_deleted(new_page:
         {"meeting": REVEALED, "note": NOTE, "timer": None},
     )
     assert status == "missing"  # the page says the server no longer knows it, not "deleted"
+
+
+# One of my writes is answered late: its own echo and a change someone made after it have
+# both arrived as frames first. The answer is older than what the frames show.
+# (ACT, FRAMES and READ are put in as text: the page's CSP forbids eval)
+LATE_ANSWER = """async ({meeting, note, timer, mutation, answer}) => {
+    const {store, api} = await (STORE)({meeting, note, timer});
+    const page = structuredClone(await api.request());  // the server's: the store's is its own
+    let release;
+    api.request = async (query) => {
+        if (!query.startsWith(`mutation ${mutation}(`)) return structuredClone(page);
+        return new Promise((resolve) => { release = () => resolve(answer); });
+    };
+    const stages = [];
+    store.addEventListener('change', ({detail}) => {
+        if (detail.what === 'meeting') stages.push(store.live.stage);
+    });
+    const group = (noteIds) => ({
+        id: 'g1', boardId: 'b1', versionId: 'v1', column: 'GOOD', title: 'Both', votes: null,
+        noteIds,
+    });
+    store.applyNote('added', {...note, id: 'n2'});
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 0));  // reloads answer
+    const acting = ACT;
+    FRAMES
+    release();
+    await acting;
+    await tick();
+    return [READ, stages];
+}"""
+GROUP = {
+    "id": "g1",
+    "boardId": "b1",
+    "versionId": "v1",
+    "column": "GOOD",
+    "title": "Both",
+    "votes": None,
+}
+BOARD = {
+    "id": "b1",
+    "title": "Mine",
+    "createdAt": "t0",
+    "updatedAt": "t1",
+    "settings": {"voteBudget": 5, "hideWhileWriting": True, "secretBallot": True},
+    "currentVersion": {"id": "v1", "number": 1, "title": None},
+}
+VERSION = {
+    "id": "v1",
+    "boardId": "b1",
+    "number": 1,
+    "title": None,
+    "createdAt": "t0",
+    "frozenAt": None,
+    "stage": "DISCUSS",
+    "textsHidden": False,
+    "votesHidden": False,
+    "timer": None,
+}
+ON_SERVER = "page.board.currentVersion.stage = "
+MOVED_ON = VERSION | {"stage": "WRITE"}
+EDITED = {**NOTE, "text": "Edited", "updatedAt": "2026-01-01T10:01:00Z", "groupId": None}
+LATE_ANSWERS = [
+    pytest.param(
+        "Vote",
+        {"vote": {**NOTE, "votes": 3}},
+        "store.vote('n1', true)",
+        [
+            "store.applyNote('updated', {...note, votes: 3})",  # my vote's echo
+            "store.applyNote('updated', {...note, votes: 4})",  # someone's vote after it
+        ],
+        "store.notes.get('n1').votes",
+        4,
+        id="a vote (its count: votes do not move updatedAt)",
+    ),
+    pytest.param(
+        "GroupNotes",
+        {"groupNotes": {**GROUP, "noteIds": ["n1", "n2"]}},
+        "store.groupNotes(['n1', 'n2'], {title: 'Both'})",
+        ["store.applyGroup(group(['n1', 'n2']))", "store.applyGroup(group(['n1']))"],
+        "store.notes.get('n2').groupId",
+        None,
+        id="a group (someone took a note out of it)",
+    ),
+    pytest.param(
+        "UpdateNote",
+        {"updateNote": EDITED},
+        "store.editNote('n1', 'Edited')",
+        [
+            f"store.applyNote('updated', {json.dumps(EDITED)})",
+            "store.applyGroup(group(['n1']))",  # someone grouped the edited note
+        ],
+        "[store.notes.get('n1').text, store.notes.get('n1').groupId]",
+        ["Edited", "g1"],
+        id="an edit (the note was grouped after it)",
+    ),
+    pytest.param(
+        "UpdateBoard",
+        {"updateBoard": BOARD},
+        "store.updateBoard({title: 'Mine'})",
+        [
+            f"store.applyBoard({json.dumps(BOARD)})",
+            f"store.applyBoard({json.dumps({**BOARD, 'title': 'Theirs', 'updatedAt': 't2'})})",
+        ],
+        "store.board.title",
+        "Theirs",
+        id="a board's title (renamed again in the owner's other tab)",
+    ),
+    pytest.param(
+        "SetStage",
+        {"setStage": VERSION},
+        "store.setStage('DISCUSS')",
+        [  # each moves the fake server's stage too: the reloads they ask for read it
+            f"{ON_SERVER}'DISCUSS'; store.applyVersion({json.dumps(VERSION)}, 0)",
+            f"{ON_SERVER}'WRITE'; store.applyVersion({json.dumps(MOVED_ON)}, 0)",
+        ],
+        "store.live.stage",
+        "WRITE",
+        id="a stage (the facilitator's other tab moved on)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutation", "answer", "act", "frames", "read", "shown"), LATE_ANSWERS)
+def test_an_answer_that_arrives_after_newer_frames_does_not_undo_them(
+    new_page: Any,
+    mutation: str,
+    answer: dict[str, Any],
+    act: str,
+    frames: list[str],
+    read: str,
+    shown: Any,
+) -> None:
+    page = new_page()
+    script = (
+        LATE_ANSWER.replace("(STORE)", f"({STORE})")
+        .replace("ACT", act)
+        .replace("FRAMES", "".join(f"{frame};\n    await tick();\n    " for frame in frames))
+        .replace("READ", read)
+    )
+    value, stages = page.evaluate(
+        script,
+        {"meeting": REVEALED, "note": NOTE, "timer": None, "mutation": mutation, "answer": answer},
+    )
+    assert value == shown
+    if mutation == "SetStage":
+        assert stages == ["DISCUSS", "WRITE"]  # not DISCUSS again when the answer came
+
+
+def test_my_edit_of_a_hidden_note_shows_when_its_echo_came_first(new_page: Any) -> None:
+    # GIVEN texts hidden while writing, and my note: the server's answer and its echo carry no
+    # text, my text is kept among my notes (participation.myNotes)
+    page = new_page()
+    shown = page.evaluate(
+        """async ({meeting, note, timer}) => {
+            const {store, api} = await (STORE)({meeting, note, timer});
+            const page = structuredClone(await api.request());
+            page.participation.myNoteIds = ['n1'];
+            page.participation.myNotes = [{id: 'n1', column: 'GOOD', text: 'Before'}];
+            store.participation = structuredClone(page.participation);
+            const edited = {...note, text: null, updatedAt: '2026-01-01T10:01:00Z'};
+            let release;
+            api.request = async (query) => {
+                if (!query.startsWith('mutation UpdateNote(')) return structuredClone(page);
+                return new Promise((resolve) => {
+                    release = () => resolve({updateNote: edited});
+                });
+            };
+            const shown = [];
+            store.addEventListener('change', () => shown.push(store.textOf(store.notes.get('n1'))));
+            const editing = store.editNote('n1', 'After');
+            store.applyNote('updated', edited);  // its echo, before the answer
+            release();
+            await editing;
+            return shown;
+        }""".replace("(STORE)", f"({STORE})"),
+        {"meeting": WRITING, "note": {**NOTE, "text": None}, "timer": None},
+    )
+    assert shown[-1] == "After"  # the last render shows my new text, not the echo's old one
