@@ -74,6 +74,8 @@ export class BoardStore extends EventTarget {
   #frames = 0;
   /** @type {Map<string, number>} per note, group, version or board: its last frame's count */
   #lastFrame = new Map();
+  /** Bumped by each choice of the version shown: an earlier choice's answer gives way. */
+  #choice = 0;
 
   /** @param {import("./api.js").Api} api @param {string} boardId */
   constructor(api, boardId) {
@@ -206,10 +208,12 @@ export class BoardStore extends EventTarget {
    * @param {number | null} number
    */
   async showVersion(number) {
+    const choice = ++this.#choice;
     if (number === null || number === this.live?.number) {
       this.older = null;
     } else {
       const data = await this.#api.request(ops.VERSION_NOTES, { id: this.boardId, number });
+      if (choice !== this.#choice) return; // another version was chosen meanwhile: it stands
       const version = data.board?.version;
       if (!version) throw new Error(`This board has no version ${number}.`);
       this.older = version;
@@ -586,6 +590,7 @@ export class BoardStore extends EventTarget {
       fromVersion: this.board?.currentVersion.number ?? null,
     };
     await this.#api.request(ops.START_NEW_VERSION, { input });
+    this.#choice += 1; // the new live version is shown, whatever was chosen meanwhile
     this.older = null;
     await this.load();
   }

@@ -327,3 +327,26 @@ def test_my_edit_of_a_hidden_note_shows_when_its_echo_came_first(new_page: Any) 
         {"meeting": WRITING, "note": {**NOTE, "text": None}, "timer": None},
     )
     assert shown[-1] == "After"  # the last render shows my new text, not the echo's old one
+
+
+def test_a_version_chosen_after_another_stands_when_the_first_answers_late(
+    new_page: Any,
+) -> None:
+    # GIVEN the person picks version 7, then the live one before version 7's notes arrived
+    page = new_page()
+    older = page.evaluate(
+        """async (args) => {
+            const {store, api} = await (STORE)(args);
+            let release;
+            api.request = () => new Promise((resolve) => {
+                release = () => resolve({board: {id: 'b1', version: {id: 'v7', number: 7}}});
+            });
+            const choosing = store.showVersion(7);
+            await store.showVersion(null);
+            release();
+            await choosing;
+            return store.older;
+        }""".replace("(STORE)", f"({STORE})"),
+        {"meeting": REVEALED, "note": NOTE, "timer": None},
+    )
+    assert older is None  # the live version stays shown
