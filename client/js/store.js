@@ -171,7 +171,8 @@ export class BoardStore extends EventTarget {
     this.#takeParticipation(data.participation, sequence);
     this.versions = data.board.versions.items;
     this.status = "ready";
-    if (data.board.versions.nextToken) this.#moreVersions(data.board.versions.nextToken);
+    const next = data.board.versions.nextToken;
+    if (next) this.#moreVersions(next, sequence);
   }
 
   async refreshParticipation() {
@@ -193,14 +194,19 @@ export class BoardStore extends EventTarget {
     return true;
   }
 
-  /** @param {string} nextToken */
-  async #moreVersions(nextToken) {
+  /**
+   * @param {string} nextToken
+   * @param {number} sequence the load whose list of versions this continues
+   */
+  async #moreVersions(nextToken, sequence) {
     const vars = { id: this.boardId, nextToken };
     const data = await this.#api.request(ops.MORE_VERSIONS, vars).catch(() => null);
-    if (!data?.board) return;
+    // A newer load started the list again (and reads its own next pages): not after it.
+    if (!data?.board || sequence !== this.#loadApplied) return;
     this.versions = [...this.versions, ...data.board.versions.items];
     this.#emit("versions");
-    if (data.board.versions.nextToken) this.#moreVersions(data.board.versions.nextToken);
+    const next = data.board.versions.nextToken;
+    if (next) this.#moreVersions(next, sequence);
   }
 
   /**

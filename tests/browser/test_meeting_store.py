@@ -350,3 +350,30 @@ def test_a_version_chosen_after_another_stands_when_the_first_answers_late(
         {"meeting": REVEALED, "note": NOTE, "timer": None},
     )
     assert older is None  # the live version stays shown
+
+
+def test_a_long_list_of_versions_read_again_is_not_read_twice(new_page: Any) -> None:
+    # GIVEN a board page whose versions go on over a second page, loaded twice (a resync after
+    # a reconnect) before the first load's second page came
+    page = new_page()
+    numbers = page.evaluate(
+        """async (args) => {
+            const {store, api} = await (STORE)(args);
+            const page = structuredClone(await api.request());
+            const version = (number) => ({...page.board.currentVersion, id: `v${number}`, number});
+            page.board.versions = {items: [version(1)], nextToken: 'more'};
+            const held = [];
+            api.request = async (query) => {
+                if (!query.startsWith('query MoreVersions(')) return structuredClone(page);
+                return new Promise((resolve) => held.push(() => resolve({board: {id: 'b1',
+                    versions: {items: [version(2)], nextToken: null}}})));
+            };
+            await store.load();
+            await store.load();
+            for (const release of held) release();
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            return store.versions.map((v) => v.number);
+        }""".replace("(STORE)", f"({STORE})"),
+        {"meeting": REVEALED, "note": NOTE, "timer": None},
+    )
+    assert numbers == [1, 2]
