@@ -355,3 +355,34 @@ def test_a_group_under_a_secret_ballot_says_its_sum_shows_in_discuss(new_page: A
     go_to_stage(owner, "Discuss")
     for sum_ in sums:
         expect(sum_).to_have_text("1 vote in all", timeout=LIVE_MS)
+
+
+def test_a_note_being_written_when_writing_closes_is_shown_and_kept(new_page: Any) -> None:
+    # GIVEN a participant halfway through a note in Good, in the Write step
+    owner = new_page()
+    url = create_board(owner, "Unsent words")
+    go_to_stage(owner, "Write")
+    member = open_board(new_page, url)
+    expect(stage_name(member)).to_have_text("Write")
+    composer = member.locator('[data-retro="composer-GOOD"]')
+    composer.fill("Deploys on Friday were calmer because")
+    composer.focus()
+
+    # WHEN the facilitator moves on to Vote, which closes writing in Good
+    go_to_stage(owner, "Vote")
+
+    # THEN the words are shown where the composer was (they used to vanish with it), and the
+    # focus is there too, not dropped to the top of the page
+    closed = column(member, "GOOD").locator(".composer-closed")
+    expect(closed).to_contain_text("Writing here is closed in the Vote step.", timeout=LIVE_MS)
+    expect(closed.locator('[data-retro="draft"]')).to_have_text(
+        " Your unsent note, kept for when writing opens again:"
+        " “Deploys on Friday were calmer because”"
+    )
+    expect(closed).to_be_focused()
+    expect(composer).to_be_hidden()
+    # ... and when writing opens again, the composer has them back, ready to finish
+    go_to_stage(owner, "Write")
+    expect(composer).to_be_visible(timeout=LIVE_MS)
+    expect(composer).to_have_value("Deploys on Friday were calmer because")
+    expect(closed).to_be_hidden()

@@ -125,11 +125,27 @@ export function createColumns(store, reveal = () => {}) {
     };
     /** @type {Set<string>} */
     const wanted = new Set();
-    for (const { column, list, count, unit, composer, closed, hidden } of columns) {
+    /** @type {HTMLElement | null} a closed column's message, for the focus its composer had */
+    let closedUnder = null;
+    for (const { column, list, count, unit, composer, input, closed, hidden } of columns) {
       const open = !readOnly && canWrite(stage, column);
       composer.hidden = !open;
       closed.hidden = readOnly || open;
-      closed.textContent = `Writing here is closed in the ${STAGES[stage].name} step.`;
+      // The facilitator moved on while this person was writing here: their words stay in the
+      // hidden composer (back when writing opens again), and are shown here meanwhile instead
+      // of vanishing without a word.
+      const draft = input.value.trim();
+      closed.replaceChildren(`Writing here is closed in the ${STAGES[stage].name} step.`);
+      if (draft) {
+        closed.append(
+          h("span", {
+            class: "composer-draft",
+            dataset: { retro: "draft" },
+            textContent: ` Your unsent note, kept for when writing opens again: “${draft}”`,
+          }),
+        );
+      }
+      if (!open && focused && composer.contains(focused)) closedUnder = closed;
       const inColumn = notes.filter((note) => note.column === column);
       count.textContent = String(inColumn.length);
       unit.textContent = inColumn.length === 1 ? " note" : " notes";
@@ -182,6 +198,8 @@ export function createColumns(store, reveal = () => {}) {
     if (focused?.isConnected && document.activeElement !== focused) {
       focused.focus({ preventScroll: true });
     }
+    // Not dropped to the page's top: the focus goes to what says why the composer went.
+    closedUnder?.focus({ preventScroll: true });
   };
   return { element, render, sortToggle, moveTarget };
 }
@@ -224,7 +242,7 @@ function createColumn(column, store) {
       }),
     ),
   );
-  const closed = h("p", { class: "composer-closed", hidden: true });
+  const closed = h("p", { class: "composer-closed", tabIndex: -1, hidden: true });
   const hidden = h("p", { class: "col-hidden", dataset: { retro: "hidden-count" }, hidden: true });
   const list = h("ol", { class: "notes", "aria-labelledby": headingId, dataset: { empty: "yes" } });
   const element = h(
@@ -264,7 +282,7 @@ function createColumn(column, store) {
       submit();
     }
   });
-  return { column, element, list, count, unit, composer, closed, hidden };
+  return { column, element, list, count, unit, composer, input, closed, hidden };
 }
 
 /**
