@@ -234,6 +234,9 @@ def a_seeded_table() -> Iterator[tuple[dict[str, str], dict[str, Any]]]:
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "us-east-1",
         "RETRO_LOG_LEVEL": "ERROR",
+        # moto loads its DynamoDB on the first request: on a loaded machine that took longer
+        # than the handlers' 5 s, and CreateTable's retry then found the table it had made
+        "RETRO_DYNAMODB_READ_TIMEOUT": "60",
     }
     try:
         with environment(env):
