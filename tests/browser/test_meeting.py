@@ -386,3 +386,34 @@ def test_a_note_being_written_when_writing_closes_is_shown_and_kept(new_page: An
     expect(composer).to_be_visible(timeout=LIVE_MS)
     expect(composer).to_have_value("Deploys on Friday were calmer because")
     expect(closed).to_be_hidden()
+
+
+def test_an_edit_cut_short_when_writing_closes_is_kept_for_the_next_edit(new_page: Any) -> None:
+    # GIVEN a participant changing their note in Good, in the Write step
+    owner = new_page()
+    url = create_board(owner, "Unsaved edit")
+    go_to_stage(owner, "Write")
+    member = open_board(new_page, url)
+    mine = add_note(member, "GOOD", "Reviews were quick")
+    mine.get_by_role("button", name="Edit").click()
+    member.get_by_role("textbox", name="Edit note").fill("Reviews were quick and kind")
+
+    # WHEN the facilitator moves on to Vote, which closes writing (and editing) in Good
+    go_to_stage(owner, "Vote")
+
+    # THEN the note shows its saved text, and the edit is shown on the card, not dropped
+    expect(member.get_by_role("textbox", name="Edit note")).to_have_count(0, timeout=LIVE_MS)
+    expect(mine.locator('[data-retro="text"]')).to_have_text("Reviews were quick")
+    expect(mine.locator('[data-retro="unsaved"]')).to_have_text(
+        "Your edit was not saved before writing closed; your next Edit starts from it:"
+        " “Reviews were quick and kind”"
+    )
+    # ... and when writing opens again, Edit starts from it; saved, it is the note's text
+    go_to_stage(owner, "Write")
+    mine.get_by_role("button", name="Edit").click(timeout=LIVE_MS)
+    editor = member.get_by_role("textbox", name="Edit note")
+    expect(editor).to_have_value("Reviews were quick and kind")
+    expect(mine.locator('[data-retro="unsaved"]')).to_be_hidden()
+    editor.press("Enter")
+    expect(note(owner, "GOOD", "Reviews were quick and kind")).to_be_visible(timeout=LIVE_MS)
+    expect(mine.locator('[data-retro="unsaved"]')).to_be_hidden()

@@ -26,9 +26,10 @@ export function focusMove(card) {
 
 /**
  * @typedef {import("../operations.js").Note} Note
- * @typedef {HTMLLIElement & {note: Note, text: string | null, editing?: boolean}} Card a card
- *   remembers the note it shows, the text it shows (null: face down) and whether its author is
- *   editing it
+ * @typedef {HTMLLIElement & {note: Note, text: string | null, editing?: boolean,
+ *   unsaved?: string}} Card a card remembers the note it shows, the text it shows (null: face
+ *   down), whether its author is editing it, and an edit that writing closed before it was
+ *   saved (shown on the card, and the editor's text when its author edits again)
  * @typedef {{readOnly: boolean, mine: boolean, text: string | null, myVotes: number,
  *   votesLeft: number, showVotes: boolean, canVote: boolean, canEdit: boolean,
  *   canDelete: boolean, moveTo: readonly Column[]}} CardState what the card shows and offers
@@ -51,6 +52,7 @@ export function createCard(note, actions) {
     "li",
     { class: "note", dataset: { noteId: note.id } },
     h("p", { class: "note-text", id: textId, dataset: { retro: "text" } }),
+    h("p", { class: "note-unsaved", dataset: { retro: "unsaved" }, hidden: true }),
     h(
       "div",
       { class: "note-foot", dataset: { retro: "foot" } },
@@ -143,7 +145,20 @@ export function updateCard(card, note, state) {
   else card.removeAttribute("aria-hidden");
   if (wasFaceDown && !faceDown) turnOver(card);
   card.classList.toggle("note--mine", mine && !readOnly);
-  if (!canEdit && card.editing) stopEditing(card);
+  if (!canEdit && card.editing) {
+    // Writing closed under the author's fingers (the facilitator moved on): the words they
+    // were changing are kept and shown, not dropped with the editor.
+    const edited = hookIfAny(card, "editor")?.querySelector("textarea")?.value.trim() ?? "";
+    stopEditing(card);
+    if (edited && edited !== text) card.unsaved = edited;
+  }
+  if (faceDown || readOnly) card.unsaved = undefined;
+  const unsaved = hook(card, "unsaved");
+  unsaved.hidden = !card.unsaved || Boolean(card.editing);
+  unsaved.textContent = card.unsaved
+    ? `Your edit was not saved before writing closed; your next Edit starts from it: ` +
+      `“${card.unsaved}”`
+    : "";
   if (!card.editing) hook(card, "text").textContent = text ?? "";
   hook(card, "foot").hidden = faceDown;
   const count = hook(card, "count");
@@ -197,7 +212,7 @@ function startEditing(card, actions) {
   const text = hook(card, "text");
   const input = h("textarea", {
     class: "note-edit",
-    value: card.text ?? "",
+    value: card.unsaved ?? card.text ?? "",
     maxLength: MAX_NOTE_TEXT,
     rows: 3,
     "aria-label": "Edit note",
@@ -211,6 +226,7 @@ function startEditing(card, actions) {
   const buttons = h("div", { class: "row" }, save, cancel);
   const form = h("form", { class: "note-editor", dataset: { retro: "editor" } }, input, buttons);
   text.hidden = true;
+  hook(card, "unsaved").hidden = true;
   text.after(form);
   hook(card, "own").hidden = true;
 
@@ -253,9 +269,14 @@ function startEditing(card, actions) {
   input.setSelectionRange(input.value.length, input.value.length);
 }
 
-/** @param {Card} card @param {boolean} [refocus] put focus back on the Edit button */
+/**
+ * @param {Card} card
+ * @param {boolean} [refocus] the author ended it (saved, cancelled): an edit kept from before
+ *   is settled too, and the focus goes back on the Edit button
+ */
 function stopEditing(card, refocus = false) {
   card.editing = false;
+  if (refocus) card.unsaved = undefined;
   hookIfAny(card, "editor")?.remove();
   const text = hook(card, "text");
   text.hidden = false;
