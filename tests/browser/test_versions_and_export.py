@@ -193,3 +193,28 @@ def test_deleting_the_board_tells_everyone_and_a_dead_link_says_so(new_page: Any
     # Opening the link afterwards explains instead of spinning
     later = new_page(url[url.index("/#/") :])
     expect(later.get_by_role("heading", name="This board doesn't exist")).to_be_visible()
+
+
+def test_a_deleted_board_does_not_say_live(new_page: Any) -> None:
+    owner = new_page()
+    url = create_board(owner, "Gone soon")
+    member = open_board(new_page, url)
+    status = member.get_by_role("status").filter(has_text="Live")
+    expect(status).to_be_visible()
+    owner.get_by_role("button", name="Board settings").click()
+    dialog = owner.get_by_role("dialog", name="Board settings")
+    dialog.get_by_role("button", name="Delete board…").click()
+    dialog.get_by_role("button", name="Delete for everyone").click()
+    # The page that says the board was deleted no longer says "Live" beside it
+    expect(member.get_by_role("heading", name="This board was deleted")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(member.locator('[data-retro="connection"]')).to_be_hidden()
+    # ... nor does a dead link, opened later
+    later = new_page(url[url.index("/#/") :])
+    expect(later.get_by_role("heading", name="This board doesn't exist")).to_be_visible()
+    expect(later.locator('[data-retro="connection"]')).to_be_hidden()
+    # ... and a live board shows it again, in the same tab
+    member.goto(create_board(owner, "Still here"))
+    expect(member.locator('[data-retro="connection"]')).to_have_attribute("data-state", "live")
+    expect(member.locator('[data-retro="connection"]')).to_be_visible()

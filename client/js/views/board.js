@@ -247,6 +247,8 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     root.querySelector(".loading")?.remove();
     content.hidden = true;
     message.hidden = false;
+    // No board to be live with: "Live" beside "This board was deleted" said the opposite.
+    connection.element.hidden = store.status === "missing" || store.status === "deleted";
     const home = h("a", { href: "#/", class: "button button--primary" }, "Go to the start page");
     if (store.status === "missing" && api.forgotten) {
       // The server refused, for good, the user it knew in this tab: it lost its data (a local
