@@ -26,7 +26,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from retro_tools.serve import moto_rollback
+from retro_tools.serve import moto_index, moto_rollback
 from retro_tools.serve.moto_tokens import TokenApp
 from retro_tools.serve.persistence import Persistence
 
@@ -48,6 +48,7 @@ class _OneAtATime:
 def _server(host: str, port: int, data_dir: Path | None = None) -> BaseWSGIServer:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access line per request
     moto_rollback.install()  # transactions cost what they touch, not the table's size
+    moto_index.install()  # and queries what they can answer
     moto: Callable[..., Iterable[bytes]] = DomainDispatcherApplication(create_backend_app)
     if data_dir is not None:
         moto = Persistence(moto, data_dir)
