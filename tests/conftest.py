@@ -93,23 +93,31 @@ class LiveServer:
         token: str | None = None,
         headers: Mapping[str, str] | None = None,
         operation_name: str | None = None,
+        timeout: float = 30.0,
     ) -> Response:
-        """POST a GraphQL request: with `token` as Authorization, else the public credential."""
+        """POST a GraphQL request: with `token` as Authorization, else the public credential.
+        `timeout`: AppSync's request limit; a server given a longer one needs a longer wait."""
         if headers is None:
             headers = {"authorization": token} if token else self.public_headers
         body = {"query": query, "variables": dict(variables or {}), "operationName": operation_name}
         return self.request(
-            json.dumps(body).encode(), {"content-type": "application/json", **headers}
+            json.dumps(body).encode(),
+            {"content-type": "application/json", **headers},
+            timeout=timeout,
         )
 
     def request(
-        self, data: bytes | None, headers: Mapping[str, str], method: str = "POST"
+        self,
+        data: bytes | None,
+        headers: Mapping[str, str],
+        method: str = "POST",
+        timeout: float = 30.0,
     ) -> Response:
         request = urllib.request.Request(
             self.graphql_url, data=data, headers=dict(headers), method=method
         )
         try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
                 return Response(answer.status, json.loads(answer.read()), _lower(answer.headers))
         except urllib.error.HTTPError as error:
             return Response(error.code, json.loads(error.read()), _lower(error.headers))
