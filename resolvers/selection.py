@@ -23,8 +23,7 @@ expand 16 definitions into 65,536 fields. Each refusal is a ValidationError nami
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, NamedTuple
 
 from retro.errors import ValidationError
 
@@ -45,8 +44,11 @@ MAX_FIELDS = 1_000
 MAX_DEPTH = 64  # AppSync's depth limit is at most 75 levels for the whole operation
 
 
-@dataclass(frozen=True)
-class Selected:
+# A NamedTuple and a plain class, not frozen dataclasses: a dataclass runs ~6 generated functions
+# through exec() when it is created, ~0.6 ms of every cold start each (docs/PERFORMANCE.md).
+
+
+class Selected(NamedTuple):
     """One selected field: its name, the arguments given (variables resolved), what is under it,
     and its alias if it has one (its response key is `alias or name`)."""
 
@@ -56,9 +58,22 @@ class Selected:
     alias: str | None = None
 
 
-@dataclass(frozen=True)
 class Selection:
-    fields: tuple[Selected, ...] = field(default_factory=tuple)
+    """The fields selected at one level, in the order they were written."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: tuple[Selected, ...] = ()) -> None:
+        self.fields: Final = fields
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Selection) and self.fields == other.fields
+
+    def __hash__(self) -> int:
+        return hash(self.fields)
+
+    def __repr__(self) -> str:
+        return f"Selection({self.fields!r})"
 
     def __contains__(self, name: str) -> bool:
         return any(f.name == name for f in self.fields)
@@ -180,14 +195,14 @@ def _read_with_graphql_core(text: str, variables: Mapping[str, Any]) -> Selectio
     return _Converter(fragments, dict(variables)).convert(operations[0].selection_set, 1)
 
 
-@dataclass
 class _Converter:
     """graphql-core's selection set as a `Selection`: fragments merged, variables filled in,
     within the budget."""
 
-    fragments: Mapping[str, Any]
-    variables: dict[str, Any]
-    budget: _Budget = field(default_factory=_Budget)
+    def __init__(self, fragments: Mapping[str, Any], variables: dict[str, Any]) -> None:
+        self.fragments = fragments
+        self.variables = variables
+        self.budget = _Budget()
 
     def convert(self, node: Any, depth: int, seen: frozenset[str] = frozenset()) -> Selection:
         import graphql  # noqa: PLC0415 — loaded by now
