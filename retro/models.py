@@ -115,14 +115,39 @@ class Stage(StrEnum):
     DISCUSS = "DISCUSS"
 
 
-# Frozen, slotted dataclasses: a Lambda imports them in microseconds (pydantic's validators
-# were a third of a cold start, docs/PERFORMANCE.md). What a model refuses is checked in its
-# `__post_init__`: texts by `clean_text`, counts by their bounds; types are the callers' (mypy
-# strict), and `retro.store.records` converts what the table holds before building one.
+# Frozen, slotted dataclasses: a Lambda imports them in about a millisecond each (pydantic's
+# validators were a third of a cold start, docs/PERFORMANCE.md). What a model refuses is checked
+# in its `__post_init__`: texts by `clean_text`, counts by their bounds; types are the callers'
+# (mypy strict), and `retro.store.records` converts what the table holds before building one.
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class User:
+class _Model:
+    """Equality, hash and repr over a model's fields, as `@dataclass` would generate them, but
+    written once: a dataclass compiles each method it generates with exec() when the class is
+    created, and these three were a third of this module's import on a cold start
+    (docs/PERFORMANCE.md). Each model's dataclass still generates `__init__` and the frozen
+    `__setattr__`/`__delattr__`; `slots=True` gives it `__slots__`, its fields' names."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({fields})"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class User(_Model):
     id: str
     name: str | None = None
     created_at: datetime
@@ -131,8 +156,8 @@ class User:
         _clean(self, "name", MAX_NAME, optional=True)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BoardSettings:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class BoardSettings(_Model):
     vote_budget: int = DEFAULT_VOTE_BUDGET
     # Boards stored before these settings existed read as False: nothing hidden.
     hide_while_writing: bool = False
@@ -142,8 +167,8 @@ class BoardSettings:
         _at_least(self, "vote_budget", MIN_VOTE_BUDGET, MAX_VOTE_BUDGET)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Timer:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Timer(_Model):
     """A countdown on a version, as stored: when it ends by the server's clock, and how."""
 
     ends_at: datetime
@@ -156,8 +181,8 @@ class Timer:
         _at_least(self, "seconds", 1)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class VersionRef:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class VersionRef(_Model):
     """The live version as the board item carries it, so a board page needs no extra read."""
 
     id: str
@@ -173,8 +198,8 @@ class VersionRef:
         _clean(self, "title", MAX_TITLE, optional=True)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Board:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Board(_Model):
     id: str
     owner_id: str
     title: str
@@ -187,8 +212,8 @@ class Board:
         _clean(self, "title", MAX_TITLE)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BoardVersion:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class BoardVersion(_Model):
     id: str
     board_id: str
     number: int
@@ -208,8 +233,8 @@ class BoardVersion:
         return self.frozen_at is not None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Note:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Note(_Model):
     id: str
     board_id: str
     version_id: str
@@ -246,8 +271,8 @@ class Note:
         _clean(self, "group_title", MAX_TITLE, optional=True)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PublicNote:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class PublicNote(_Model):
     """A note as anyone may see it now: no author ever; no text while the board hides texts
     (`text` None), no count while it hides votes (`votes` None). What every path to a client
     carries — mutation results reach every subscriber, so the author gets this too."""
@@ -268,8 +293,8 @@ class PublicNote:
     group_title: str | None = None  # None too while the board hides texts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NoteGroup:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class NoteGroup(_Model):
     """Notes of one column of one version under a title, as anyone may see them: no title
     while texts are hidden, no vote sum while counts are. No author: who grouped is not kept."""
 
@@ -282,8 +307,8 @@ class NoteGroup:
     note_ids: list[str]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Tally:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Tally(_Model):
     """A version's counts, kept on its item by each write that changes them (store.tallies)."""
 
     version_id: str
@@ -314,8 +339,8 @@ class Tally:
         return max(ages) if ages else None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MyNote:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class MyNote(_Model):
     """One of the caller's own notes with its text, hidden or not (on Participation only)."""
 
     id: str
@@ -323,8 +348,8 @@ class MyNote:
     text: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Participation:
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+class Participation(_Model):
     """The caller's standing on a board's live version; never sent to other people."""
 
     board_id: str
