@@ -218,3 +218,21 @@ def test_a_deleted_board_does_not_say_live(new_page: Any) -> None:
     member.goto(create_board(owner, "Still here"))
     expect(member.locator('[data-retro="connection"]')).to_have_attribute("data-state", "live")
     expect(member.locator('[data-retro="connection"]')).to_be_visible()
+
+
+def test_the_owner_of_an_empty_board_is_shown_how_the_team_gets_in(new_page: Any) -> None:
+    # GIVEN a facilitator's new board: nobody else is there until they share its link
+    owner = new_page()
+    url = create_board(owner, "First retro")
+    invite = owner.locator('[data-retro="invite"]')
+    expect(invite).to_contain_text("Your team joins with this board's link")
+    # WHEN they copy it from there, THEN the clipboard holds the board's link
+    invite.get_by_role("button", name="Copy the link").click()
+    expect(invite.get_by_role("button", name="Link copied")).to_be_visible()
+    assert owner.evaluate("navigator.clipboard.readText()") == url
+    # A participant is not asked to invite anyone
+    member = open_board(new_page, url)
+    expect(member.locator('[data-retro="invite"]')).to_be_hidden()
+    # ... and once the board has notes, the owner is not asked either
+    add_note(member, "GOOD", "Glad we do this")
+    expect(invite).to_be_hidden(timeout=LIVE_MS)

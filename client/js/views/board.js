@@ -59,6 +59,9 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
       h("span", { class: "settings-label" }, "Board settings"),
     ),
     copy: h("button", { type: "button", class: "button button--small" }, "Copy link"),
+    // A first-time facilitator's empty board: nobody else is there until they share the link,
+    // and on a phone "Copy link" is folded away. Gone once the board has notes.
+    inviteCopy: h("button", { type: "button", class: "button button--small" }, "Copy the link"),
     budget: h("p", { class: "budget", dataset: { retro: "votes-left" } }),
     budgetNote: h("p", { class: "budget-note", dataset: { retro: "budget-note" }, hidden: true }),
     // On a phone, under the sticky column tabs while the header's count is scrolled away and
@@ -129,6 +132,12 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
         h("p", { class: "hint" }, "Anonymous: nobody sees who wrote or voted for a note."),
       ),
       h("div", { class: "head-actions" }, ui.budget, ui.tools),
+      h(
+        "p",
+        { class: "invite", dataset: { retro: "invite" }, hidden: true },
+        h("span", {}, "Your team joins with this board's link, no sign-up needed."),
+        ui.inviteCopy,
+      ),
       ui.budgetNote,
     ),
     meeting.element,
@@ -179,6 +188,7 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     document.title = `${board.title} · Retro`;
     ui.settings.hidden = !store.isOwner;
     ui.newVersion.hidden = !store.isOwner || older !== null;
+    hook(content, "invite").hidden = !store.isOwner || older !== null || store.notes.size > 0;
     if (participation) renderBudget(participation);
     ui.budget.hidden = older !== null;
     const live = older ? null : store.live;
@@ -345,7 +355,10 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
     }),
   );
   ui.newVersion.addEventListener("click", () => openNewVersion(store));
-  ui.copy.addEventListener("click", () => copyLink(boardId, ui.copy));
+  ui.copy.addEventListener("click", () => copyLink(boardId, ui.copy, "Copy link"));
+  ui.inviteCopy.addEventListener("click", () =>
+    copyLink(boardId, ui.inviteCopy, "Copy the link"),
+  );
   ui.tools.addEventListener("click", () => {
     const open = ui.tools.getAttribute("aria-expanded") !== "true";
     ui.tools.setAttribute("aria-expanded", String(open));
@@ -427,8 +440,12 @@ export function mountBoard(root, route, { api, realtime, navigate }) {
   };
 }
 
-/** @param {string} boardId @param {HTMLButtonElement} button */
-async function copyLink(boardId, button) {
+/**
+ * @param {string} boardId
+ * @param {HTMLButtonElement} button
+ * @param {string} label the button's own words, back after "Link copied"
+ */
+async function copyLink(boardId, button, label) {
   const url = new URL(`#/board/${encodeURIComponent(boardId)}`, location.href).href;
   try {
     await navigator.clipboard.writeText(url);
@@ -440,6 +457,6 @@ async function copyLink(boardId, button) {
   button.textContent = "Link copied";
   toast("Board link copied. Share it with your team.");
   setTimeout(() => {
-    button.textContent = "Copy link";
+    button.textContent = label;
   }, 2000);
 }
