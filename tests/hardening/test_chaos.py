@@ -303,7 +303,9 @@ def repair(world: World, board_id: str, command: bool) -> None:
         assert again.getvalue() == "checked 1 board(s): 0 problem(s) found\n"
 
 
-def run_doctor(world: World, table: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run_doctor(
+    world: World, table: str, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     env = {**ENV, "RETRO_DYNAMODB_ENDPOINT": world.moto, "RETRO_TABLE": table}
     return subprocess.run(
         [sys.executable, "-m", "retro_tools.cli", "doctor", *args],
@@ -311,7 +313,7 @@ def run_doctor(world: World, table: str, *args: str) -> subprocess.CompletedProc
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -376,7 +378,10 @@ def test_kill_9_at_every_point_of_a_delete_with_200_notes_and_100_votes(world: W
 def test_after_all_the_kills_retro_doctor_finds_nothing_anywhere(world: World) -> None:
     assert world.tables, "this walks the tables the scenarios above filled: run the module"
     for table in world.tables:
-        done = run_doctor(world, table, "--grace", "0")  # every board and orphan (a Scan)
+        # every board and orphan (a Scan). It reads every item, and moto's answers cost CPU per
+        # item: a walk of 25 such boards took 10 s of CPU, 55-84 s at load ~20, and this walk of
+        # each table ran out of 120 s under two xdist workers. The bound is for a hang.
+        done = run_doctor(world, table, "--grace", "0", timeout=600)
         assert done.returncode == 0, done.stdout + done.stderr
         assert done.stdout.endswith(" 0 problem(s) found\n"), done.stdout
         print(f"\n{table}: {done.stdout.strip()}")
