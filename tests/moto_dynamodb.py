@@ -9,6 +9,11 @@ through moto under one lock: requests interleave, their insides do not.
 DynamoDB honours TransactWriteItems' `ClientRequestToken` (a retry of a committed transaction is
 answered, not applied again); moto ignores it, so here the same rule as the embedded server's
 stands in front of it (`retro_tools.serve.moto_tokens`).
+
+Queries find their candidates by lookup (`retro_tools.serve.moto_index`), as in the embedded
+server: installed here, at import, so that every test process answers them the same way and at
+the same cost, whichever test of the process started an embedded server first (it installs it
+too). Its answers are moto's own (tests/perf/test_index_lookup.py).
 """
 
 import os
@@ -22,9 +27,12 @@ from moto import mock_aws
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 
 from retro.store import RequestLog, record_requests
+from retro_tools.serve import moto_index
 from retro_tools.serve.moto_tokens import Answer, ClientRequestTokens
 
 __all__ = ["atomic_mock_aws", "set_dummy_credentials", "spied_requests"]
+
+moto_index.install()
 
 
 def set_dummy_credentials() -> None:

@@ -11,12 +11,14 @@ cost does not depend on the table's size; the local one should not either.
 partition's items, a query of an index whose one key is the table's sort key (`cid_si`) at the
 items with that sort key, found by a dictionary lookup per partition; then moto's own query
 runs on them — its checks, sort, projection, paging and answer unchanged. Any other query is
-moto's, untouched. Only the embedded server's process installs it
-(`retro_tools/serve/moto_atomic.py`), where every request runs alone.
+moto's, untouched. The embedded server's process installs it (`retro_tools/serve/moto_atomic.py`),
+and so do the tests' in-process moto (`tests/moto_dynamodb.py`), where threads query at once:
+the candidates are the calling thread's, so one thread's query never sees another's.
 """
 
 import functools
 import inspect
+import threading
 from typing import Any
 
 from moto.dynamodb.models.table import Table
@@ -54,6 +56,15 @@ def install() -> None:
     if getattr(original, "_by_lookup", False):
         return
     signature = inspect.signature(original)
+    listed = Table.all_items
+    asking = threading.local()  # (table, its candidates) while this thread's query runs
+
+    @functools.wraps(listed)
+    def all_items(self: Table) -> Any:
+        found = getattr(asking, "found", None)
+        if found is not None and found[0] is self:
+            return list(found[1])
+        return listed(self)
 
     @functools.wraps(original)
     def query(self: Table, *args: Any, **kwargs: Any) -> Any:
@@ -62,11 +73,12 @@ def install() -> None:
             return original(self, *args, **kwargs)
         # in the order moto's all_items() gives them
         found.sort(key=lambda item: (item.hash_key, item.range_key))
-        self.all_items = lambda: list(found)  # type: ignore[method-assign]
+        asking.found = (self, found)
         try:
             return original(self, *args, **kwargs)
         finally:
-            del self.all_items
+            asking.found = None
 
     query._by_lookup = True  # type: ignore[attr-defined]
+    Table.all_items = all_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]

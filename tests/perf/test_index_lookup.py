@@ -2,6 +2,7 @@
 (`retro_tools/serve/moto_index.py`), and answer exactly as moto's own query does."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -123,3 +124,22 @@ def test_the_embedded_server_installs_it(monkeypatch: pytest.MonkeyPatch) -> Non
         assert getattr(MotoTable.query, "_by_lookup", False)
     finally:
         server._server.server_close()
+
+
+def test_threads_querying_at_once_each_get_their_own_answer(client: Any) -> None:
+    """moto in the tests has no lock around a query: each thread's candidates are its own."""
+    moto_index.install()
+    store_table = Table(Settings(table_name=NAME))
+    expected = {pid: len(store_table.children(pid, "C#").items) for pid in ("P#001", "P#002")}
+    assert expected == {"P#001": 8, "P#002": 8}
+
+    def ask(n: int) -> list[tuple[int, int]]:
+        pid = f"P#00{1 + n % 2}"
+        return [
+            (len(store_table.children(pid, "C#").items), len(store_table.find_keys("N#same")))
+            for _ in range(40)
+        ]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = [answer for answers in pool.map(ask, range(8)) for answer in answers]
+    assert answers == [(8, 4)] * 320
